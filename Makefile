@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+# nsima top-level Makefile.
+#
+#   make deps    install the Debian packages needed (scripts/deps)
+#   make all     build userspace, BPF programs, the module and the VM image
+#   make check   deps + all + every test; ends with "N passed, N failed"
+#   make demo    deps + all + boot the VM and show the whole chain
+#   make clean   remove build/ output (the kernel download cache is kept;
+#                `make distclean` removes it too)
+#   V=1          show full command lines
+#
+# All output goes under $(B) (git-ignored). Sub-directories add their
+# targets through the *.mk fragments included below.
+
+B ?= build
+export B
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+
+# Userspace: warnings are errors; hardening on.
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+	  -Wstrict-prototypes -Wmissing-prototypes \
+	  -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE \
+	  -Iinclude -Ilib
+LDFLAGS ?=
+
+# Collected by the fragments.
+ALL_TARGETS :=
+UNIT_TESTS :=
+FUZZ_REPLAYS :=
+INTEGRATION_TESTS :=
+E2E_TESTS :=
+CLEAN_FILES :=
+
+# Generic userspace compile rule: foo/bar.c -> $(B)/obj/foo/bar.o
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+.PHONY: all deps check demo clean distclean unit fuzz bench vm format lint
+.DEFAULT_GOAL := all
+
+include lib/lib.mk
+include attest/attest.mk
+include vm/vm.mk
+include kmod/kmod.mk
+include bpf/bpf.mk
+include agent/agent.mk
+include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
+include tests/integration/integration.mk
+include tests/e2e/e2e.mk
+
+all: $(ALL_TARGETS)
+
+deps:
+	$(Q)scripts/deps
+
+# `make check` installs first, then builds in a second make so that the
+# build sees the packages just installed.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run --unit "$(UNIT_TESTS)" --fuzz "$(FUZZ_REPLAYS)" \
+		--integration "$(INTEGRATION_TESTS)" --e2e "$(E2E_TESTS)"
+
+unit: $(UNIT_TESTS)
+	$(Q)tests/run --unit "$(UNIT_TESTS)"
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)vm/demo
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^kmod/')
+
+clean:
+	$(Q)rm -rf $(B)/obj $(B)/bin $(B)/lib $(B)/tests $(B)/fuzz $(B)/kmod \
+		$(B)/bpf $(B)/initramfs $(B)/run $(CLEAN_FILES)
+
+distclean:
+	$(Q)rm -rf $(B)

@@ -1,0 +1,1 @@
+E2E_TESTS += $(wildcard tests/e2e/*.sh)

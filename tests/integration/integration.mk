@@ -1,0 +1,1 @@
+INTEGRATION_TESTS += $(wildcard tests/integration/*.sh)
