@@ -54,10 +54,10 @@ $(B)/obj/%.o: %.c
 
 include lib/lib.mk
 include attest/attest.mk
-include vm/vm.mk
 include kmod/kmod.mk
 include bpf/bpf.mk
 include agent/agent.mk
+include vm/vm.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/integration/integration.mk

@@ -1,1 +1,13 @@
-# placeholder, filled in by its component
+# nsima-load: libbpf skeleton loader. Linked statically: it runs in the
+# VM's busybox initramfs as well as on hosts.
+NSIMA_LOAD := $(B)/bin/nsima-load
+
+$(B)/obj/agent/nsima-load.o: CFLAGS += -I$(BPF_DIR)
+$(B)/obj/agent/nsima-load.o: $(BPF_DIR)/nsima.skel.h
+
+$(NSIMA_LOAD): $(B)/obj/agent/nsima-load.o
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $< -lbpf -lelf -lz $(if $(wildcard /usr/lib/x86_64-linux-gnu/libzstd.a),-lzstd)
+
+ALL_TARGETS += $(NSIMA_LOAD)

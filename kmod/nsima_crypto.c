@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File digests and template digests.
+ *
+ * Files are hashed with SHA-256 through the kernel crypto API. Template
+ * digests follow IMA's rule: every bank gets its own hash of the template
+ * data; a bank whose hash the kernel cannot compute gets the SHA-1 digest
+ * zero-padded to the bank size (as IMA does).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/slab.h>
+#include <linux/sched.h>
+#include <linux/err.h>
+#include <crypto/sha1.h>
+#include <crypto/sha2.h>
+#include "nsima.h"
+
+#define NSIMA_READ_CHUNK	(64 * 1024)
+
+struct crypto_shash *nsima_file_tfm;
+static struct crypto_shash *nsima_sha1_tfm;
+
+int nsima_crypto_init(void)
+{
+	int i;
+
+	nsima_file_tfm = crypto_alloc_shash("sha256", 0, 0);
+	if (IS_ERR(nsima_file_tfm))
+		goto err_file;
+	nsima_sha1_tfm = crypto_alloc_shash("sha1", 0, 0);
+	if (IS_ERR(nsima_sha1_tfm))
+		goto err_sha1;
+
+	for (i = 0; i < nsima_nr_banks; i++) {
+		struct nsima_bank *b = &nsima_banks[i];
+
+		b->tfm = NULL;
+		if (b->crypto_id == HASH_ALGO__LAST)
+			continue;
+		b->tfm = crypto_alloc_shash(hash_algo_name[b->crypto_id], 0, 0);
+		if (IS_ERR(b->tfm)) {
+			pr_warn("no %s in this kernel: bank 0x%04x gets padded SHA-1\n",
+				hash_algo_name[b->crypto_id], b->alg_id);
+			b->tfm = NULL;
+			b->crypto_id = HASH_ALGO__LAST;
+		}
+	}
+	return 0;
+
+err_sha1:
+	crypto_free_shash(nsima_file_tfm);
+	nsima_file_tfm = NULL;
+	return PTR_ERR(nsima_sha1_tfm);
+err_file:
+	return PTR_ERR(nsima_file_tfm);
+}
+
+void nsima_crypto_exit(void)
+{
+	int i;
+
+	for (i = 0; i < nsima_nr_banks; i++)
+		crypto_free_shash(nsima_banks[i].tfm);
+	crypto_free_shash(nsima_sha1_tfm);
+	crypto_free_shash(nsima_file_tfm);
+}
+
+/*
+ * SHA-256 of the whole file. A file not opened for reading is reopened
+ * read-only on the same path (the measured object, not a name lookup).
+ */
+int nsima_hash_file(struct file *file, u8 *digest)
+{
+	struct file *f = file;
+	loff_t pos = 0;
+	ssize_t n;
+	void *buf;
+	int rc;
+	SHASH_DESC_ON_STACK(desc, nsima_file_tfm);
+
+	if (!(file->f_mode & FMODE_READ) || !(file->f_mode & FMODE_CAN_READ)) {
+		f = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
+				current_cred());
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+	}
+
+	buf = kmalloc(NSIMA_READ_CHUNK, GFP_KERNEL);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+
+	desc->tfm = nsima_file_tfm;
+	rc = crypto_shash_init(desc);
+	while (!rc) {
+		n = kernel_read(f, buf, NSIMA_READ_CHUNK, &pos);
+		if (n < 0) {
+			rc = n;
+			break;
+		}
+		if (n == 0) {
+			rc = crypto_shash_final(desc, digest);
+			break;
+		}
+		rc = crypto_shash_update(desc, buf, n);
+		cond_resched();
+	}
+	kfree(buf);
+out:
+	if (f != file)
+		fput(f);
+	return rc;
+}
+
+/*
+ * Template digests of @data for SHA-1 (@sha1) and every bank (@out, one per
+ * nsima_banks[] entry, alg_id filled in).
+ */
+int nsima_template_digests(const u8 *data, u32 len, u8 *sha1,
+			   struct tpm_digest *out)
+{
+	int i, rc;
+
+	rc = crypto_shash_tfm_digest(nsima_sha1_tfm, data, len, sha1);
+	if (rc)
+		return rc;
+	for (i = 0; i < nsima_nr_banks; i++) {
+		struct nsima_bank *b = &nsima_banks[i];
+
+		out[i].alg_id = b->alg_id;
+		memset(out[i].digest, 0, sizeof(out[i].digest));
+		if (!b->tfm) {
+			memcpy(out[i].digest, sha1, SHA1_DIGEST_SIZE);
+			continue;
+		}
+		rc = crypto_shash_tfm_digest(b->tfm, data, len, out[i].digest);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
