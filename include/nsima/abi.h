@@ -20,6 +20,7 @@ enum nsima_hook {
 /* Default PCR; IMA owns 10. Resettable PCRs are refused. */
 #define NSIMA_DEFAULT_PCR	11
 #define NSIMA_PCR_RESETTABLE(p)	((p) == 16 || (p) == 23)
+#define NSIMA_PCR_COUNT		24	/* PCR indexes 0..23 */
 
 /* securityfs: /sys/kernel/security/<dir>/<file> */
 #define NSIMA_SECURITYFS_DIR	"nsima"
@@ -44,5 +45,20 @@ enum nsima_hook {
 #define NSIMA_TEMPLATE_NAME_MAX	16	/* IMA's IMA_TEMPLATE_NAME_LEN_MAX */
 #define NSIMA_DIGEST_MAX	64	/* sha512 */
 #define NSIMA_SHA1_SIZE		20
+
+/*
+ * Measurement list limits (userspace parsers enforce them on every length
+ * field; the module never produces more).
+ */
+/* Longest template name or custom format, as the kernel's MAX_TEMPLATE_NAME_LEN - 1. */
+#define NSIMA_TEMPLATE_FMT_MAX	71
+#define NSIMA_TEMPLATE_FIELDS_MAX 15	/* IMA_TEMPLATE_NUM_FIELDS_MAX */
+#define NSIMA_TEMPLATE_DATA_MAX	(1U << 20)	/* bytes of template data */
+#define NSIMA_EVENT_NAME_LEN_MAX 255	/* legacy "ima" template name field */
+#define NSIMA_TEMPLATE_IMA	"ima"	/* legacy template: d|n, no data_len */
+#define NSIMA_TEMPLATE_SIG	"ima-sig"
+
+/* Name of an event entry: "<nsid>:nsima-event:<type>". */
+#define NSIMA_EVENT_PREFIX	"nsima-event:"
 
 #endif /* NSIMA_ABI_H */

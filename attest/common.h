@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the log subcommands (replay, show).
+ */
+#ifndef NSIMA_ATTEST_COMMON_H
+#define NSIMA_ATTEST_COMMON_H
+
+#include <stdbool.h>
+
+#include "log.h"
+#include "log_format.h"
+
+#define ATTEST_LOG_MAX	((size_t)1 << 30)	/* biggest log file read */
+
+/*
+ * Read and parse @path in @fmt; on failure prints the error (one line on
+ * stderr, or a JSON object on stdout) and returns the exit code.
+ */
+int attest_load_log(const char *path, enum nsima_log_format fmt, int hdr_bank,
+		    bool json, struct nsima_log *log);
+/* Report a libnsima error @rc; returns its exit code. */
+int attest_report(const char *input, int rc, const struct nsima_err *err,
+		  bool json);
+/* Print a JSON string (with quotes) to stdout. */
+void attest_json_string(const char *s, size_t len);
+/* Print {"result":..,"exit":..,"error":..[,"entry":N]} for --json. */
+void attest_json_error(int code, const char *input, const struct nsima_err *err);
+
+#endif /* NSIMA_ATTEST_COMMON_H */

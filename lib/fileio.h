@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Whole-file reads with a size cap, and atomic writes (temporary file,
+ * fsync, rename) so that no partial output file is ever left behind.
+ */
+#ifndef NSIMA_FILEIO_H
+#define NSIMA_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Read @path ("-" = stdin) into a malloc()ed buffer, NUL-terminated. */
+int nsima_read_file(const char *path, size_t max, uint8_t **buf, size_t *len,
+		    struct nsima_err *err);
+/* Write @len bytes to @path atomically ("-" = stdout, not atomic). */
+int nsima_write_file(const char *path, const void *buf, size_t len,
+		     struct nsima_err *err);
+
+#endif /* NSIMA_FILEIO_H */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PCR banks over OpenSSL EVP, and IMA's template digest rule.
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "hash.h"
+#include "le.h"
+
+/* TPM_ALG_ID values, TPM 2.0 Part 2 table 9 */
+#define TPM_ALG_SHA1	0x0004
+#define TPM_ALG_SHA256	0x000B
+#define TPM_ALG_SHA384	0x000C
+#define TPM_ALG_SHA512	0x000D
+
+static const struct nsima_bank_info banks[NSIMA_BANK_COUNT] = {
+	[NSIMA_BANK_SHA1] = { "sha1", TPM_ALG_SHA1, 20 },
+	[NSIMA_BANK_SHA256] = { "sha256", TPM_ALG_SHA256, 32 },
+	[NSIMA_BANK_SHA384] = { "sha384", TPM_ALG_SHA384, 48 },
+	[NSIMA_BANK_SHA512] = { "sha512", TPM_ALG_SHA512, 64 },
+};
+
+const struct nsima_bank_info *nsima_bank_info(int bank)
+{
+	if (bank < 0 || bank >= NSIMA_BANK_COUNT)
+		return NULL;
+	return &banks[bank];
+}
+
+const char *nsima_bank_name(int bank)
+{
+	const struct nsima_bank_info *bi = nsima_bank_info(bank);
+
+	return bi ? bi->name : "?";
+}
+
+size_t nsima_bank_size(int bank)
+{
+	const struct nsima_bank_info *bi = nsima_bank_info(bank);
+
+	return bi ? bi->size : 0;
+}
+
+int nsima_bank_by_name(const char *name, size_t len)
+{
+	int b;
+
+	for (b = 0; b < NSIMA_BANK_COUNT; b++)
+		if (strlen(banks[b].name) == len &&
+		    !memcmp(banks[b].name, name, len))
+			return b;
+	return -1;
+}
+
+int nsima_bank_by_alg(uint16_t tpm_alg)
+{
+	int b;
+
+	for (b = 0; b < NSIMA_BANK_COUNT; b++)
+		if (banks[b].tpm_alg == tpm_alg)
+			return b;
+	return -1;
+}
+
+int nsima_banks_parse(const char *list, unsigned int *mask,
+		      struct nsima_err *err)
+{
+	const char *p = list;
+	unsigned int m = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int b = nsima_bank_by_name(p, len);
+
+		if (b < 0)
+			return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+					     "unknown bank '%.*s' (expected sha1, sha256, sha384 or sha512)",
+					     (int)len, p);
+		m |= NSIMA_BANK_BIT(b);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!m)
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "empty bank list");
+	*mask = m;
+	return 0;
+}
+
+static const EVP_MD *bank_md(int bank)
+{
+	switch (bank) {
+	case NSIMA_BANK_SHA1:
+		return EVP_sha1();
+	case NSIMA_BANK_SHA256:
+		return EVP_sha256();
+	case NSIMA_BANK_SHA384:
+		return EVP_sha384();
+	case NSIMA_BANK_SHA512:
+		return EVP_sha512();
+	}
+	return NULL;
+}
+
+/* Hash up to three (pointer, length) pieces; NULL pieces are skipped. */
+static int hash3(int bank, const void *a, size_t alen, const void *b,
+		 size_t blen, const void *c, size_t clen, uint8_t *out,
+		 struct nsima_err *err)
+{
+	const EVP_MD *md = bank_md(bank);
+	EVP_MD_CTX *ctx;
+	int ok;
+
+	if (!md)
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "bad bank %d", bank);
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+				     "out of memory");
+	ok = EVP_DigestInit_ex(ctx, md, NULL) &&
+	     (!a || EVP_DigestUpdate(ctx, a, alen)) &&
+	     (!b || EVP_DigestUpdate(ctx, b, blen)) &&
+	     (!c || EVP_DigestUpdate(ctx, c, clen)) &&
+	     EVP_DigestFinal_ex(ctx, out, NULL);
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return nsima_err_set(err, NSIMA_ECRYPTO, NSIMA_AT_NONE, 0,
+				     "%s digest failed", banks[bank].name);
+	return 0;
+}
+
+int nsima_hash(int bank, const void *data, size_t len, uint8_t *out,
+	       struct nsima_err *err)
+{
+	return hash3(bank, data, len, NULL, 0, NULL, 0, out, err);
+}
+
+/* The legacy "ima" template: digest[20] | u32 name_len | name. */
+static int ima_legacy_digest(int bank, const uint8_t *data, size_t len,
+			     uint8_t *out, struct nsima_err *err)
+{
+	uint8_t name[NSIMA_EVENT_NAME_LEN_MAX + 1] = { 0 };
+	uint32_t name_len;
+
+	if (len < NSIMA_SHA1_SIZE + 4)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "ima template data too short (%zu bytes)",
+				     len);
+	name_len = nsima_get_le32(data + NSIMA_SHA1_SIZE);
+	if (name_len > NSIMA_EVENT_NAME_LEN_MAX ||
+	    len != NSIMA_SHA1_SIZE + 4 + (size_t)name_len)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "ima template name length %u does not fit",
+				     name_len);
+	memcpy(name, data + NSIMA_SHA1_SIZE + 4, name_len);
+	return hash3(bank, data, NSIMA_SHA1_SIZE, name, sizeof(name), NULL, 0,
+		     out, err);
+}
+
+int nsima_template_digest(int bank, const char *template_name,
+			  const uint8_t *data, size_t len, uint8_t *out,
+			  struct nsima_err *err)
+{
+	if (template_name && !strcmp(template_name, NSIMA_TEMPLATE_IMA))
+		return ima_legacy_digest(bank, data, len, out, err);
+	return nsima_hash(bank, data, len, out, err);
+}
+
+int nsima_pcr_extend(int bank, uint8_t *pcr, const uint8_t *digest,
+		     struct nsima_err *err)
+{
+	size_t size = nsima_bank_size(bank);
+
+	return hash3(bank, pcr, size, digest, size, NULL, 0, pcr, err);
+}
+
+bool nsima_digest_is_zero(const uint8_t *digest, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (digest[i])
+			return false;
+	return true;
+}
+
+void nsima_violation_digest(int bank, uint8_t *out)
+{
+	memset(out, 0xff, nsima_bank_size(bank));
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An IMA-style measurement list in memory, and its parsers and writers.
+ *
+ * Every parser takes (buffer, length), appends the entries to a log and on
+ * failure returns a negative enum nsima_errcode with the byte offset
+ * (binary) or line (ascii, from 1) and a message in struct nsima_err; the
+ * entries before the failing one stay in the log. Lists are little-endian
+ * (x86 host order, or ima_canonical_fmt).
+ */
+#ifndef NSIMA_LOG_H
+#define NSIMA_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nsima/abi.h>
+
+#include "buf.h"
+#include "err.h"
+#include "hash.h"
+#include "template.h"
+
+/*
+ * The entry carries no template data, only its per-bank template digests
+ * (digest_mask): another tenant's entry in a redacted log.
+ */
+#define NSIMA_ENTRY_REDACTED	0x1
+
+struct nsima_entry {
+	uint32_t pcr;
+	uint32_t flags;
+	struct nsima_template tmpl;
+	uint8_t *data;		/* template data as the binary list carries it */
+	uint32_t data_len;
+	int name_field;		/* index of the name field in fields, or -1 */
+	struct nsima_span fields[NSIMA_TEMPLATE_FIELDS_MAX];
+	/* template digests the log itself carries, one bit per bank */
+	unsigned int digest_mask;
+	uint8_t digests[NSIMA_BANK_COUNT][NSIMA_DIGEST_MAX];
+};
+
+struct nsima_log {
+	struct nsima_entry *entries;
+	size_t count;
+	size_t cap;
+	/* index of entries[0] in the node's whole list (log slices) */
+	uint64_t first_index;
+};
+
+void nsima_log_init(struct nsima_log *log);
+void nsima_log_free(struct nsima_log *log);
+void nsima_entry_free(struct nsima_entry *e);
+
+/*
+ * Fill @e (zeroed first) from a template name and a copy of its template
+ * data, checking every field. Digests are left to the caller.
+ */
+int nsima_entry_init(struct nsima_entry *e, uint32_t pcr,
+		     const char *template_name, const uint8_t *data,
+		     size_t len, struct nsima_err *err);
+/*
+ * For parsers that have already resolved e->tmpl and checked e->fields:
+ * attach a copy of the template data.
+ */
+int nsima_entry_set_data(struct nsima_entry *e, const uint8_t *data,
+			 size_t len, struct nsima_err *err);
+/* Set the template digest @e carries for @bank. */
+void nsima_entry_set_digest(struct nsima_entry *e, int bank,
+			    const uint8_t *digest);
+/* Move @e into @log (e is zeroed on success). */
+int nsima_log_append(struct nsima_log *log, struct nsima_entry *e,
+		     struct nsima_err *err);
+/* Deep copy of one entry, appended to @log. */
+int nsima_log_append_copy(struct nsima_log *log, const struct nsima_entry *e,
+			  struct nsima_err *err);
+
+/* A violation: a carried template digest is all zero. */
+bool nsima_entry_is_violation(const struct nsima_entry *e);
+/*
+ * The template digest of @e for @bank: the one the log carries, else the
+ * bank's hash of the template data (IMA's rule). NSIMA_EUNSUPPORTED when
+ * neither exists (a redacted entry without that bank).
+ */
+int nsima_entry_digest(const struct nsima_entry *e, int bank, uint8_t *out,
+		       struct nsima_err *err);
+/* The bank's hash of the template data, ignoring carried digests. */
+int nsima_entry_compute_digest(const struct nsima_entry *e, int bank,
+			       uint8_t *out, struct nsima_err *err);
+
+/* The n-ng (or legacy n) string, without NUL; NULL if there is none. */
+const char *nsima_entry_name(const struct nsima_entry *e, size_t *len);
+
+/* Who an entry belongs to, from its name. */
+struct nsima_nsref {
+	bool host;		/* plain name: the host namespace */
+	uint64_t nsid;		/* namespace inode number when !host */
+	const char *path;	/* name after "<nsid>:" (not NUL-terminated) */
+	size_t path_len;
+	bool event;		/* "nsima-event:<type>" */
+	const char *event_type;	/* when event */
+	size_t event_type_len;
+};
+
+/*
+ * "<nsid>:<path>" (nsid decimal, no leading zero, fits u32) is a namespace
+ * entry; anything else (absolute paths, boot_aggregate, nsima_aggregate) is
+ * the host's. NSIMA_ENAMESPACE when the entry has no name (redacted, or a
+ * template without n-ng).
+ */
+int nsima_entry_ns(const struct nsima_entry *e, struct nsima_nsref *ref,
+		   struct nsima_err *err);
+/* "host" or a decimal nsid, e.g. from --ns. */
+int nsima_nsid_parse(const char *s, bool *host, uint64_t *nsid,
+		     struct nsima_err *err);
+
+/* Binary lists: header digest of @hdr_bank (sha1 for the classic list). */
+int nsima_log_parse_binary(const uint8_t *buf, size_t len, int hdr_bank,
+			   struct nsima_log *log, struct nsima_err *err);
+int nsima_log_write_binary(const struct nsima_log *log, int hdr_bank,
+			   struct nsima_buf *out, struct nsima_err *err);
+
+/* Ascii lists: "PCR <hdr digest hex> <template> <field> ..." per line. */
+int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,
+			  struct nsima_log *log, struct nsima_err *err);
+int nsima_log_write_ascii(const struct nsima_log *log, int hdr_bank,
+			  struct nsima_buf *out, struct nsima_err *err);
+
+#endif /* NSIMA_LOG_H */

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IMA binary measurement lists (ima_fs.c: ima_measurements_show):
+ *
+ *   u32 pcr | digest[hdr bank size] | u32 name_len | name[name_len] |
+ *   u32 data_len | data[data_len]
+ *
+ * The legacy "ima" template has no data_len: its data is a 20-byte digest,
+ * u32 name length and the name (without NUL).
+ */
+#include <string.h>
+
+#include "le.h"
+#include "log.h"
+
+struct cursor {
+	const uint8_t *buf;
+	size_t len;
+	size_t pos;
+};
+
+static int need(const struct cursor *c, size_t n, const char *what,
+		struct nsima_err *err)
+{
+	if (c->len - c->pos < n)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+				     c->pos,
+				     "truncated: %s needs %zu bytes, %zu left",
+				     what, n, c->len - c->pos);
+	return 0;
+}
+
+static int get_u32(struct cursor *c, const char *what, uint32_t *v,
+		   struct nsima_err *err)
+{
+	int rc = need(c, 4, what, err);
+
+	if (rc)
+		return rc;
+	*v = nsima_get_le32(c->buf + c->pos);
+	c->pos += 4;
+	return 0;
+}
+
+/* Template data length of the legacy "ima" template, from its name_len. */
+static int legacy_data_len(struct cursor *c, uint32_t *data_len,
+			   struct nsima_err *err)
+{
+	uint32_t nlen;
+	int rc = need(c, NSIMA_SHA1_SIZE + 4, "ima template data", err);
+
+	if (rc)
+		return rc;
+	nlen = nsima_get_le32(c->buf + c->pos + NSIMA_SHA1_SIZE);
+	if (nlen > NSIMA_EVENT_NAME_LEN_MAX)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+				     c->pos + NSIMA_SHA1_SIZE,
+				     "ima name_len %u exceeds %d", nlen,
+				     NSIMA_EVENT_NAME_LEN_MAX);
+	*data_len = NSIMA_SHA1_SIZE + 4 + nlen;
+	return 0;
+}
+
+static int parse_entry(struct cursor *c, int hdr_bank, struct nsima_entry *e,
+		       struct nsima_err *err)
+{
+	size_t dsize = nsima_bank_size(hdr_bank), name_off, data_off;
+	uint32_t pcr, name_len, data_len;
+	const uint8_t *digest;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	rc = get_u32(c, "pcr", &pcr, err);
+	if (rc)
+		return rc;
+	if (pcr >= NSIMA_PCR_COUNT)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+				     c->pos - 4, "pcr %u out of range (0-%d)",
+				     pcr, NSIMA_PCR_COUNT - 1);
+	rc = need(c, dsize, "template digest", err);
+	if (rc)
+		return rc;
+	digest = c->buf + c->pos;
+	c->pos += dsize;
+	rc = get_u32(c, "name_len", &name_len, err);
+	if (rc)
+		return rc;
+	if (name_len == 0 || name_len > NSIMA_TEMPLATE_FMT_MAX)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+				     c->pos - 4,
+				     "template name_len %u not in 1..%d",
+				     name_len, NSIMA_TEMPLATE_FMT_MAX);
+	rc = need(c, name_len, "template name", err);
+	if (rc)
+		return rc;
+	name_off = c->pos;
+	rc = nsima_template_lookup((const char *)c->buf + name_off, name_len,
+				   &e->tmpl, err);
+	if (rc)
+		return nsima_err_move(err, rc, NSIMA_AT_OFFSET, name_off);
+	c->pos += name_len;
+	if (e->tmpl.legacy) {
+		rc = legacy_data_len(c, &data_len, err);
+	} else {
+		rc = get_u32(c, "data_len", &data_len, err);
+		if (!rc && data_len > NSIMA_TEMPLATE_DATA_MAX)
+			rc = nsima_err_set(err, NSIMA_EMALFORMED,
+					   NSIMA_AT_OFFSET, c->pos - 4,
+					   "data_len %u exceeds %u", data_len,
+					   NSIMA_TEMPLATE_DATA_MAX);
+	}
+	if (rc)
+		return rc;
+	rc = need(c, data_len, "template data", err);
+	if (rc)
+		return rc;
+	data_off = c->pos;
+	/* split with the final offsets so errors point into the input */
+	rc = nsima_template_split(&e->tmpl, c->buf + data_off, data_len,
+				  data_off, e->fields, err);
+	if (rc)
+		return rc;
+	e->pcr = pcr;
+	rc = nsima_entry_set_data(e, c->buf + data_off, data_len, err);
+	if (rc)
+		return rc;
+	nsima_entry_set_digest(e, hdr_bank, digest);
+	c->pos += data_len;
+	return 0;
+}
+
+int nsima_log_parse_binary(const uint8_t *buf, size_t len, int hdr_bank,
+			   struct nsima_log *log, struct nsima_err *err)
+{
+	struct cursor c = { buf, len, 0 };
+	struct nsima_err local;
+	struct nsima_entry e;
+	int rc;
+
+	if (!err)
+		err = &local;
+	nsima_err_clear(err);
+	if (!nsima_bank_info(hdr_bank))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "bad header bank %d", hdr_bank);
+	while (c.pos < c.len) {
+		rc = parse_entry(&c, hdr_bank, &e, err);
+		if (!rc)
+			rc = nsima_log_append(log, &e, err);
+		if (rc) {
+			nsima_entry_free(&e);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int write_entry(struct nsima_buf *out, const struct nsima_entry *e,
+		       int hdr_bank, struct nsima_err *err)
+{
+	uint8_t digest[NSIMA_DIGEST_MAX];
+	size_t nlen = strlen(e->tmpl.name);
+	int rc;
+
+	rc = nsima_entry_digest(e, hdr_bank, digest, err);
+	if (rc)
+		return rc;
+	if (nsima_buf_le32(out, e->pcr) ||
+	    nsima_buf_append(out, digest, nsima_bank_size(hdr_bank)) ||
+	    nsima_buf_le32(out, (uint32_t)nlen) ||
+	    nsima_buf_append(out, e->tmpl.name, nlen) ||
+	    (!e->tmpl.legacy && nsima_buf_le32(out, e->data_len)) ||
+	    nsima_buf_append(out, e->data, e->data_len))
+		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+				     "out of memory");
+	return 0;
+}
+
+int nsima_log_write_binary(const struct nsima_log *log, int hdr_bank,
+			   struct nsima_buf *out, struct nsima_err *err)
+{
+	size_t i;
+	int rc;
+
+	if (!nsima_bank_info(hdr_bank))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "bad header bank %d", hdr_bank);
+	for (i = 0; i < log->count; i++) {
+		const struct nsima_entry *e = &log->entries[i];
+
+		if (!e->data)
+			return nsima_err_set(err, NSIMA_EUNSUPPORTED,
+					     NSIMA_AT_ENTRY, i,
+					     "redacted entry cannot be written as a binary list");
+		rc = write_entry(out, e, hdr_bank, err);
+		if (rc)
+			return nsima_err_move(err, rc, NSIMA_AT_ENTRY, i);
+	}
+	return 0;
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Measurement list format selection.
+ */
+#include <string.h>
+
+#include "log_format.h"
+
+static const char *const names[] = {
+	[NSIMA_FORMAT_AUTO] = "auto",
+	[NSIMA_FORMAT_BINARY] = "binary",
+	[NSIMA_FORMAT_ASCII] = "ascii",
+	[NSIMA_FORMAT_CEL] = "cel",
+};
+
+int nsima_log_format_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *nsima_log_format_name(enum nsima_log_format fmt)
+{
+	if ((size_t)fmt >= sizeof(names) / sizeof(names[0]))
+		return "?";
+	return names[fmt];
+}
+
+enum nsima_log_format nsima_log_sniff(const uint8_t *buf, size_t len)
+{
+	size_t i = 0;
+
+	if (!len)
+		return NSIMA_FORMAT_BINARY;	/* an empty list is a list */
+	if (buf[0] == 0x1e || buf[0] == '[' || buf[0] == '{')
+		return NSIMA_FORMAT_CEL;
+	if (buf[0] < NSIMA_PCR_COUNT)
+		return NSIMA_FORMAT_BINARY;
+	/* JSON may start with white space */
+	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' ||
+			   buf[i] == '\r'))
+		i++;
+	if (i < len && (buf[i] == '[' || buf[i] == '{'))
+		return NSIMA_FORMAT_CEL;
+	return NSIMA_FORMAT_ASCII;
+}
+
+int nsima_log_parse(const uint8_t *buf, size_t len, enum nsima_log_format fmt,
+		    int hdr_bank, struct nsima_log *log, struct nsima_err *err)
+{
+	if (fmt == NSIMA_FORMAT_AUTO)
+		fmt = nsima_log_sniff(buf, len);
+	switch (fmt) {
+	case NSIMA_FORMAT_BINARY:
+		return nsima_log_parse_binary(buf, len, hdr_bank, log, err);
+	case NSIMA_FORMAT_ASCII:
+		return nsima_log_parse_ascii((const char *)buf, len, hdr_bank,
+					     log, err);
+	case NSIMA_FORMAT_CEL:
+		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
+				     "CEL not supported yet");
+	case NSIMA_FORMAT_AUTO:
+		break;
+	}
+	return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+			     "bad log format %d", fmt);
+}
+
+int nsima_log_write(const struct nsima_log *log, enum nsima_log_format fmt,
+		    int hdr_bank, struct nsima_buf *out, struct nsima_err *err)
+{
+	switch (fmt) {
+	case NSIMA_FORMAT_BINARY:
+		return nsima_log_write_binary(log, hdr_bank, out, err);
+	case NSIMA_FORMAT_ASCII:
+		return nsima_log_write_ascii(log, hdr_bank, out, err);
+	case NSIMA_FORMAT_CEL:
+		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
+				     "CEL not supported yet");
+	case NSIMA_FORMAT_AUTO:
+		break;
+	}
+	return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+			     "bad log format %d", fmt);
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Measurement list replay.
+ */
+#include <string.h>
+
+#include "hex.h"
+#include "replay.h"
+
+int nsima_replay_init(struct nsima_replay *r, uint32_t pcr,
+		      unsigned int banks, struct nsima_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	if (pcr >= NSIMA_PCR_COUNT)
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "pcr %u out of range (0-%d)", pcr,
+				     NSIMA_PCR_COUNT - 1);
+	if (!banks || (banks & ~NSIMA_BANKS_ALL))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "bad bank mask 0x%x", banks);
+	r->pcr = pcr;
+	r->pcrs.banks = banks;
+	return 0;
+}
+
+static int check_digest(const struct nsima_entry *e, int bank,
+			struct nsima_err *err)
+{
+	uint8_t calc[NSIMA_DIGEST_MAX];
+	size_t size = nsima_bank_size(bank);
+	char want[2 * NSIMA_DIGEST_MAX + 1], got[2 * NSIMA_DIGEST_MAX + 1];
+	int rc;
+
+	rc = nsima_entry_compute_digest(e, bank, calc, err);
+	if (rc)
+		return rc;
+	if (!memcmp(calc, e->digests[bank], size))
+		return 0;
+	nsima_hex_encode(e->digests[bank], size, want);
+	nsima_hex_encode(calc, size, got);
+	return nsima_err_set(err, NSIMA_EDIGEST, NSIMA_AT_NONE, 0,
+			     "%s template digest %s does not match the template data (%s)",
+			     nsima_bank_name(bank), want, got);
+}
+
+/* Check the digests @e carries (not for violations or redacted entries). */
+static int verify_entry(const struct nsima_entry *e, struct nsima_err *err)
+{
+	int b, rc;
+
+	if (!e->data || nsima_entry_is_violation(e))
+		return 0;
+	for (b = 0; b < NSIMA_BANK_COUNT; b++) {
+		if (!(e->digest_mask & NSIMA_BANK_BIT(b)))
+			continue;
+		rc = check_digest(e, b, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The value to extend into @bank for @e. */
+static int extend_value(const struct nsima_entry *e, int bank,
+			unsigned int flags, uint8_t *out,
+			struct nsima_err *err)
+{
+	if (nsima_entry_is_violation(e)) {
+		nsima_violation_digest(bank, out);
+		return 0;
+	}
+	if ((flags & NSIMA_REPLAY_RECOMPUTE) && e->data)
+		return nsima_entry_compute_digest(e, bank, out, err);
+	return nsima_entry_digest(e, bank, out, err);
+}
+
+int nsima_replay_entry(struct nsima_replay *r, const struct nsima_entry *e,
+		       unsigned int flags, struct nsima_err *err)
+{
+	struct nsima_pcrs next = r->pcrs;
+	uint8_t digest[NSIMA_DIGEST_MAX];
+	int b, rc;
+
+	if (flags & NSIMA_REPLAY_VERIFY) {
+		rc = verify_entry(e, err);
+		if (rc)
+			return nsima_err_move(err, rc, NSIMA_AT_ENTRY, r->next);
+	}
+	if (e->pcr == r->pcr) {
+		for (b = 0; b < NSIMA_BANK_COUNT; b++) {
+			if (!(r->pcrs.banks & NSIMA_BANK_BIT(b)))
+				continue;
+			rc = extend_value(e, b, flags, digest, err);
+			if (!rc)
+				rc = nsima_pcr_extend(b, next.val[b], digest, err);
+			if (rc)
+				return nsima_err_move(err, rc, NSIMA_AT_ENTRY,
+						      r->next);
+		}
+	}
+	r->pcrs = next;
+	r->next++;
+	return 0;
+}
+
+/* Position of r->next in @log, or NSIMA_EGAP. */
+static int slice_start(const struct nsima_replay *r, const struct nsima_log *log,
+		       size_t *start, struct nsima_err *err)
+{
+	if (r->next < log->first_index ||
+	    r->next - log->first_index > log->count)
+		return nsima_err_set(err, NSIMA_EGAP, NSIMA_AT_ENTRY, r->next,
+				     "log holds entries %llu..%llu, replay continues at %llu",
+				     (unsigned long long)log->first_index,
+				     (unsigned long long)(log->first_index +
+							  log->count),
+				     (unsigned long long)r->next);
+	*start = (size_t)(r->next - log->first_index);
+	return 0;
+}
+
+int nsima_replay_log(struct nsima_replay *r, const struct nsima_log *log,
+		     unsigned int flags, struct nsima_err *err)
+{
+	size_t i = 0;
+	int rc;
+
+	rc = slice_start(r, log, &i, err);
+	for (; !rc && i < log->count; i++)
+		rc = nsima_replay_entry(r, &log->entries[i], flags, err);
+	return rc;
+}
+
+static bool pcrs_match(const struct nsima_pcrs *have,
+		       const struct nsima_pcrs *want)
+{
+	int b;
+
+	for (b = 0; b < NSIMA_BANK_COUNT; b++)
+		if ((want->banks & NSIMA_BANK_BIT(b)) &&
+		    memcmp(have->val[b], want->val[b], nsima_bank_size(b)))
+			return false;
+	return true;
+}
+
+int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
+		       const struct nsima_pcrs *quoted, unsigned int flags,
+		       struct nsima_err *err)
+{
+	struct nsima_replay run = *r;
+	size_t i = 0;
+	int rc;
+
+	if (!quoted->banks || (quoted->banks & ~r->pcrs.banks))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "quoted banks 0x%x not replayed (0x%x)",
+				     quoted->banks, r->pcrs.banks);
+	rc = slice_start(r, log, &i, err);
+	if (rc)
+		return rc;
+	if (pcrs_match(&run.pcrs, quoted))
+		return 0;
+	for (; i < log->count; i++) {
+		const struct nsima_entry *e = &log->entries[i];
+
+		rc = nsima_replay_entry(&run, e, flags, err);
+		if (rc)
+			return rc;
+		if (e->pcr == run.pcr && pcrs_match(&run.pcrs, quoted)) {
+			*r = run;
+			return 0;
+		}
+	}
+	return nsima_err_set(err, NSIMA_EUNREACHABLE, NSIMA_AT_ENTRY, run.next,
+			     "replay of %llu entries never reaches the quoted PCR %u value",
+			     (unsigned long long)(run.next - r->next), r->pcr);
+}
+
+int nsima_log_verify(const struct nsima_log *log, uint64_t *bad,
+		     struct nsima_err *err)
+{
+	size_t i = 0;
+	int rc;
+
+	for (i = 0; i < log->count; i++) {
+		rc = verify_entry(&log->entries[i], err);
+		if (rc) {
+			if (bad)
+				*bad = log->first_index + i;
+			return nsima_err_move(err, rc, NSIMA_AT_ENTRY,
+					      log->first_index + i);
+		}
+	}
+	return 0;
+}
+
+int nsima_replay_pcrs(const struct nsima_log *log, uint32_t pcr,
+		      unsigned int banks, unsigned int flags,
+		      struct nsima_pcrs *out, struct nsima_err *err)
+{
+	struct nsima_replay r;
+	int rc;
+
+	rc = nsima_replay_init(&r, pcr, banks, err);
+	if (rc)
+		return rc;
+	rc = nsima_replay_log(&r, log, flags, err);
+	if (rc)
+		return rc;
+	*out = r.pcrs;
+	return 0;
+}

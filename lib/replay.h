@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Replay a measurement list into PCR values, every bank at once, and check
+ * the template digests it carries.
+ *
+ * A replay is a running state (PCR index, next entry index, PCR value per
+ * bank). Started from zero it replays a whole list; started from a
+ * checkpoint (the state saved after the last poll) it only costs the new
+ * entries. Entries for other PCR indexes are counted and skipped.
+ */
+#ifndef NSIMA_REPLAY_H
+#define NSIMA_REPLAY_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "hash.h"
+#include "log.h"
+
+/* PCR values, one per bank in @banks. */
+struct nsima_pcrs {
+	unsigned int banks;
+	uint8_t val[NSIMA_BANK_COUNT][NSIMA_DIGEST_MAX];
+};
+
+struct nsima_replay {
+	uint32_t pcr;		/* PCR index replayed */
+	uint64_t next;		/* index of the next entry (whole-list count) */
+	struct nsima_pcrs pcrs;
+};
+
+/*
+ * Recompute every bank from the template data, even the bank whose
+ * digest the log carries (entries without data still use their digests).
+ */
+#define NSIMA_REPLAY_RECOMPUTE	0x1
+/* Check each carried digest against the data; fail with NSIMA_EDIGEST. */
+#define NSIMA_REPLAY_VERIFY	0x2
+
+/* Start at entry 0 with every bank in @banks all zero. */
+int nsima_replay_init(struct nsima_replay *r, uint32_t pcr,
+		      unsigned int banks, struct nsima_err *err);
+
+/* Extend one entry (if it is for r->pcr) and advance r->next. */
+int nsima_replay_entry(struct nsima_replay *r, const struct nsima_entry *e,
+		       unsigned int flags, struct nsima_err *err);
+
+/*
+ * Replay the entries of @log from r->next to its end. @log may be a slice
+ * starting at log->first_index <= r->next; NSIMA_EGAP otherwise. Errors
+ * carry NSIMA_AT_ENTRY with the whole-list entry index.
+ */
+int nsima_replay_log(struct nsima_replay *r, const struct nsima_log *log,
+		     unsigned int flags, struct nsima_err *err);
+
+/*
+ * Replay from r->next until the PCR values equal @quoted in every bank of
+ * quoted->banks (which must be a subset of r->pcrs.banks), stopping at the
+ * shortest such prefix; r->next is then the number of entries the quote
+ * covers and the entries after it are pending. Checked before the first
+ * entry too (nothing new since the checkpoint). NSIMA_EUNREACHABLE, with r
+ * unchanged, when no prefix matches.
+ */
+int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
+		       const struct nsima_pcrs *quoted, unsigned int flags,
+		       struct nsima_err *err);
+
+/*
+ * Check every carried template digest against the template data
+ * (violations, whose digest is zero, and redacted entries are skipped).
+ * NSIMA_EDIGEST at NSIMA_AT_ENTRY of the first mismatch; *bad (may be NULL)
+ * gets that whole-list index.
+ */
+int nsima_log_verify(const struct nsima_log *log, uint64_t *bad,
+		     struct nsima_err *err);
+
+/* Whole-log convenience: replay @log for @pcr into @out. */
+int nsima_replay_pcrs(const struct nsima_log *log, uint32_t pcr,
+		      unsigned int banks, unsigned int flags,
+		      struct nsima_pcrs *out, struct nsima_err *err);
+
+#endif /* NSIMA_REPLAY_H */

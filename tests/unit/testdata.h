@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the unit tests: load files from tests/data (the tests run
+ * from the repository root; NSIMA_TEST_DATA overrides the directory).
+ */
+#ifndef NSIMA_TESTDATA_H
+#define NSIMA_TESTDATA_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "hex.h"
+
+static inline uint8_t *test_load(const char *name, size_t *len)
+{
+	const char *dir = getenv("NSIMA_TEST_DATA");
+	struct nsima_err err = { 0 };
+	char path[4096];
+	uint8_t *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
+	if (nsima_read_file(path, 1 << 24, &buf, len, &err)) {
+		fprintf(stderr, "cannot read %s: %s\n", path, err.msg);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Hex of @len bytes into a static buffer (one use per statement). */
+static inline const char *test_hex(const uint8_t *p, size_t len)
+{
+	static char out[2 * 1024 + 1];
+
+	nsima_hex_encode(p, len, out);
+	return out;
+}
+
+#endif /* NSIMA_TESTDATA_H */
