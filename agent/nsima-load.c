@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <bpf/libbpf.h>
 #include <nsima/abi.h>
 #include "nsima.skel.h"
@@ -59,15 +60,41 @@ static int unpin_all(void)
 	return rc;
 }
 
+/* Capabilities whose use inside a container is logged as an event. */
+static const int watched_caps[] = {
+	CAP_DAC_READ_SEARCH, CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_MODULE,
+	CAP_SYS_RAWIO, CAP_SYS_PTRACE, CAP_SYS_ADMIN, CAP_SYS_BOOT,
+	CAP_SYS_TIME, CAP_MKNOD, CAP_BPF, CAP_PERFMON,
+};
+
 static int load_and_pin(void)
 {
 	struct bpf_program *prog;
 	struct nsima_bpf *skel;
 	struct bpf_link *link;
 	char path[256];
+	struct stat st;
+	unsigned int i;
 	int err;
 
-	skel = nsima_bpf__open_and_load();
+	/* The host is the namespace of PID 1, not necessarily ours. */
+	if (stat("/proc/1/ns/mnt", &st)) {
+		fprintf(stderr, "nsima-load: /proc/1/ns/mnt: %s\n", strerror(errno));
+		return 1;
+	}
+	skel = nsima_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "nsima-load: cannot open BPF object: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	skel->rodata->host_mntns = st.st_ino;
+	for (i = 0; i < sizeof(watched_caps) / sizeof(watched_caps[0]); i++)
+		skel->rodata->watched_caps |= 1ULL << watched_caps[i];
+	if (nsima_bpf__load(skel)) {
+		nsima_bpf__destroy(skel);
+		skel = NULL;
+	}
 	if (!skel) {
 		fprintf(stderr, "nsima-load: loading BPF programs failed: %s "
 			"(is nsima.ko loaded and 'bpf' in the LSM list? -v for the verifier log)\n",

@@ -116,6 +116,11 @@ out:
 	return rc;
 }
 
+int nsima_sha256(const void *data, size_t len, u8 *digest)
+{
+	return crypto_shash_tfm_digest(nsima_file_tfm, data, len, digest);
+}
+
 /*
  * Template digests of @data for SHA-1 (@sha1) and every bank (@out, one per
  * nsima_banks[] entry, alg_id filled in).
@@ -138,6 +143,41 @@ int nsima_template_digests(const u8 *data, u32 len, u8 *sha1,
 			continue;
 		}
 		rc = crypto_shash_tfm_digest(b->tfm, data, len, out[i].digest);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* A violation extends all-0xFF in every bank (IMA's convention). */
+void nsima_violation_digests(struct tpm_digest *out)
+{
+	int i;
+
+	for (i = 0; i < nsima_nr_banks; i++) {
+		out[i].alg_id = nsima_banks[i].alg_id;
+		memset(out[i].digest, 0xff, sizeof(out[i].digest));
+	}
+}
+
+/*
+ * Software PCR extend, every bank: pcr[i] = H_i(pcr[i] || d[i]). Used for
+ * the trim checkpoint; a bank whose hash is missing keeps its value.
+ */
+int nsima_extend_soft(u8 pcr[][NSIMA_DIGEST_MAX], const struct tpm_digest *d)
+{
+	u8 buf[2 * NSIMA_DIGEST_MAX];
+	int i, rc;
+
+	for (i = 0; i < nsima_nr_banks; i++) {
+		struct nsima_bank *b = &nsima_banks[i];
+
+		if (!b->tfm)
+			continue;
+		memcpy(buf, pcr[i], b->digest_size);
+		memcpy(buf + b->digest_size, d[i].digest, b->digest_size);
+		rc = crypto_shash_tfm_digest(b->tfm, buf, 2 * b->digest_size,
+					     pcr[i]);
 		if (rc)
 			return rc;
 	}

@@ -3,101 +3,144 @@
  * securityfs interface: /sys/kernel/security/nsima/
  *   binary_runtime_measurements  IMA's binary format (little-endian)
  *   ascii_runtime_measurements   IMA's ascii format
- *   count                        number of entries
+ *   count                        entries in the list now
+ *   violations                   violation entries ever added
+ *   status                       TPM, banks, PCR, mode, errors, queues, memory
+ *   checkpoint                   entries trimmed and the PCR values they give
+ *   trim                         write N: free the first N entries (CAP_SYS_ADMIN)
+ *   ns/<nsid>/                   the same lists, count and violations for
+ *                                one namespace; removed when it ends
+ *
+ * The lists are read under RCU (from ->start to ->stop). A reader whose
+ * file was opened before a trim gets -ESTALE and reopens.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/fs.h>
-#include <linux/seq_file.h>
-#include <linux/security.h>
+#include <linux/kstrtox.h>
+#include <linux/module.h>
 #include <linux/rculist.h>
+#include <linux/security.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <asm/unaligned.h>
 #include "nsima.h"
 
-static struct dentry *nsima_dir;
-static struct dentry *nsima_ascii;
-static struct dentry *nsima_binary;
-static struct dentry *nsima_count_file;
+static struct dentry *nsima_dir, *nsima_ns_dir;
+static struct dentry *nsima_files[8];
+
+/* Per open list file: which namespace (NULL: all) and a resume cursor. */
+struct nsima_seq {
+	struct nsima_ns *ns;
+	unsigned long trim_gen;		/* at open */
+	struct nsima_entry *last;	/* entry shown at position last_pos */
+	loff_t last_pos;
+};
+
+static bool nsima_seq_match(struct nsima_seq *s, struct nsima_entry *e)
+{
+	return !s->ns || e->ns == s->ns;
+}
+
+/* First matching entry from @e on (inclusive), or NULL. Under RCU. */
+static struct nsima_entry *nsima_seq_from(struct nsima_seq *s,
+					  struct list_head *pos)
+{
+	struct nsima_entry *e;
+
+	for (; pos != &nsima_list; pos = rcu_dereference(list_next_rcu(pos))) {
+		e = list_entry(pos, struct nsima_entry, list);
+		if (nsima_seq_match(s, e))
+			return e;
+	}
+	return NULL;
+}
 
 static void *nsima_seq_start(struct seq_file *m, loff_t *pos)
 {
+	struct nsima_seq *s = m->private;
 	struct nsima_entry *e;
-	loff_t l = *pos;
+	loff_t l;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(e, &nsima_list, list) {
-		if (!l--) {
-			rcu_read_unlock();
-			return e;
-		}
+	if (nsima_trim_generation() != s->trim_gen)
+		return ERR_PTR(-ESTALE);
+	/* Sequential reads resume where the last read stopped. */
+	if (s->last && *pos == s->last_pos)
+		return s->last;
+	if (s->last && *pos == s->last_pos + 1) {
+		e = nsima_seq_from(s, rcu_dereference(list_next_rcu(&s->last->list)));
+		goto found;
 	}
-	rcu_read_unlock();
-	return NULL;
+	e = nsima_seq_from(s, rcu_dereference(list_next_rcu(&nsima_list)));
+	for (l = *pos; e && l > 0; l--)
+		e = nsima_seq_from(s, rcu_dereference(list_next_rcu(&e->list)));
+found:
+	if (e) {
+		s->last = e;
+		s->last_pos = *pos;
+	}
+	return e;
 }
 
 static void *nsima_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
+	struct nsima_seq *s = m->private;
 	struct nsima_entry *e = v;
 
-	rcu_read_lock();
-	e = list_entry_rcu(e->list.next, struct nsima_entry, list);
-	rcu_read_unlock();
 	(*pos)++;
-	return &e->list == &nsima_list ? NULL : e;
+	e = nsima_seq_from(s, rcu_dereference(list_next_rcu(&e->list)));
+	if (e) {
+		s->last = e;
+		s->last_pos = *pos;
+	}
+	return e;
 }
 
 static void nsima_seq_stop(struct seq_file *m, void *v)
 {
+	rcu_read_unlock();
+}
+
+static const char *nsima_template_name(const struct nsima_entry *e)
+{
+	return e->template == NSIMA_T_BUF ? NSIMA_TEMPLATE_BUF :
+					    NSIMA_TEMPLATE_NG;
 }
 
 static int nsima_binary_show(struct seq_file *m, void *v)
 {
 	struct nsima_entry *e = v;
+	const char *tname = nsima_template_name(e);
 	__le32 pcr = cpu_to_le32(e->pcr);
-	__le32 name_len = cpu_to_le32(sizeof(NSIMA_TEMPLATE_NG) - 1);
+	__le32 name_len = cpu_to_le32(strlen(tname));
 	__le32 data_len = cpu_to_le32(e->data_len);
 
 	seq_write(m, &pcr, sizeof(pcr));
 	seq_write(m, e->sha1, sizeof(e->sha1));
 	seq_write(m, &name_len, sizeof(name_len));
-	seq_write(m, NSIMA_TEMPLATE_NG, sizeof(NSIMA_TEMPLATE_NG) - 1);
+	seq_write(m, tname, strlen(tname));
 	seq_write(m, &data_len, sizeof(data_len));
 	seq_write(m, e->data, e->data_len);
 	return 0;
 }
 
 /*
- * Next field of template data: returns its length and sets *field, or -1
- * at the end or on a malformed length.
+ * ascii: "PCR sha1 template algo:hexdigest name[ hexbuf]", as IMA prints
+ * d-ng (algo prefix, then hex), n-ng (the string) and buf (hex).
  */
-static int nsima_next_field(const struct nsima_entry *e, u32 *off,
-			    const u8 **field)
-{
-	u32 len;
-
-	if (*off + sizeof(u32) > e->data_len)
-		return -1;
-	len = get_unaligned_le32(e->data + *off);
-	*off += sizeof(u32);
-	if (len > e->data_len - *off)
-		return -1;
-	*field = e->data + *off;
-	*off += len;
-	return len;
-}
-
-/* ima-ng ascii: "PCR sha1 ima-ng algo:hexdigest name" */
 static int nsima_ascii_show(struct seq_file *m, void *v)
 {
 	struct nsima_entry *e = v;
-	const u8 *d, *n, *colon;
-	int dlen, nlen, alen;
-	u32 off = 0;
+	const u8 *d, *n, *b, *colon;
+	u32 dlen, nlen, blen, alen, i;
 
-	dlen = nsima_next_field(e, &off, &d);
-	nlen = nsima_next_field(e, &off, &n);
-	if (dlen < 0 || nlen < 1)
+	if (nsima_entry_field(e, 0, &d, &dlen) ||
+	    nsima_entry_field(e, 1, &n, &nlen) || !nlen)
 		return -EINVAL;
 	colon = memchr(d, '\0', dlen);
 	if (!colon)
@@ -105,9 +148,18 @@ static int nsima_ascii_show(struct seq_file *m, void *v)
 	alen = colon - d;		/* "sha256:" */
 
 	seq_printf(m, "%2d %*phN %s %.*s", e->pcr, NSIMA_SHA1_SIZE, e->sha1,
-		   NSIMA_TEMPLATE_NG, alen, d);
-	seq_printf(m, "%*phN", dlen - alen - 1, colon + 1);
-	seq_printf(m, " %.*s\n", nlen - 1, n);
+		   nsima_template_name(e), alen, d);
+	for (i = alen + 1; i < dlen; i++)
+		seq_printf(m, "%02x", d[i]);
+	seq_printf(m, " %.*s", nlen - 1, n);
+	if (e->template == NSIMA_T_BUF) {
+		if (nsima_entry_field(e, 2, &b, &blen))
+			return -EINVAL;
+		seq_putc(m, ' ');
+		for (i = 0; i < blen; i++)
+			seq_printf(m, "%02x", b[i]);
+	}
+	seq_putc(m, '\n');
 	return 0;
 }
 
@@ -125,63 +177,268 @@ static const struct seq_operations nsima_ascii_seqops = {
 	.show = nsima_ascii_show,
 };
 
+static int nsima_list_open(struct file *file, const struct seq_operations *ops)
+{
+	struct nsima_seq *s;
+
+	s = __seq_open_private(file, ops, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->ns = file_inode(file)->i_private;
+	s->trim_gen = nsima_trim_generation();
+	return 0;
+}
+
 static int nsima_binary_open(struct inode *inode, struct file *file)
 {
-	return seq_open(file, &nsima_binary_seqops);
+	return nsima_list_open(file, &nsima_binary_seqops);
 }
 
 static int nsima_ascii_open(struct inode *inode, struct file *file)
 {
-	return seq_open(file, &nsima_ascii_seqops);
+	return nsima_list_open(file, &nsima_ascii_seqops);
 }
 
 static const struct file_operations nsima_binary_fops = {
+	.owner = THIS_MODULE,
 	.open = nsima_binary_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release,
+	.release = seq_release_private,
 };
 
 static const struct file_operations nsima_ascii_fops = {
+	.owner = THIS_MODULE,
 	.open = nsima_ascii_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release,
+	.release = seq_release_private,
 };
+
+/* count / violations: of the namespace in i_private, or global */
+static ssize_t nsima_number_read(struct file *file, char __user *buf,
+				 size_t count, loff_t *ppos, bool violations)
+{
+	struct nsima_ns *ns = file_inode(file)->i_private;
+	char tmp[32];
+	long v;
+	int len;
+
+	if (ns)
+		v = atomic_long_read(violations ? &ns->violations : &ns->count);
+	else
+		v = atomic_long_read(violations ? &nsima_stats.violations :
+						  &nsima_stats.entries);
+	len = scnprintf(tmp, sizeof(tmp), "%ld\n", v);
+	return simple_read_from_buffer(buf, count, ppos, tmp, len);
+}
 
 static ssize_t nsima_count_read(struct file *file, char __user *buf,
 				size_t count, loff_t *ppos)
 {
-	char tmp[32];
-	int len;
+	return nsima_number_read(file, buf, count, ppos, false);
+}
 
-	len = scnprintf(tmp, sizeof(tmp), "%lu\n", nsima_entry_count());
-	return simple_read_from_buffer(buf, count, ppos, tmp, len);
+static ssize_t nsima_violations_read(struct file *file, char __user *buf,
+				     size_t count, loff_t *ppos)
+{
+	return nsima_number_read(file, buf, count, ppos, true);
 }
 
 static const struct file_operations nsima_count_fops = {
+	.owner = THIS_MODULE,
 	.read = nsima_count_read,
 	.llseek = generic_file_llseek,
 };
 
+static const struct file_operations nsima_violations_fops = {
+	.owner = THIS_MODULE,
+	.read = nsima_violations_read,
+	.llseek = generic_file_llseek,
+};
+
+static const char *nsima_bank_name(u16 alg_id)
+{
+	switch (alg_id) {
+	case TPM_ALG_SHA1: return "sha1";
+	case TPM_ALG_SHA256: return "sha256";
+	case TPM_ALG_SHA384: return "sha384";
+	case TPM_ALG_SHA512: return "sha512";
+	case TPM_ALG_SM3_256: return "sm3_256";
+	default: return "unknown";
+	}
+}
+
+static int nsima_status_show(struct seq_file *m, void *v)
+{
+	unsigned long live, ended;
+	unsigned int depth, size;
+	int i;
+
+	nsima_ns_counts(&live, &ended);
+	nsima_event_queue_depth(&depth, &size);
+	seq_printf(m, "tpm: %s\n", nsima_chip ? "present" : "none");
+	seq_puts(m, "banks:");
+	for (i = 0; i < nsima_nr_banks; i++)
+		seq_printf(m, " %s%s", nsima_bank_name(nsima_banks[i].alg_id),
+			   nsima_banks[i].tfm ? "" : "(padded-sha1)");
+	seq_printf(m, "\npcr: %d\n", nsima_pcr);
+	seq_printf(m, "ns: %s\n", nsima_ns_kind_name());
+	seq_printf(m, "extend: %s\n", nsima_extend_async ? "async" : "sync");
+	seq_printf(m, "entries: %ld\n", atomic_long_read(&nsima_stats.entries));
+	seq_printf(m, "entries_total: %ld\n", atomic_long_read(&nsima_stats.total));
+	seq_printf(m, "trimmed: %llu\n", nsima_first_index());
+	seq_printf(m, "violations: %ld\n", atomic_long_read(&nsima_stats.violations));
+	seq_printf(m, "tpm_errors: %ld\n", atomic_long_read(&nsima_stats.tpm_errors));
+	seq_printf(m, "measure_errors: %ld\n",
+		   atomic_long_read(&nsima_stats.measure_errors));
+	seq_printf(m, "pending_extends: %ld\n",
+		   atomic_long_read(&nsima_stats.pending));
+	seq_printf(m, "cache_entries: %lu\n", nsima_cache_size());
+	seq_printf(m, "cache_hits: %ld\n", atomic_long_read(&nsima_stats.cache_hits));
+	seq_printf(m, "event_queue: %u/%u\n", depth, size);
+	seq_printf(m, "events_queued: %ld\n",
+		   atomic_long_read(&nsima_stats.events_queued));
+	seq_printf(m, "events_dropped: %ld\n",
+		   atomic_long_read(&nsima_stats.events_dropped));
+	seq_printf(m, "namespaces_live: %lu\n", live);
+	seq_printf(m, "namespaces_ended: %lu\n", ended);
+	seq_printf(m, "memory_bytes: %ld\n", atomic_long_read(&nsima_stats.bytes));
+	return 0;
+}
+
+static int nsima_checkpoint_show(struct seq_file *m, void *v)
+{
+	u8 (*pcr)[NSIMA_DIGEST_MAX];
+	u64 index;
+	int i;
+
+	pcr = kmalloc_array(NSIMA_MAX_BANKS, NSIMA_DIGEST_MAX, GFP_KERNEL);
+	if (!pcr)
+		return -ENOMEM;
+	nsima_checkpoint(&index, pcr);
+	seq_printf(m, "entries: %llu\n", index);
+	for (i = 0; i < nsima_nr_banks; i++)
+		seq_printf(m, "%s: %*phN\n", nsima_bank_name(nsima_banks[i].alg_id),
+			   nsima_banks[i].digest_size, pcr[i]);
+	kfree(pcr);
+	return 0;
+}
+
+static int nsima_status_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, nsima_status_show, NULL);
+}
+
+static int nsima_checkpoint_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, nsima_checkpoint_show, NULL);
+}
+
+static const struct file_operations nsima_status_fops = {
+	.owner = THIS_MODULE,
+	.open = nsima_status_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct file_operations nsima_checkpoint_fops = {
+	.owner = THIS_MODULE,
+	.open = nsima_checkpoint_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* Only a privileged caller of the initial user namespace may trim. */
+static ssize_t nsima_trim_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	u64 n;
+	int rc;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	rc = kstrtou64_from_user(buf, count, 10, &n);
+	if (rc)
+		return rc;
+	rc = nsima_trim(n);
+	return rc ? rc : count;
+}
+
+static const struct file_operations nsima_trim_fops = {
+	.owner = THIS_MODULE,
+	.write = nsima_trim_write,
+	.llseek = generic_file_llseek,
+};
+
+int nsima_fs_add_ns(struct nsima_ns *ns)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "%llu", ns->nsid);
+	ns->dir = securityfs_create_dir(name, nsima_ns_dir);
+	if (IS_ERR(ns->dir))
+		goto err;
+	ns->binary = securityfs_create_file(NSIMA_BINARY_LIST, 0440, ns->dir,
+					    ns, &nsima_binary_fops);
+	ns->ascii = securityfs_create_file(NSIMA_ASCII_LIST, 0440, ns->dir, ns,
+					   &nsima_ascii_fops);
+	ns->count_file = securityfs_create_file(NSIMA_COUNT_FILE, 0440, ns->dir,
+						ns, &nsima_count_fops);
+	if (IS_ERR(ns->binary) || IS_ERR(ns->ascii) || IS_ERR(ns->count_file))
+		goto err;
+	return 0;
+err:
+	pr_err_ratelimited("no securityfs view for namespace %llu\n", ns->nsid);
+	nsima_fs_remove_ns(ns);
+	return -EIO;
+}
+
+void nsima_fs_remove_ns(struct nsima_ns *ns)
+{
+	/* securityfs_remove() ignores NULL and error pointers. */
+	securityfs_remove(ns->count_file);
+	securityfs_remove(ns->ascii);
+	securityfs_remove(ns->binary);
+	securityfs_remove(ns->dir);
+	ns->dir = ns->ascii = ns->binary = ns->count_file = NULL;
+}
+
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} nsima_global_files[] = {
+	{ NSIMA_BINARY_LIST, 0440, &nsima_binary_fops },
+	{ NSIMA_ASCII_LIST, 0440, &nsima_ascii_fops },
+	{ NSIMA_COUNT_FILE, 0440, &nsima_count_fops },
+	{ NSIMA_VIOLATIONS_FILE, 0440, &nsima_violations_fops },
+	{ NSIMA_STATUS_FILE, 0440, &nsima_status_fops },
+	{ NSIMA_CHECKPOINT_FILE, 0440, &nsima_checkpoint_fops },
+	{ NSIMA_TRIM_FILE, 0200, &nsima_trim_fops },
+};
+
 int nsima_fs_init(void)
 {
+	int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(nsima_global_files) > ARRAY_SIZE(nsima_files));
 	nsima_dir = securityfs_create_dir(NSIMA_SECURITYFS_DIR, NULL);
 	if (IS_ERR(nsima_dir))
 		return PTR_ERR(nsima_dir);
-
-	nsima_binary = securityfs_create_file(NSIMA_BINARY_LIST, 0440, nsima_dir,
-					      NULL, &nsima_binary_fops);
-	if (IS_ERR(nsima_binary))
-		goto err;
-	nsima_ascii = securityfs_create_file(NSIMA_ASCII_LIST, 0440, nsima_dir,
-					     NULL, &nsima_ascii_fops);
-	if (IS_ERR(nsima_ascii))
-		goto err;
-	nsima_count_file = securityfs_create_file(NSIMA_COUNT_FILE, 0440,
-						  nsima_dir, NULL,
-						  &nsima_count_fops);
-	if (IS_ERR(nsima_count_file))
+	for (i = 0; i < ARRAY_SIZE(nsima_global_files); i++) {
+		nsima_files[i] = securityfs_create_file(nsima_global_files[i].name,
+							nsima_global_files[i].mode,
+							nsima_dir, NULL,
+							nsima_global_files[i].fops);
+		if (IS_ERR(nsima_files[i]))
+			goto err;
+	}
+	nsima_ns_dir = securityfs_create_dir(NSIMA_NS_DIR, nsima_dir);
+	if (IS_ERR(nsima_ns_dir))
 		goto err;
 	return 0;
 err:
@@ -191,9 +448,11 @@ err:
 
 void nsima_fs_exit(void)
 {
-	/* securityfs_remove() ignores NULL and error pointers. */
-	securityfs_remove(nsima_count_file);
-	securityfs_remove(nsima_ascii);
-	securityfs_remove(nsima_binary);
+	int i;
+
+	/* The namespace views are gone already (nsima_ns_stop()). */
+	securityfs_remove(nsima_ns_dir);
+	for (i = ARRAY_SIZE(nsima_files) - 1; i >= 0; i--)
+		securityfs_remove(nsima_files[i]);
 	securityfs_remove(nsima_dir);
 }

@@ -2,8 +2,13 @@
 /*
  * kfuncs called by nsima's BPF LSM programs.
  *
- * The caller passes only the object to measure and the hook it came from;
- * the namespace is derived here from current (nsima_ns.c).
+ * The caller passes only the object to measure (a file, or an event
+ * struct) and the hook or event type; the namespace is derived from
+ * current in nsima_ns.c. Registered for BPF_PROG_TYPE_LSM only (on 6.1
+ * LSM and TRACING share one kfunc hook).
+ *
+ * On 6.1 KF_TRUSTED_ARGS rejects the struct file * an LSM hook receives
+ * ("R1 must be referenced"), so the kfuncs check their arguments.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,90 +16,7 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/fs.h>
-#include <linux/slab.h>
-#include <linux/limits.h>
-#include <crypto/sha2.h>
-#include <asm/unaligned.h>
 #include "nsima.h"
-
-#define NSIMA_DNG_PREFIX	"sha256:"
-
-/*
- * ima-ng template data: d-ng ("sha256:" '\0' digest) then n-ng (name '\0'),
- * each preceded by its u32 little-endian length.
- */
-static u32 nsima_build_ng(u8 *buf, const u8 *digest, const char *name,
-			  u32 name_len)
-{
-	u32 dlen = sizeof(NSIMA_DNG_PREFIX) + SHA256_DIGEST_SIZE;
-	u8 *p = buf;
-
-	put_unaligned_le32(dlen, p);
-	p += sizeof(u32);
-	memcpy(p, NSIMA_DNG_PREFIX, sizeof(NSIMA_DNG_PREFIX));	/* with NUL */
-	p += sizeof(NSIMA_DNG_PREFIX);
-	memcpy(p, digest, SHA256_DIGEST_SIZE);
-	p += SHA256_DIGEST_SIZE;
-	put_unaligned_le32(name_len + 1, p);
-	p += sizeof(u32);
-	memcpy(p, name, name_len);
-	p[name_len] = '\0';
-	p += name_len + 1;
-	return p - buf;
-}
-
-static int nsima_measure_file(struct file *file, u32 hook)
-{
-	u8 digest[SHA256_DIGEST_SIZE];
-	char *pathbuf, *path, *name;
-	u32 name_len, max;
-	u8 *data;
-	u64 nsid;
-	int rc;
-
-	if (!file || hook == 0 || hook > NSIMA_HOOK_MAX)
-		return -EINVAL;
-	rc = nsima_current_nsid(&nsid);
-	if (rc)
-		return rc;
-
-	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	name = kmalloc(NSIMA_NAME_MAX, GFP_KERNEL);
-	max = 2 * sizeof(u32) + sizeof(NSIMA_DNG_PREFIX) + SHA256_DIGEST_SIZE +
-	      NSIMA_NAME_MAX;
-	data = kmalloc(max, GFP_KERNEL);
-	if (!pathbuf || !name || !data) {
-		rc = -ENOMEM;
-		goto out;
-	}
-
-	path = d_path(&file->f_path, pathbuf, PATH_MAX);
-	if (IS_ERR(path)) {
-		rc = PTR_ERR(path);
-		goto out;
-	}
-	if (nsid)
-		rc = snprintf(name, NSIMA_NAME_MAX, "%llu%c%s", nsid,
-			      NSIMA_NS_SEPARATOR, path);
-	else
-		rc = snprintf(name, NSIMA_NAME_MAX, "%s", path);
-	if (rc >= NSIMA_NAME_MAX) {
-		rc = -ENAMETOOLONG;
-		goto out;
-	}
-	name_len = rc;
-
-	rc = nsima_hash_file(file, digest);
-	if (rc)
-		goto out;
-	rc = nsima_add_entry(nsid, data,
-			     nsima_build_ng(data, digest, name, name_len));
-out:
-	kfree(data);
-	kfree(name);
-	kfree(pathbuf);
-	return rc;
-}
 
 __diag_push();
 __diag_ignore_all("-Wmissing-prototypes",
@@ -105,17 +27,58 @@ __diag_ignore_all("-Wmissing-prototypes",
  * @file: the file (from the LSM hook's arguments)
  * @hook: enum nsima_hook
  *
- * Sleepable: hashes the file. Returns 0 or a negative errno.
+ * Sleepable: hashes the file unless the measure-once cache has it.
+ * Returns 0 or a negative errno.
  */
 noinline int bpf_nsima_measure_file(struct file *file, u32 hook)
 {
-	return nsima_measure_file(file, hook);
+	int rc;
+
+	if (!file)
+		return -EINVAL;
+	rc = nsima_measure_file(file, hook);
+	if (rc)
+		atomic_long_inc(&nsima_stats.measure_errors);
+	return rc;
+}
+
+/**
+ * bpf_nsima_measure_event - measure an event now
+ * @buf: the event struct of @type (include/nsima/abi.h)
+ * @buf__sz: its size, exactly sizeof the struct
+ * @type: enum nsima_event_type (caller-visible types only)
+ *
+ * Sleepable. Returns 0 or a negative errno.
+ */
+noinline int bpf_nsima_measure_event(const void *buf, u32 buf__sz, u32 type)
+{
+	int rc = nsima_measure_event(buf, buf__sz, type);
+
+	if (rc)
+		atomic_long_inc(&nsima_stats.measure_errors);
+	return rc;
+}
+
+/**
+ * bpf_nsima_queue_event - queue an event, from any context
+ * @buf: the event struct of @type
+ * @buf__sz: its size
+ * @type: enum nsima_event_type
+ *
+ * Does not sleep. -ENOSPC when the queue is full: the drop is counted and
+ * logged as an overflow violation entry.
+ */
+noinline int bpf_nsima_queue_event(const void *buf, u32 buf__sz, u32 type)
+{
+	return nsima_queue_event(buf, buf__sz, type);
 }
 
 __diag_pop();
 
 BTF_SET8_START(nsima_kfunc_ids)
 BTF_ID_FLAGS(func, bpf_nsima_measure_file, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, bpf_nsima_measure_event, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, bpf_nsima_queue_event)
 BTF_SET8_END(nsima_kfunc_ids)
 
 static const struct btf_kfunc_id_set nsima_kfunc_set = {
@@ -125,6 +88,5 @@ static const struct btf_kfunc_id_set nsima_kfunc_set = {
 
 int nsima_kfunc_init(void)
 {
-	/* LSM only: on 6.1 LSM and TRACING share one kfunc hook. */
 	return register_btf_kfunc_id_set(BPF_PROG_TYPE_LSM, &nsima_kfunc_set);
 }

@@ -9,6 +9,11 @@
 #ifndef NSIMA_ABI_H
 #define NSIMA_ABI_H
 
+/* __u8.. come from vmlinux.h in BPF programs, from linux/types.h elsewhere. */
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
 /* Hook ids: the second argument of bpf_nsima_measure_file(). */
 enum nsima_hook {
 	NSIMA_HOOK_BPRM_CHECK = 1,	/* lsm.s/bprm_check_security */
@@ -60,5 +65,66 @@ enum nsima_hook {
 
 /* Name of an event entry: "<nsid>:nsima-event:<type>". */
 #define NSIMA_EVENT_PREFIX	"nsima-event:"
+
+/* securityfs files beside the lists (see kmod/nsima_fs.c) */
+#define NSIMA_STATUS_FILE	"status"
+#define NSIMA_VIOLATIONS_FILE	"violations"
+#define NSIMA_TRIM_FILE		"trim"
+#define NSIMA_CHECKPOINT_FILE	"checkpoint"
+#define NSIMA_NS_DIR		"ns"	/* ns/<nsid>/{ascii,binary}_runtime_measurements */
+
+/*
+ * Events: bpf_nsima_measure_event(buf, size, type) (sleepable) and
+ * bpf_nsima_queue_event(buf, size, type) (any context). buf is the struct
+ * of the type, exactly; the module renders it as canonical JSON (sorted
+ * keys, no spaces) into an ima-buf entry named
+ * "[<nsid>:]nsima-event:<type name>".
+ */
+enum nsima_event_type {
+	NSIMA_EVENT_MOUNT = 1,		/* struct nsima_ev_mount */
+	NSIMA_EVENT_CAPABLE = 2,	/* struct nsima_ev_capable */
+	NSIMA_EVENT_EXEC = 3,		/* struct nsima_ev_exec: risky exec */
+	NSIMA_EVENT_CONNECT = 4,	/* struct nsima_ev_connect */
+	NSIMA_EVENT_TYPE_MAX = 4,
+	/* Written by the module itself, never accepted from a caller: */
+	NSIMA_EVENT_OVERFLOW = 100,	/* queued events dropped: violation */
+	NSIMA_EVENT_NS_END = 101,	/* a namespace ended */
+};
+
+#define NSIMA_EVENT_NAMES { \
+	[NSIMA_EVENT_MOUNT] = "mount", [NSIMA_EVENT_CAPABLE] = "capable", \
+	[NSIMA_EVENT_EXEC] = "exec", [NSIMA_EVENT_CONNECT] = "connect" }
+#define NSIMA_EVENT_OVERFLOW_NAME "overflow"
+#define NSIMA_EVENT_NS_END_NAME	"ns_end"
+
+#define NSIMA_EV_STR_MAX	256	/* string members, NUL included */
+
+struct nsima_ev_mount {
+	char dev[NSIMA_EV_STR_MAX];
+	char path[NSIMA_EV_STR_MAX];
+	char fstype[32];
+	__u64 flags;
+};
+
+struct nsima_ev_capable {
+	__s32 cap;
+	__u32 opts;
+};
+
+struct nsima_ev_exec {
+	char path[NSIMA_EV_STR_MAX];
+	__u32 reason;		/* policy rule id */
+	__u32 pad;
+};
+
+struct nsima_ev_connect {
+	__u16 family;		/* AF_INET / AF_INET6 */
+	__u16 port;		/* host order */
+	__u32 pad;
+	__u8 addr[16];
+};
+
+/* Largest event struct; the event queue's slot size. */
+#define NSIMA_EVENT_SIZE_MAX	(2 * NSIMA_EV_STR_MAX + 32 + 8)
 
 #endif /* NSIMA_ABI_H */
