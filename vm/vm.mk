@@ -1,10 +1,15 @@
 # The test VM's initramfs (the kernel comes from vm/fetch-kernel, kmod.mk).
 INITRAMFS := $(B)/initramfs/base.cpio.gz
+NSIMA_PROBE := $(B)/bin/nsima-probe
 
-$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(wildcard tests/e2e/*)
+$(NSIMA_PROBE): $(B)/obj/tests/e2e/probe.o
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $<
+
+$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(wildcard tests/e2e/*)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  GEN     $@")
-	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD)
+	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE)
 
 vm: $(INITRAMFS)
 ALL_TARGETS += $(INITRAMFS)
