@@ -14,6 +14,8 @@
 #include "err.h"
 
 int cmd_replay(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Print "nsima-attest: <input>: <where>: <msg>" to stderr. */
 void attest_error(const char *input, const struct nsima_err *err);

@@ -18,6 +18,8 @@ struct command {
 /* One line per command. */
 static const struct command commands[] = {
 	{ "replay", cmd_replay, "replay a measurement list to PCR values" },
+	{ "show", cmd_show, "print a measurement list, or one namespace of it" },
+	{ "export", cmd_export, "convert a list, or redact it for one namespace" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -26,7 +26,13 @@ void nsima_log_free(struct nsima_log *log)
 	for (i = 0; i < log->count; i++)
 		nsima_entry_free(&log->entries[i]);
 	free(log->entries);
+	free(log->index);
 	nsima_log_init(log);
+}
+
+uint64_t nsima_log_index(const struct nsima_log *log, size_t i)
+{
+	return log->index ? log->index[i] : log->first_index + i;
 }
 
 int nsima_entry_init(struct nsima_entry *e, uint32_t pcr,
@@ -76,30 +82,81 @@ void nsima_entry_set_digest(struct nsima_entry *e, int bank,
 	e->digest_mask |= NSIMA_BANK_BIT(bank);
 }
 
-int nsima_log_append(struct nsima_log *log, struct nsima_entry *e,
-		     struct nsima_err *err)
+static int grow(struct nsima_log *log, struct nsima_err *err)
 {
-	if (log->count == log->cap) {
-		size_t cap = log->cap ? 2 * log->cap : 64;
-		struct nsima_entry *p;
+	size_t cap = log->cap ? 2 * log->cap : 64;
+	struct nsima_entry *p;
+	uint64_t *idx;
 
-		if (cap > SIZE_MAX / sizeof(*p))
-			return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
-					     "out of memory");
-		p = realloc(log->entries, cap * sizeof(*p));
-		if (!p)
-			return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
-					     "out of memory");
-		log->entries = p;
-		log->cap = cap;
+	if (cap > SIZE_MAX / sizeof(*p))
+		goto nomem;
+	p = realloc(log->entries, cap * sizeof(*p));
+	if (!p)
+		goto nomem;
+	log->entries = p;
+	if (log->index) {
+		idx = realloc(log->index, cap * sizeof(*idx));
+		if (!idx)
+			goto nomem;
+		log->index = idx;
 	}
+	log->cap = cap;
+	return 0;
+nomem:
+	return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+			     "out of memory");
+}
+
+/* Switch to an explicit index array (a sparse log). */
+static int make_sparse(struct nsima_log *log, struct nsima_err *err)
+{
+	size_t i, cap = log->cap ? log->cap : 1;
+
+	log->index = malloc(cap * sizeof(*log->index));
+	if (!log->index)
+		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+				     "out of memory");
+	for (i = 0; i < log->count; i++)
+		log->index[i] = log->first_index + i;
+	return 0;
+}
+
+int nsima_log_append_at(struct nsima_log *log, struct nsima_entry *e,
+			uint64_t index, struct nsima_err *err)
+{
+	int rc;
+
+	if (!log->count && !log->index)
+		log->first_index = index;
+	if (!log->index && index != log->first_index + log->count) {
+		rc = make_sparse(log, err);
+		if (rc)
+			return rc;
+	}
+	if (log->count == log->cap) {
+		rc = grow(log, err);
+		if (rc)
+			return rc;
+	}
+	if (log->index)
+		log->index[log->count] = index;
 	log->entries[log->count++] = *e;
 	memset(e, 0, sizeof(*e));
 	return 0;
 }
 
-int nsima_log_append_copy(struct nsima_log *log, const struct nsima_entry *e,
-			  struct nsima_err *err)
+int nsima_log_append(struct nsima_log *log, struct nsima_entry *e,
+		     struct nsima_err *err)
+{
+	uint64_t next = log->count ? nsima_log_index(log, log->count - 1) + 1 :
+				     log->first_index;
+
+	return nsima_log_append_at(log, e, next, err);
+}
+
+int nsima_log_append_copy_at(struct nsima_log *log,
+			     const struct nsima_entry *e, uint64_t index,
+			     struct nsima_err *err)
 {
 	struct nsima_entry c = *e;
 	int rc;
@@ -111,10 +168,19 @@ int nsima_log_append_copy(struct nsima_log *log, const struct nsima_entry *e,
 					     "out of memory");
 		memcpy(c.data, e->data, e->data_len);
 	}
-	rc = nsima_log_append(log, &c, err);
+	rc = nsima_log_append_at(log, &c, index, err);
 	if (rc)
 		nsima_entry_free(&c);
 	return rc;
+}
+
+int nsima_log_append_copy(struct nsima_log *log, const struct nsima_entry *e,
+			  struct nsima_err *err)
+{
+	uint64_t next = log->count ? nsima_log_index(log, log->count - 1) + 1 :
+				     log->first_index;
+
+	return nsima_log_append_copy_at(log, e, next, err);
 }
 
 bool nsima_entry_is_violation(const struct nsima_entry *e)

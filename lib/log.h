@@ -47,6 +47,11 @@ struct nsima_log {
 	size_t cap;
 	/* index of entries[0] in the node's whole list (log slices) */
 	uint64_t first_index;
+	/*
+	 * NULL for a contiguous list; else the whole-list index of each
+	 * entry (a namespace's view). Sparse logs cannot be replayed.
+	 */
+	uint64_t *index;
 };
 
 void nsima_log_init(struct nsima_log *log);
@@ -72,9 +77,20 @@ void nsima_entry_set_digest(struct nsima_entry *e, int bank,
 /* Move @e into @log (e is zeroed on success). */
 int nsima_log_append(struct nsima_log *log, struct nsima_entry *e,
 		     struct nsima_err *err);
+/* Whole-list index of entries[i]. */
+uint64_t nsima_log_index(const struct nsima_log *log, size_t i);
+/*
+ * Append @e (moved, as nsima_log_append) with whole-list index @index,
+ * making @log sparse if @index does not follow on.
+ */
+int nsima_log_append_at(struct nsima_log *log, struct nsima_entry *e,
+			uint64_t index, struct nsima_err *err);
 /* Deep copy of one entry, appended to @log. */
 int nsima_log_append_copy(struct nsima_log *log, const struct nsima_entry *e,
 			  struct nsima_err *err);
+int nsima_log_append_copy_at(struct nsima_log *log,
+			     const struct nsima_entry *e, uint64_t index,
+			     struct nsima_err *err);
 
 /* A violation: a carried template digest is all zero. */
 bool nsima_entry_is_violation(const struct nsima_entry *e);

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "cel.h"
 #include "log_format.h"
 
 static const char *const names[] = {
@@ -61,8 +62,7 @@ int nsima_log_parse(const uint8_t *buf, size_t len, enum nsima_log_format fmt,
 		return nsima_log_parse_ascii((const char *)buf, len, hdr_bank,
 					     log, err);
 	case NSIMA_FORMAT_CEL:
-		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
-				     "CEL not supported yet");
+		return nsima_cel_parse(buf, len, log, err);
 	case NSIMA_FORMAT_AUTO:
 		break;
 	}
@@ -79,8 +79,9 @@ int nsima_log_write(const struct nsima_log *log, enum nsima_log_format fmt,
 	case NSIMA_FORMAT_ASCII:
 		return nsima_log_write_ascii(log, hdr_bank, out, err);
 	case NSIMA_FORMAT_CEL:
-		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
-				     "CEL not supported yet");
+		return nsima_cel_write(log, NSIMA_BANK_BIT(hdr_bank) |
+					       NSIMA_BANKS_DEFAULT,
+				       0, out, err);
 	case NSIMA_FORMAT_AUTO:
 		break;
 	}

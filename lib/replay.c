@@ -107,6 +107,9 @@ int nsima_replay_entry(struct nsima_replay *r, const struct nsima_entry *e,
 static int slice_start(const struct nsima_replay *r, const struct nsima_log *log,
 		       size_t *start, struct nsima_err *err)
 {
+	if (log->index)
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "a namespace's view of the list cannot be replayed");
 	if (r->next < log->first_index ||
 	    r->next - log->first_index > log->count)
 		return nsima_err_set(err, NSIMA_EGAP, NSIMA_AT_ENTRY, r->next,
@@ -186,9 +189,9 @@ int nsima_log_verify(const struct nsima_log *log, uint64_t *bad,
 		rc = verify_entry(&log->entries[i], err);
 		if (rc) {
 			if (bad)
-				*bad = log->first_index + i;
+				*bad = nsima_log_index(log, i);
 			return nsima_err_move(err, rc, NSIMA_AT_ENTRY,
-					      log->first_index + i);
+					      nsima_log_index(log, i));
 		}
 	}
 	return 0;

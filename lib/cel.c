@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCG CEL JSON (content type ima_template) over jansson.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cel.h"
+#include "hex.h"
+
+#define CT_IMA "ima_template"
+
+static int rec_err(struct nsima_err *err, uint64_t rec, const char *msg)
+{
+	return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_ENTRY, rec, "%s",
+			     msg);
+}
+
+static int get_uint(json_t *obj, const char *key, json_int_t max,
+		    json_int_t *v)
+{
+	json_t *j = json_object_get(obj, key);
+
+	if (!json_is_integer(j))
+		return -1;
+	*v = json_integer_value(j);
+	return (*v < 0 || *v > max) ? -1 : 0;
+}
+
+static int parse_digests(json_t *arr, struct nsima_entry *e, uint64_t rec,
+			 struct nsima_err *err)
+{
+	uint8_t digest[NSIMA_DIGEST_MAX];
+	size_t i;
+	json_t *d;
+
+	if (!json_is_array(arr) || json_array_size(arr) > 16)
+		return rec_err(err, rec, "\"digests\" is not an array of at most 16");
+	json_array_foreach(arr, i, d) {
+		const char *alg = json_string_value(json_object_get(d, "hashAlg"));
+		const char *hex = json_string_value(json_object_get(d, "digest"));
+		int bank = alg ? nsima_bank_by_name(alg, strlen(alg)) : -1;
+
+		if (!alg || !hex)
+			return rec_err(err, rec, "digest lacks \"hashAlg\" or \"digest\"");
+		if (bank < 0)
+			continue;	/* a bank we do not replay (sm3_256...) */
+		if (e->digest_mask & NSIMA_BANK_BIT(bank))
+			return rec_err(err, rec, "duplicate digest bank");
+		if (strlen(hex) != 2 * nsima_bank_size(bank) ||
+		    nsima_hex_decode(hex, strlen(hex), digest) < 0)
+			return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_ENTRY,
+					     rec, "bad %s digest", alg);
+		nsima_entry_set_digest(e, bank, digest);
+	}
+	return 0;
+}
+
+static int parse_content(json_t *content, uint32_t pcr, struct nsima_entry *e,
+			 uint64_t rec, struct nsima_err *err)
+{
+	const char *name = json_string_value(json_object_get(content,
+							     "template_name"));
+	json_t *jd = json_object_get(content, "template_data");
+	const char *hex = json_string_value(jd);
+	size_t hexlen = json_string_length(jd);
+	uint8_t *data;
+	int rc;
+
+	if (!name || !hex)
+		return rec_err(err, rec, "content lacks \"template_name\" or \"template_data\"");
+	if (hexlen % 2 || hexlen / 2 > NSIMA_TEMPLATE_DATA_MAX)
+		return rec_err(err, rec, "bad \"template_data\" length");
+	data = malloc(hexlen / 2 + 1);
+	if (!data)
+		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+				     "out of memory");
+	if (nsima_hex_decode(hex, hexlen, data) < 0) {
+		free(data);
+		return rec_err(err, rec, "\"template_data\" is not hex");
+	}
+	rc = nsima_entry_init(e, pcr, name, data, hexlen / 2, err);
+	free(data);
+	return rc ? nsima_err_move(err, rc, NSIMA_AT_ENTRY, rec) : 0;
+}
+
+static int parse_record(json_t *r, uint64_t rec, struct nsima_log *log,
+			struct nsima_err *err)
+{
+	json_int_t recnum, pcr;
+	struct nsima_entry e;
+	const char *ct;
+	json_t *content;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	if (!json_is_object(r))
+		return rec_err(err, rec, "record is not an object");
+	if (get_uint(r, "recnum", INT64_MAX / 2, &recnum))
+		return rec_err(err, rec, "bad \"recnum\"");
+	if (log->count && (uint64_t)recnum <= nsima_log_index(log, log->count - 1))
+		return rec_err(err, rec, "\"recnum\" does not increase");
+	if (get_uint(r, "pcr", NSIMA_PCR_COUNT - 1, &pcr))
+		return rec_err(err, rec, "bad \"pcr\" (0-23)");
+	ct = json_string_value(json_object_get(r, "content_type"));
+	if (!ct || strcmp(ct, CT_IMA))
+		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_ENTRY, rec,
+				     "content_type is not \"" CT_IMA "\"");
+	content = json_object_get(r, "content");
+	if (json_is_true(json_object_get(r, "redacted"))) {
+		if (content)
+			return rec_err(err, rec, "redacted record has content");
+		e.pcr = (uint32_t)pcr;
+		e.flags = NSIMA_ENTRY_REDACTED;
+		e.name_field = -1;
+	} else {
+		if (!json_is_object(content))
+			return rec_err(err, rec, "no \"content\" object");
+		rc = parse_content(content, (uint32_t)pcr, &e, rec, err);
+		if (rc)
+			return rc;
+	}
+	rc = parse_digests(json_object_get(r, "digests"), &e, rec, err);
+	if (!rc && !e.data && !e.digest_mask)
+		rc = rec_err(err, rec, "redacted record without digests");
+	if (!rc)
+		rc = nsima_log_append_at(log, &e, (uint64_t)recnum, err);
+	if (rc)
+		nsima_entry_free(&e);
+	return rc;
+}
+
+static size_t skip_space(const uint8_t *buf, size_t len, size_t pos)
+{
+	while (pos < len && (buf[pos] == ' ' || buf[pos] == '\t' ||
+			     buf[pos] == '\n' || buf[pos] == '\r' ||
+			     buf[pos] == 0x1e))
+		pos++;
+	return pos;
+}
+
+int nsima_cel_parse(const uint8_t *buf, size_t len, struct nsima_log *log,
+		    struct nsima_err *err)
+{
+	size_t pos = skip_space(buf, len, 0), i;
+	uint64_t rec = 0;
+	json_error_t jerr;
+	json_t *v, *r;
+	int rc = 0;
+
+	while (pos < len && !rc) {
+		v = json_loadb((const char *)buf + pos, len - pos,
+			       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES,
+			       &jerr);
+		if (!v)
+			return nsima_err_set(err, NSIMA_EMALFORMED,
+					     NSIMA_AT_OFFSET,
+					     pos + (size_t)jerr.position, "%s",
+					     jerr.text);
+		if (json_is_array(v) && !rec) {
+			json_array_foreach(v, i, r) {
+				rc = rec < NSIMA_CEL_RECORDS_MAX ?
+					     parse_record(r, rec++, log, err) :
+					     rec_err(err, rec, "too many records");
+				if (rc)
+					break;
+			}
+			rec = rec ? rec : 1;	/* an array must be alone */
+		} else if (rec >= NSIMA_CEL_RECORDS_MAX) {
+			rc = rec_err(err, rec, "too many records");
+		} else {
+			rc = parse_record(v, rec++, log, err);
+		}
+		json_decref(v);
+		pos = skip_space(buf, len, pos + (size_t)jerr.position);
+	}
+	return rc;
+}
+
+static json_t *digest_obj(int bank, const uint8_t *d)
+{
+	char hex[2 * NSIMA_DIGEST_MAX + 1];
+
+	nsima_hex_encode(d, nsima_bank_size(bank), hex);
+	return json_pack("{s:s,s:s}", "hashAlg", nsima_bank_name(bank),
+			 "digest", hex);
+}
+
+static json_t *digests_of(const struct nsima_entry *e, unsigned int banks,
+			  struct nsima_err *err)
+{
+	bool violation = nsima_entry_is_violation(e);
+	uint8_t d[NSIMA_DIGEST_MAX];
+	json_t *arr = json_array();
+	int b;
+
+	if (!e->data)
+		banks = e->digest_mask;
+	for (b = 0; arr && b < NSIMA_BANK_COUNT; b++) {
+		if (!(banks & NSIMA_BANK_BIT(b)))
+			continue;
+		if (violation)
+			memset(d, 0, sizeof(d));
+		else if (nsima_entry_digest(e, b, d, err))
+			goto fail;
+		if (json_array_append_new(arr, digest_obj(b, d)))
+			goto fail;
+	}
+	return arr;
+fail:
+	json_decref(arr);
+	return NULL;
+}
+
+static json_t *record_of(const struct nsima_entry *e, uint64_t recnum,
+			 unsigned int banks, struct nsima_err *err)
+{
+	json_t *digests = digests_of(e, banks, err), *r;
+	char *hex;
+
+	if (!digests)
+		return NULL;
+	if (!e->data)
+		return json_pack("{s:I,s:i,s:o,s:s,s:b}", "recnum",
+				 (json_int_t)recnum, "pcr", (int)e->pcr,
+				 "digests", digests, "content_type", CT_IMA,
+				 "redacted", 1);
+	hex = malloc(2 * (size_t)e->data_len + 1);
+	if (!hex) {
+		json_decref(digests);
+		return NULL;
+	}
+	nsima_hex_encode(e->data, e->data_len, hex);
+	r = json_pack("{s:I,s:i,s:o,s:s,s:{s:s,s:s}}", "recnum",
+		      (json_int_t)recnum, "pcr", (int)e->pcr, "digests", digests,
+		      "content_type", CT_IMA, "content", "template_name",
+		      e->tmpl.name, "template_data", hex);
+	free(hex);
+	return r;
+}
+
+int nsima_cel_write(const struct nsima_log *log, unsigned int banks,
+		    unsigned int flags, struct nsima_buf *out,
+		    struct nsima_err *err)
+{
+	bool seq = flags & NSIMA_CEL_SEQ;
+	size_t i;
+	int rc = 0;
+
+	nsima_err_clear(err);
+	if (!banks || (banks & ~NSIMA_BANKS_ALL))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "bad bank mask 0x%x", banks);
+	if (!seq && nsima_buf_append(out, "[", 1))
+		goto nomem;
+	for (i = 0; i < log->count && !rc; i++) {
+		json_t *r = record_of(&log->entries[i], nsima_log_index(log, i),
+				      banks, err);
+		char *s;
+
+		if (!r) {
+			if (err && err->code)
+				return nsima_err_move(err, err->code,
+						      NSIMA_AT_ENTRY,
+						      nsima_log_index(log, i));
+			goto nomem;
+		}
+		s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(r);
+		if (!s)
+			goto nomem;
+		if (!seq)
+			rc = nsima_buf_append(out, i ? ",\n" : "\n", i ? 2 : 1);
+		rc = rc ?: nsima_buf_printf(out, seq ? "\x1e%s\n" : "%s", s);
+		free(s);
+	}
+	if (rc || (!seq && nsima_buf_append(out, "\n]\n", 3)))
+		goto nomem;
+	return 0;
+nomem:
+	return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+			     "out of memory");
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-namespace views of a measurement list: filter and redact.
+ */
+#include <string.h>
+
+#include "nsview.h"
+
+bool nsima_entry_in_ns(const struct nsima_entry *e, bool host, uint64_t nsid)
+{
+	struct nsima_nsref ref;
+
+	if (nsima_entry_ns(e, &ref, NULL))
+		return false;
+	return ref.host ? host : (!host && ref.nsid == nsid);
+}
+
+int nsima_log_filter_ns(const struct nsima_log *in, bool host, uint64_t nsid,
+			struct nsima_log *out, struct nsima_err *err)
+{
+	struct nsima_log view;
+	size_t i;
+	int rc;
+
+	nsima_log_init(&view);
+	for (i = 0; i < in->count; i++) {
+		if (!nsima_entry_in_ns(&in->entries[i], host, nsid))
+			continue;
+		rc = nsima_log_append_copy_at(&view, &in->entries[i],
+					      nsima_log_index(in, i), err);
+		if (rc)
+			goto fail;
+	}
+	*out = view;
+	return 0;
+fail:
+	nsima_log_free(&view);
+	return rc;
+}
+
+/* @e reduced to the template digests of @banks. */
+static int redact_entry(const struct nsima_entry *e, unsigned int banks,
+			struct nsima_entry *r, struct nsima_err *err)
+{
+	bool violation = nsima_entry_is_violation(e);
+	uint8_t digest[NSIMA_DIGEST_MAX];
+	int b, rc;
+
+	memset(r, 0, sizeof(*r));
+	r->pcr = e->pcr;
+	r->flags = NSIMA_ENTRY_REDACTED;
+	r->name_field = -1;
+	for (b = 0; b < NSIMA_BANK_COUNT; b++) {
+		if (!(banks & NSIMA_BANK_BIT(b)))
+			continue;
+		if (violation) {
+			memset(digest, 0, sizeof(digest));
+		} else {
+			rc = nsima_entry_digest(e, b, digest, err);
+			if (rc)
+				return rc;
+		}
+		nsima_entry_set_digest(r, b, digest);
+	}
+	return 0;
+}
+
+int nsima_log_redact(const struct nsima_log *in, bool host, uint64_t nsid,
+		     unsigned int banks, struct nsima_log *out,
+		     struct nsima_err *err)
+{
+	struct nsima_log view;
+	struct nsima_entry r;
+	size_t i;
+	int rc = 0;
+
+	if (in->index)
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "cannot redact a namespace's view");
+	if (!banks || (banks & ~NSIMA_BANKS_ALL))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "bad bank mask 0x%x", banks);
+	nsima_log_init(&view);
+	view.first_index = in->first_index;
+	for (i = 0; i < in->count && !rc; i++) {
+		const struct nsima_entry *e = &in->entries[i];
+
+		if (nsima_entry_in_ns(e, host, nsid)) {
+			rc = nsima_log_append_copy(&view, e, err);
+			continue;
+		}
+		rc = redact_entry(e, banks, &r, err);
+		if (!rc)
+			rc = nsima_log_append(&view, &r, err);
+		if (rc)
+			nsima_err_move(err, rc, NSIMA_AT_ENTRY,
+				       nsima_log_index(in, i));
+	}
+	if (rc) {
+		nsima_log_free(&view);
+		return rc;
+	}
+	*out = view;
+	return 0;
+}

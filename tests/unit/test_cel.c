@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lib/cel.c: CEL JSON round trips of real lists (replayed to their known
+ * PCR values), JSON-seq, redacted records and bad records.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cel.h"
+#include "log_format.h"
+#include "replay.h"
+#include "testdata.h"
+
+static void load(const char *file, struct nsima_log *log)
+{
+	uint8_t *buf;
+	size_t len;
+
+	buf = test_load(file, &len);
+	assert_non_null(buf);
+	nsima_log_init(log);
+	assert_int_equal(nsima_log_parse(buf, len, NSIMA_FORMAT_AUTO,
+					 NSIMA_BANK_SHA1, log, NULL),
+			 0);
+	free(buf);
+}
+
+static void round_trip(const char *file, unsigned int flags, const char *sha1)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_log log, back;
+	struct nsima_buf cel, bin1, bin2;
+	struct nsima_pcrs p;
+
+	load(file, &log);
+	nsima_log_init(&back);
+	nsima_buf_init(&cel);
+	nsima_buf_init(&bin1);
+	nsima_buf_init(&bin2);
+	assert_int_equal(nsima_cel_write(&log, NSIMA_BANKS_ALL, flags, &cel, &err), 0);
+	assert_int_equal(nsima_log_sniff(cel.data, cel.len), NSIMA_FORMAT_CEL);
+	if (nsima_cel_parse(cel.data, cel.len, &back, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(back.count, log.count);
+	assert_int_equal(back.entries[0].digest_mask, NSIMA_BANKS_ALL);
+	assert_int_equal(nsima_replay_pcrs(&back, 10, NSIMA_BANKS_ALL,
+					   NSIMA_REPLAY_VERIFY, &p, &err),
+			 0);
+	assert_string_equal(test_hex(p.val[NSIMA_BANK_SHA1], 20), sha1);
+	assert_int_equal(nsima_log_write_binary(&log, NSIMA_BANK_SHA1, &bin1, &err), 0);
+	assert_int_equal(nsima_log_write_binary(&back, NSIMA_BANK_SHA1, &bin2, &err), 0);
+	assert_int_equal(bin1.len, bin2.len);
+	assert_memory_equal(bin1.data, bin2.data, bin1.len);
+	nsima_buf_free(&cel);
+	nsima_buf_free(&bin1);
+	nsima_buf_free(&bin2);
+	nsima_log_free(&log);
+	nsima_log_free(&back);
+}
+
+static void test_round_trips(void **state)
+{
+	(void)state;
+	round_trip("ibmtss/sha1.log", 0, "9be6bac02bf18d09d17e726c2df00bca4e8831ea");
+	round_trip("ibmtss/sha1.log", NSIMA_CEL_SEQ,
+		   "9be6bac02bf18d09d17e726c2df00bca4e8831ea");
+	round_trip("ibmtss/imatest.log", NSIMA_CEL_SEQ,
+		   "0ff68e1da514770e85581bffe693809776302a63");
+	round_trip("keylime/keyrings.ascii", 0,
+		   "e654f343e8f86bd20bc8a0b4c3df3a86801a35ac");
+}
+
+#define REC0 "{\"recnum\":7,\"pcr\":11,\"digests\":[{\"hashAlg\":\"sha1\",\"digest\":\"cf41b43c4031672fcc2bd358b309ad33b977424f\"}],\"content_type\":\"ima_template\",\"content\":{\"template_name\":\"ima-ng\",\"template_data\":\"280000007368613235363a00f1b4c7c9b27e94569f4c2b64051c452bc609c3cb891dd7fae06b758f8bc83d140f000000626f6f745f61676772656761746500\"}}"
+#define RED1 "{\"recnum\":8,\"pcr\":11,\"digests\":[{\"hashAlg\":\"sha256\",\"digest\":\"0000000000000000000000000000000000000000000000000000000000000001\"},{\"hashAlg\":\"sm3_256\",\"digest\":\"00\"}],\"content_type\":\"ima_template\",\"redacted\":true}"
+
+static void test_parse_records(void **state)
+{
+	const char *seq = "\x1e" REC0 "\n\x1e" RED1 "\n";
+	struct nsima_err err = { 0 };
+	struct nsima_log log;
+	size_t len;
+
+	(void)state;
+	nsima_log_init(&log);
+	assert_int_equal(nsima_cel_parse((const uint8_t *)seq, strlen(seq), &log,
+					 &err),
+			 0);
+	assert_int_equal(log.count, 2);
+	assert_int_equal(log.first_index, 7);
+	assert_null(log.index);
+	assert_memory_equal(nsima_entry_name(&log.entries[0], &len),
+			    "boot_aggregate", 14);
+	assert_int_equal(log.entries[1].flags, NSIMA_ENTRY_REDACTED);
+	assert_null(log.entries[1].data);
+	assert_int_equal(log.entries[1].digest_mask,
+			 NSIMA_BANK_BIT(NSIMA_BANK_SHA256));
+	assert_int_equal(nsima_log_verify(&log, NULL, &err), 0);
+	nsima_log_free(&log);
+}
+
+static void check_bad(const char *text, int code, enum nsima_where where,
+		      uint64_t pos, const char *msg)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_log log;
+
+	nsima_log_init(&log);
+	assert_int_equal(nsima_cel_parse((const uint8_t *)text, strlen(text),
+					 &log, &err),
+			 code);
+	assert_int_equal(err.where, where);
+	assert_int_equal(err.pos, pos);
+	if (!strstr(err.msg, msg))
+		fail_msg("message '%s' lacks '%s'", err.msg, msg);
+	nsima_log_free(&log);
+}
+
+static void test_bad_records(void **state)
+{
+	(void)state;
+	check_bad("[" REC0 ",{\"recnum\":7}]", NSIMA_EMALFORMED, NSIMA_AT_ENTRY,
+		  1, "\"recnum\" does not increase");
+	check_bad("[" REC0 ",{\"recnum\":8,\"pcr\":24}]", NSIMA_EMALFORMED,
+		  NSIMA_AT_ENTRY, 1, "bad \"pcr\"");
+	check_bad("[{\"recnum\":0,\"pcr\":1,\"content_type\":\"systemd\"}]",
+		  NSIMA_EUNSUPPORTED, NSIMA_AT_ENTRY, 0, "content_type");
+	check_bad("[{\"recnum\":0,\"pcr\":1,\"content_type\":\"ima_template\",\"redacted\":true,\"digests\":[]}]",
+		  NSIMA_EMALFORMED, NSIMA_AT_ENTRY, 0, "without digests");
+	check_bad("[{\"recnum\":0,\"pcr\":1,\"content_type\":\"ima_template\",\"content\":{\"template_name\":\"ima-ng\",\"template_data\":\"2800\"},\"digests\":[]}]",
+		  NSIMA_EMALFORMED, NSIMA_AT_ENTRY, 0,
+		  "template data ends before field 'd-ng'");
+	check_bad("[{\"recnum\":0,\"pcr\":1,\"content_type\":\"ima_template\",\"redacted\":true,\"digests\":[{\"hashAlg\":\"sha1\",\"digest\":\"00\"}]}]",
+		  NSIMA_EMALFORMED, NSIMA_AT_ENTRY, 0, "bad sha1 digest");
+	check_bad("\x1e{\"recnum\":", NSIMA_EMALFORMED, NSIMA_AT_OFFSET, 11, "");
+	check_bad(REC0 "\n[]", NSIMA_EMALFORMED, NSIMA_AT_ENTRY, 1,
+		  "record is not an object");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trips),
+		cmocka_unit_test(test_parse_records),
+		cmocka_unit_test(test_bad_records),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
