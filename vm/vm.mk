@@ -9,7 +9,7 @@ $(NSIMA_PROBE): $(B)/obj/tests/e2e/probe.o
 $(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(wildcard tests/e2e/*)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  GEN     $@")
-	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE)
+	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL_DIR)
 
 vm: $(INITRAMFS)
 ALL_TARGETS += $(INITRAMFS)

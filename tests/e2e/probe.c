@@ -1,17 +1,121 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsima-probe: a small static program that e2e tests execute where they
- * need an exec that is certainly a real execve of a known file (busybox
- * may run its applets without one). Prints its mount namespace.
+ * nsima-probe: a small static program for the VM tests and benchmarks.
+ * Its executions are certainly real execve()s of a known file (busybox may
+ * run its applets without one).
+ *
+ *   nsima-probe                    print the mount namespace (mnt:[N])
+ *   nsima-probe mmap FILE          map FILE PROT_EXEC (mmap_file hook)
+ *   nsima-probe sethostname N      N sethostname() calls (CAP_SYS_ADMIN checks)
+ *   nsima-probe exec-loop N FILE   fork+exec FILE N times; print ns per exec
+ *   nsima-probe open-loop N FILE   open+close FILE N times; print ns per open
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-int main(void)
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int do_mmap(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	void *p;
+
+	if (fd < 0) {
+		fprintf(stderr, "nsima-probe: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "nsima-probe: mmap %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	munmap(p, 4096);
+	return 0;
+}
+
+static int do_sethostname(long n)
+{
+	long i, fail = 0;
+
+	for (i = 0; i < n; i++)
+		if (sethostname("nsima", 5))
+			fail++;
+	printf("%ld\n", n - fail);
+	return fail ? 1 : 0;
+}
+
+static int do_exec_loop(long n, const char *path)
+{
+	long long t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			return 1;
+		if (!pid) {
+			execl(path, path, "noop", (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &st, 0) < 0)
+			return 1;
+	}
+	printf("%lld\n", (now_ns() - t0) / n);
+	return 0;
+}
+
+static int do_open_loop(long n, const char *path)
+{
+	long long t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd < 0)
+			return 1;
+		close(fd);
+	}
+	printf("%lld\n", (now_ns() - t0) / n);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	char buf[64];
-	ssize_t n = readlink("/proc/self/ns/mnt", buf, sizeof(buf) - 1);
+	ssize_t n;
 
+	if (argc == 3 && !strcmp(argv[1], "mmap"))
+		return do_mmap(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "sethostname"))
+		return do_sethostname(atol(argv[2]));
+	if (argc == 4 && !strcmp(argv[1], "exec-loop") && atol(argv[2]) > 0)
+		return do_exec_loop(atol(argv[2]), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "open-loop") && atol(argv[2]) > 0)
+		return do_open_loop(atol(argv[2]), argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "noop"))
+		return 0;
+	if (argc != 1) {
+		fprintf(stderr, "usage: see tests/e2e/probe.c\n");
+		return 2;
+	}
+	n = readlink("/proc/self/ns/mnt", buf, sizeof(buf) - 1);
 	if (n < 0)
 		return 1;
 	buf[n] = '\0';

@@ -1,0 +1,88 @@
+#!/bin/sh
+# e2e (guest): measure-once cache and open-writers violations.
+# - a second exec of an unchanged file adds no entry;
+# - after the file is modified, its next exec adds an entry with the new
+#   digest (checked against sha256sum);
+# - mapping a file PROT_EXEC while it is open for write records a
+#   violation (zero digest) and the file is measured anyway.
+# kmod_cache.host replays the list against the TPM (violations extend 0xFF).
+. /tests/e2e/lib/tap.sh
+SFS=/sys/kernel/security/nsima
+[ "$NSIMA_SETUP_RC" = 0 ] || bail "insmod nsima.ko / nsima-load failed"
+A=$SFS/ascii_runtime_measurements
+
+# Copy of the probe, executed inside a namespace.
+cp /usr/bin/nsima-probe /tmp/prog
+chmod +x /tmp/prog
+mkfifo /tmp/hold
+unshare -m sh -c 'nsima-probe >/tmp/ns; read -r x </tmp/hold' &
+while [ ! -s /tmp/ns ]; do :; done
+read -r ns </tmp/ns
+ns=${ns#mnt:[}; ns=${ns%]}
+echo go >/tmp/hold
+wait
+
+count() { grep -c " $1\$" $A; }
+/tmp/prog >/dev/null
+is "first exec of /tmp/prog measured once" "$(count /tmp/prog)" 1
+n1=$(cat $SFS/count)
+/tmp/prog >/dev/null
+/tmp/prog >/dev/null
+n2=$(cat $SFS/count)
+# The two cats and the two execs of /tmp/prog are cache hits: no entry.
+is "unchanged file: two more execs add no entry" "$n2" "$n1"
+hits=$(sed -n 's/^cache_hits: //p' $SFS/status)
+check "status counts cache hits ($hits)" test "$hits" -gt 2
+
+echo modified >>/tmp/prog
+want=$(sha256sum /tmp/prog | cut -d' ' -f1)
+/tmp/prog >/dev/null
+is "modified file: a new entry" "$(count /tmp/prog)" 2
+got=$(grep " /tmp/prog\$" $A | tail -n1 | cut -d' ' -f4)
+is "new entry carries the new digest" "$got" "sha256:$want"
+: >/tmp/prog.trunc; cp /tmp/prog /tmp/prog.trunc; chmod +x /tmp/prog.trunc
+/tmp/prog.trunc >/dev/null
+truncate_to() { dd if=/dev/null of="$1" bs=1 seek="$2" 2>/dev/null; }
+size=$(wc -c </tmp/prog.trunc)
+truncate_to /tmp/prog.trunc $((size - 9))
+/tmp/prog.trunc >/dev/null
+is "truncated file: a new entry" "$(count /tmp/prog.trunc)" 2
+cp /usr/bin/nsima-probe /tmp/other; chmod +x /tmp/other
+echo other >>/tmp/other
+/tmp/prog >/dev/null
+mv /tmp/other /tmp/prog
+/tmp/prog >/dev/null
+is "renamed-over file: a new entry" "$(count /tmp/prog)" 3
+want=$(sha256sum /tmp/prog | cut -d' ' -f1)
+got=$(grep " /tmp/prog\$" $A | tail -n1 | cut -d' ' -f4)
+is "renamed-over entry carries the new file's digest" "$got" "sha256:$want"
+
+# Same file, other namespace: measured again, tagged.
+unshare -m sh -c '/tmp/prog >/dev/null; /tmp/prog >/dev/null'
+nsB=$(grep -c ":/tmp/prog\$" $A)
+is "another namespace measures the file once, tagged" "$nsB" 1
+
+# Open-writers violation: /tmp/lib is open for write while mapped PROT_EXEC.
+v0=$(cat $SFS/violations)
+echo library >/tmp/lib
+exec 3>>/tmp/lib
+nsima-probe mmap /tmp/lib
+exec 3>&-
+v1=$(cat $SFS/violations)
+is "open-writers violation counted" "$((v1 - v0))" 1
+zero=0000000000000000000000000000000000000000
+vline=$(grep " ima-ng sha256:0\{64\} /tmp/lib\$" $A)
+check "violation entry: zero template and file digests" \
+	test "$(echo "$vline" | cut -d' ' -f2)" = "$zero"
+want=$(sha256sum /tmp/lib | cut -d' ' -f1)
+check "file measured as well after the violation" \
+	grep -q " ima-ng sha256:$want /tmp/lib\$" $A
+nsima-probe mmap /tmp/lib
+is "file with writers was not cached: measured again" "$(grep -c " sha256:$want /tmp/lib\$" $A)" 2
+
+cp $SFS/binary_runtime_measurements /out/binary_runtime_measurements
+read -r p1 </sys/class/tpm/tpm0/pcr-sha1/11
+read -r p256 </sys/class/tpm/tpm0/pcr-sha256/11
+echo "$p1" >/out/pcr-sha1-11
+echo "$p256" >/out/pcr-sha256-11
+tap_done

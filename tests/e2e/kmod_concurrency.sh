@@ -1,0 +1,118 @@
+#!/bin/sh
+# vm-options: --banks sha1,sha256,sha384,sha512 --modparams "extend=async unloadable=1"
+# e2e (guest): 4 workers in 3 namespaces execute new files in a loop for
+# 20 s (extend=async, every bank of a 4-bank TPM). Afterwards each
+# namespace's view holds exactly its own entries, as many as its workers
+# executed files; kmod_concurrency.host replays the global list against
+# the TPM in all four banks. Then the module is unloaded (unloadable=1)
+# once the BPF programs are gone.
+. /tests/e2e/lib/tap.sh
+SFS=/sys/kernel/security/nsima
+[ "$NSIMA_SETUP_RC" = 0 ] || bail "insmod nsima.ko / nsima-load failed"
+is "status: extend mode" "$(sed -n 's/^extend: //p' $SFS/status)" async
+is "status: four banks" "$(sed -n 's/^banks: //p' $SFS/status)" "sha1 sha256 sha384 sha512"
+
+SECONDS_RUN=20
+cat >/tmp/worker <<'W'
+#!/bin/sh
+# worker ID: until /tmp/stop exists, make a new executable and run it.
+i=0
+while [ ! -e /tmp/stop ]; do
+	f=/tmp/w$1.$i
+	cp /usr/bin/nsima-probe $f
+	echo "$1 $i" >>$f
+	$f noop || exit 1
+	i=$((i + 1))
+done
+echo $i >/tmp/count.$1
+readlink /proc/self/ns/mnt >/tmp/ns.$1
+W
+chmod +x /tmp/worker
+# Each namespace stays alive (reading /tmp/hold) until the views are checked.
+mkfifo /tmp/hold
+unshare -m sh -c '/tmp/worker 1 & /tmp/worker 2 & wait; read -r x </tmp/hold' &
+unshare -m sh -c '/tmp/worker 3; read -r x </tmp/hold' &
+unshare -m sh -c '/tmp/worker 4; read -r x </tmp/hold' &
+sleep $SECONDS_RUN
+: >/tmp/stop
+while [ ! -s /tmp/ns.1 ] || [ ! -s /tmp/ns.2 ] || [ ! -s /tmp/ns.3 ] ||
+	[ ! -s /tmp/ns.4 ]; do sleep 0.1; done
+
+ns_of() { read -r x </tmp/ns.$1; x=${x#mnt:[}; echo "${x%]}"; }
+for w in 1 2 3 4; do
+	[ -s /tmp/count.$w ] || bail "worker $w did not finish"
+done
+ns1=$(ns_of 1); ns2=$(ns_of 2); ns3=$(ns_of 3); ns4=$(ns_of 4)
+is "workers 1 and 2 share a namespace" "$ns1" "$ns2"
+check "three distinct namespaces ($ns1 $ns3 $ns4)" \
+	test "$ns1" != "$ns3" -a "$ns1" != "$ns4" -a "$ns3" != "$ns4"
+c1=$(cat /tmp/count.1); c2=$(cat /tmp/count.2)
+c3=$(cat /tmp/count.3); c4=$(cat /tmp/count.4)
+echo "# executions: w1=$c1 w2=$c2 w3=$c3 w4=$c4"
+check "every worker ran (w1=$c1 w2=$c2 w3=$c3 w4=$c4)" \
+	test "$c1" -gt 10 -a "$c2" -gt 10 -a "$c3" -gt 10 -a "$c4" -gt 10
+
+# Let the async worker drain, then snapshot (builtins only from here).
+while [ "$(sed -n 's/^pending_extends: //p' $SFS/status)" != 0 ]; do sleep 0.2; done
+cp $SFS/binary_runtime_measurements /out/binary_runtime_measurements
+for b in sha1 sha256 sha384 sha512; do
+	read -r v </sys/class/tpm/tpm0/pcr-$b/11
+	echo "$v" >/out/pcr-$b-11
+done
+
+cp $SFS/ascii_runtime_measurements /tmp/all
+for n in "$ns1:$((c1 + c2))" "$ns3:$c3" "$ns4:$c4"; do
+	id=${n%%:*}
+	want=${n#*:}
+	V=$SFS/ns/$id/ascii_runtime_measurements
+	check "view ns/$id exists" test -r $V
+	cp $V /tmp/view
+	total=$(wc -l </tmp/view)
+	is "ns/$id: view has every entry of the global list tagged $id" \
+		"$total" "$(grep -c " $id:" /tmp/all)"
+	is "ns/$id: no foreign entry in the view" "$(grep -v -c " $id:" /tmp/view)" 0
+	is "ns/$id: one entry per executed file" \
+		"$(grep -c " $id:/tmp/w[0-9]*\.[0-9]*\$" /tmp/view)" "$want"
+	is "ns/$id/count agrees" "$(cat $SFS/ns/$id/count)" "$total"
+	cmp -s /tmp/view /dev/null && not_ok "ns/$id: empty view"
+done
+is "no measurement errors" "$(sed -n 's/^measure_errors: //p' $SFS/status)" 0
+is "no TPM errors" "$(sed -n 's/^tpm_errors: //p' $SFS/status)" 0
+mem=$(sed -n 's/^memory_bytes: //p' $SFS/status)
+ent=$(sed -n 's/^entries: //p' $SFS/status)
+echo "# kernel memory: $mem bytes for $ent entries ($((mem / ent)) per entry)"
+
+# The namespaces end: their views go, their entries stay in the list.
+echo go >/tmp/hold; echo go >/tmp/hold; echo go >/tmp/hold
+wait
+n_before=$(wc -l </tmp/all)
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -d $SFS/ns/$ns1 ] || [ -d $SFS/ns/$ns3 ] || [ -d $SFS/ns/$ns4 ] || break
+	sleep 0.5
+done
+check "views removed when the namespaces ended" \
+	test ! -d $SFS/ns/$ns1 -a ! -d $SFS/ns/$ns3 -a ! -d $SFS/ns/$ns4
+cp $SFS/ascii_runtime_measurements /tmp/all2
+is "their entries are still in the global list" \
+	"$(head -n "$n_before" /tmp/all2 | cmp - /tmp/all && echo same)" same
+for id in $ns1 $ns3 $ns4; do
+	is "ns_end event logged for $id" \
+		"$(grep -c " $id:nsima-event:ns_end " /tmp/all2)" 1
+done
+is "status: namespaces ended" \
+	"$(sed -n 's/^namespaces_ended: //p' $SFS/status)" 3
+
+# Unload: refused while BPF programs use the kfuncs, allowed afterwards.
+if rmmod nsima 2>/dev/null; then
+	not_ok "rmmod succeeded while BPF programs use the kfuncs"
+else
+	ok "rmmod refused while BPF programs use the kfuncs"
+fi
+/nsima/nsima-load --unpin
+gone=no
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	if rmmod nsima 2>/dev/null; then gone=yes; break; fi
+	sleep 0.5
+done
+is "rmmod with unloadable=1 once the programs are gone" "$gone" yes
+tap_done
