@@ -14,7 +14,10 @@
 /* Read @path ("-" = stdin) into a malloc()ed buffer, NUL-terminated. */
 int nsima_read_file(const char *path, size_t max, uint8_t **buf, size_t *len,
 		    struct nsima_err *err);
-/* Write @len bytes to @path atomically ("-" = stdout, not atomic). */
+/*
+ * Write @len bytes to @path atomically ("-" = stdout, not atomic). A new
+ * file is created mode 0600: logs may name other tenants' files.
+ */
 int nsima_write_file(const char *path, const void *buf, size_t len,
 		     struct nsima_err *err);
 

@@ -211,7 +211,7 @@ static int write_line(struct nsima_buf *out, const struct nsima_entry *e,
 		      int hdr_bank, struct nsima_err *err)
 {
 	uint8_t digest[NSIMA_DIGEST_MAX];
-	int i, rc;
+	int i, rc, sf = string_field(&e->tmpl);
 
 	rc = nsima_entry_digest(e, hdr_bank, digest, err);
 	if (rc)
@@ -225,11 +225,16 @@ static int write_line(struct nsima_buf *out, const struct nsima_entry *e,
 		const uint8_t *v = e->data + s->off;
 		enum nsima_field_fmt fmt = nsima_field_fmt(e->tmpl.field[i]);
 
-		if (fmt == NSIMA_FMT_STRING && memchr(v, '\n', s->len))
+		/* only what parse_line can read back */
+		if (fmt == NSIMA_FMT_STRING &&
+		    (memchr(v, '\n', s->len) ||
+		     (i != sf && memchr(v, ' ', s->len))))
 			return nsima_err_set(err, NSIMA_EUNSUPPORTED,
 					     NSIMA_AT_NONE, 0,
-					     "field '%s' contains a newline",
-					     nsima_field_name(e->tmpl.field[i]));
+					     "field '%s' contains a %s",
+					     nsima_field_name(e->tmpl.field[i]),
+					     memchr(v, '\n', s->len) ?
+						     "newline" : "space");
 		if (nsima_buf_append(out, " ", 1) ||
 		    nsima_field_print(out, e->tmpl.field[i], v, s->len))
 			goto nomem;

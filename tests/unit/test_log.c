@@ -425,6 +425,29 @@ static void test_ascii_name_with_spaces(void **state)
 	nsima_log_free(&log);
 }
 
+/* evm-sig has two string fields: a space in either cannot be read back */
+static void test_ascii_write_refuses_ambiguity(void **state)
+{
+	struct fixture *f = *state;
+	struct nsima_buf out;
+	struct nsima_entry *e;
+
+	nsima_buf_init(&out);
+	assert_int_equal(nsima_log_parse_binary(f->buf, f->len, NSIMA_BANK_SHA1,
+						&f->log, &f->err),
+			 0);
+	e = &f->log.entries[14];
+	assert_string_equal(e->tmpl.name, "evm-sig");
+	e->data[e->fields[1].off + 4] = ' ';	/* "/tmp/lower..." */
+	assert_int_equal(nsima_log_write_ascii(&f->log, NSIMA_BANK_SHA1, &out,
+					       &f->err),
+			 NSIMA_EUNSUPPORTED);
+	assert_int_equal(f->err.where, NSIMA_AT_ENTRY);
+	assert_int_equal(f->err.pos, 14);
+	assert_string_equal(f->err.msg, "field 'n-ng' contains a space");
+	nsima_buf_free(&out);
+}
+
 static void make_entry(struct nsima_entry *e, const char *name)
 {
 	uint8_t digest[32] = { 1, 2, 3 };
@@ -526,6 +549,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_binary_every_prefix, setup_zoo, teardown),
 		cmocka_unit_test(test_ascii_corrupt),
 		cmocka_unit_test(test_ascii_name_with_spaces),
+		cmocka_unit_test_setup_teardown(test_ascii_write_refuses_ambiguity, setup_zoo, teardown),
 		cmocka_unit_test(test_namespace_attribution),
 		cmocka_unit_test(test_sniff),
 	};
