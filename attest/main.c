@@ -20,6 +20,9 @@ static const struct command commands[] = {
 	{ "replay", cmd_replay, "replay a measurement list to PCR values" },
 	{ "show", cmd_show, "print a measurement list, or one namespace of it" },
 	{ "export", cmd_export, "convert a list, or redact it for one namespace" },
+	{ "quote", cmd_quote, "quote PCRs with an attestation key (TPM)" },
+	{ "verify", cmd_verify, "check a quote (and a log) against a nonce and an AK" },
+	{ "enroll", cmd_enroll, "trust an AK: EK certificate + credential activation" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

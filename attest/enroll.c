@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsima-attest enroll: decide to trust an attestation key.
+ *
+ *   nsima-attest enroll [-T TCTI] --ak DIR --ca CERT [--ca CERT]...
+ *                       [--chain CERT]... [--ek-cert F] [--ak-alg ALG]
+ *                       -o TRUSTED_AK
+ *
+ * 1. The EK certificate (--ek-cert, else the TPM's NV index 0x01c00002,
+ *    RSA-2048 EK) must chain to a --ca (trust anchors; an intermediate may
+ *    be one) through --chain certificates. swtpm_setup's local CA writes
+ *    swtpm-localca-rootca-cert.pem and issuercert.pem to its statedir.
+ * 2. The TPM's EK (CreatePrimary, TCG template L-1) must be that
+ *    certificate's key.
+ * 3. The AK (--ak DIR, created there if missing) must be a fixedTPM,
+ *    fixedParent, restricted signing key made by the TPM.
+ * 4. MakeCredential is done here in software against the certified EK key
+ *    and the AK's name, and the TPM must ActivateCredential it: only the
+ *    TPM holding that EK, with that AK loaded, recovers the secret.
+ * Then the AK public (TPM2B_PUBLIC) is written to -o: verify --ak takes it.
+ *
+ * The verifier's steps (1, 2, 4's MakeCredential and the comparison) need
+ * no TPM; this command runs both sides against one TPM, as an enrollment
+ * on the node itself does. Trust failures exit 4 (bad-signature).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include <tss2/tss2_mu.h>
+
+#include "cmds.h"
+#include "credential.h"
+#include "fileio.h"
+#include "hex.h"
+#include "tpm.h"
+
+#define EK_CERT_NV_RSA	0x01c00002	/* TCG EK profile: RSA 2048 EK cert */
+#define EK_CERT_MAX	4096
+#define NV_CHUNK	512
+#define ENROLL_CA_MAX	8
+
+struct enroll_opts {
+	const char *tcti;
+	const char *ak_dir;
+	int ak_alg;
+	bool ak_alg_given;
+	const char *ca[ENROLL_CA_MAX];
+	int nca;
+	const char *chain[ENROLL_CA_MAX];
+	int nchain;
+	const char *ek_cert;
+	const char *out;
+};
+
+static void enroll_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nsima-attest enroll [-T TCTI] --ak DIR --ca CERT -o FILE [options]\n"
+		"  -T, --tcti TCTI     TPM to use (default: $NSIMA_TCTI, then default)\n"
+		"  --ak DIR            AK key directory (ak.pub, ak.priv); created if empty\n"
+		"  --ak-alg ALG        rsa, rsapss or ecc for a new AK (default rsa)\n"
+		"  --ca CERT           trusted EK CA certificate(s), PEM (repeatable)\n"
+		"  --chain CERT        intermediate certificate(s), PEM (repeatable)\n"
+		"  --ek-cert F         EK certificate (PEM or DER) instead of NV 0x%08x\n"
+		"  -o, --output FILE   write the trusted AK public (TPM2B_PUBLIC) here\n",
+		EK_CERT_NV_RSA);
+}
+
+static int parse_opts(int argc, char **argv, struct enroll_opts *o)
+{
+	enum { O_AK = 256, O_AK_ALG, O_CA, O_CHAIN, O_EK_CERT };
+	static const struct option longopts[] = {
+		{ "tcti", required_argument, NULL, 'T' },
+		{ "ak", required_argument, NULL, O_AK },
+		{ "ak-alg", required_argument, NULL, O_AK_ALG },
+		{ "ca", required_argument, NULL, O_CA },
+		{ "chain", required_argument, NULL, O_CHAIN },
+		{ "ek-cert", required_argument, NULL, O_EK_CERT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "T:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'T':
+			o->tcti = optarg;
+			break;
+		case O_AK:
+			o->ak_dir = optarg;
+			break;
+		case O_AK_ALG:
+			o->ak_alg = attest_ak_alg_parse(optarg);
+			if (o->ak_alg < 0) {
+				attest_msg("enroll: bad --ak-alg '%s'", optarg);
+				return NSIMA_EXIT_USAGE;
+			}
+			o->ak_alg_given = true;
+			break;
+		case O_CA:
+		case O_CHAIN:
+			if ((c == O_CA ? o->nca : o->nchain) == ENROLL_CA_MAX) {
+				attest_msg("enroll: at most %d --ca/--chain",
+					   ENROLL_CA_MAX);
+				return NSIMA_EXIT_USAGE;
+			}
+			if (c == O_CA)
+				o->ca[o->nca++] = optarg;
+			else
+				o->chain[o->nchain++] = optarg;
+			break;
+		case O_EK_CERT:
+			o->ek_cert = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'h':
+			enroll_usage(stdout);
+			return -1;
+		default:
+			enroll_usage(stderr);
+			return NSIMA_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !o->ak_dir || !o->nca || !o->out) {
+		attest_msg("enroll: %s", optind != argc ? "unexpected argument" :
+			   "--ak DIR, --ca CERT and -o FILE are required");
+		return NSIMA_EXIT_USAGE;
+	}
+	return NSIMA_EXIT_OK;
+}
+
+/* The verdict line for a trust failure. */
+static int untrusted(const char *what, const char *detail)
+{
+	printf("bad-signature: enroll: %s%s%s\n", what, *detail ? ": " : "",
+	       detail);
+	return NSIMA_EXIT_BAD_SIGNATURE;
+}
+
+/* ------------------------------------------------------------------ */
+/* EK certificate */
+
+static int read_nv(struct attest_tpm *t, uint32_t index, uint8_t **buf,
+		   size_t *len)
+{
+	TPM2B_NV_PUBLIC *pub = NULL;
+	TPM2B_MAX_NV_BUFFER *data;
+	ESYS_TR nv;
+	uint16_t size, off, n;
+	TSS2_RC rc;
+
+	rc = Esys_TR_FromTPMPublic(t->esys, index, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &nv);
+	if (rc)
+		return attest_tpm_error("no EK certificate in NV (give --ek-cert)",
+					rc);
+	rc = Esys_NV_ReadPublic(t->esys, nv, ESYS_TR_NONE, ESYS_TR_NONE,
+				ESYS_TR_NONE, &pub, NULL);
+	if (rc)
+		return attest_tpm_error("NV_ReadPublic (EK certificate)", rc);
+	size = pub->nvPublic.dataSize;
+	Esys_Free(pub);
+	if (!size || size > EK_CERT_MAX) {
+		attest_msg("NV 0x%08x: EK certificate of %u bytes", index, size);
+		return NSIMA_EXIT_MALFORMED;
+	}
+	*buf = malloc(size);
+	if (!*buf)
+		return NSIMA_EXIT_INTERNAL;
+	for (off = 0; off < size; off += n) {
+		n = size - off < NV_CHUNK ? size - off : NV_CHUNK;
+		rc = Esys_NV_Read(t->esys, ESYS_TR_RH_OWNER, nv,
+				  ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+				  n, off, &data);
+		if (rc || data->size != n) {
+			if (!rc)
+				Esys_Free(data);
+			free(*buf);
+			return attest_tpm_error("NV_Read (EK certificate)", rc);
+		}
+		memcpy(*buf + off, data->buffer, n);
+		Esys_Free(data);
+	}
+	*len = size;
+	return NSIMA_EXIT_OK;
+}
+
+static X509 *parse_cert(const uint8_t *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	BIO *bio;
+	X509 *x;
+
+	x = d2i_X509(NULL, &p, (long)len);
+	if (x)
+		return x;
+	bio = BIO_new_mem_buf(buf, (int)len);
+	x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	ERR_clear_error();
+	return x;
+}
+
+/* Every PEM certificate of @path into @sk (or @store). */
+static int load_pem_certs(const char *path, X509_STORE *store,
+			  STACK_OF(X509) *sk)
+{
+	BIO *bio = BIO_new_file(path, "r");
+	X509 *x;
+	int n = 0;
+
+	if (!bio) {
+		attest_msg("%s: cannot read", path);
+		return NSIMA_EXIT_IO;
+	}
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+		if (store) {
+			X509_STORE_add_cert(store, x);
+			X509_free(x);
+		} else {
+			sk_X509_push(sk, x);
+		}
+		n++;
+	}
+	ERR_clear_error();
+	BIO_free(bio);
+	if (!n) {
+		attest_msg("%s: no PEM certificate", path);
+		return NSIMA_EXIT_MALFORMED;
+	}
+	return NSIMA_EXIT_OK;
+}
+
+static int verify_chain(const struct enroll_opts *o, X509 *cert)
+{
+	X509_STORE *store = X509_STORE_new();
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	int i, ret = NSIMA_EXIT_OK;
+
+	if (!store || !chain || !ctx) {
+		ret = NSIMA_EXIT_INTERNAL;
+		goto out;
+	}
+	for (i = 0; i < o->nca && !ret; i++)
+		ret = load_pem_certs(o->ca[i], store, NULL);
+	for (i = 0; i < o->nchain && !ret; i++)
+		ret = load_pem_certs(o->chain[i], NULL, chain);
+	if (ret)
+		goto out;
+	/* a vendor's intermediate CA may be the anchor the user trusts */
+	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+	if (X509_STORE_CTX_init(ctx, store, cert, chain) != 1) {
+		ret = NSIMA_EXIT_INTERNAL;
+		goto out;
+	}
+	if (X509_verify_cert(ctx) != 1)
+		ret = untrusted("EK certificate does not chain to --ca",
+				X509_verify_cert_error_string(
+					X509_STORE_CTX_get_error(ctx)));
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(ctx);
+	sk_X509_pop_free(chain, X509_free);
+	X509_STORE_free(store);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Credential */
+
+static int tpm_pub_key(const TPM2B_PUBLIC *pub, struct nsima_akpub *key)
+{
+	uint8_t buf[sizeof(TPM2B_PUBLIC)];
+	struct nsima_err err = { 0 };
+	size_t off = 0;
+
+	if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, buf, sizeof(buf), &off) ||
+	    nsima_akpub_parse(buf, off, key, &err)) {
+		attest_error("TPM public key", &err);
+		return NSIMA_EXIT_MALFORMED;
+	}
+	return NSIMA_EXIT_OK;
+}
+
+static int activate(struct attest_tpm *t, ESYS_TR ak, EVP_PKEY *ek_key,
+		    const struct nsima_akpub *akpub)
+{
+	uint8_t cred[32], id[NSIMA_ID_OBJECT_MAX], sec[NSIMA_ENC_SECRET_MAX];
+	size_t id_len, sec_len, off;
+	struct nsima_err err = { 0 };
+	TPM2B_ID_OBJECT blob = { 0 };
+	TPM2B_ENCRYPTED_SECRET secret = { 0 };
+	TPM2B_DIGEST *out = NULL;
+	ESYS_TR session;
+	TSS2_RC rc;
+	int ret;
+
+	if (RAND_bytes(cred, sizeof(cred)) != 1)
+		return NSIMA_EXIT_INTERNAL;
+	/* the verifier's half: no TPM involved */
+	if (nsima_make_credential(ek_key, TPM2_ALG_SHA256, 128, akpub->name,
+				  akpub->name_len, cred, sizeof(cred), NULL,
+				  id, &id_len, sec, &sec_len, &err)) {
+		attest_error("MakeCredential", &err);
+		return attest_exit_code(err.code);
+	}
+	off = 0;
+	if (Tss2_MU_TPM2B_ID_OBJECT_Unmarshal(id, id_len, &off, &blob) ||
+	    off != id_len)
+		return NSIMA_EXIT_INTERNAL;
+	off = 0;
+	if (Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal(sec, sec_len, &off,
+						     &secret) ||
+	    off != sec_len)
+		return NSIMA_EXIT_INTERNAL;
+	/* the TPM's half */
+	ret = attest_tpm_ek_session(t, &session);
+	if (ret)
+		return ret;
+	rc = Esys_ActivateCredential(t->esys, ak, t->ek, ESYS_TR_PASSWORD,
+				     session, ESYS_TR_NONE, &blob, &secret,
+				     &out);
+	if (rc) {
+		attest_tpm_error("ActivateCredential", rc);
+		return untrusted("the TPM cannot activate a credential for this AK and EK", "");
+	}
+	ret = out->size == sizeof(cred) &&
+			      !CRYPTO_memcmp(out->buffer, cred, sizeof(cred)) ?
+		      NSIMA_EXIT_OK :
+		      untrusted("ActivateCredential returned another secret", "");
+	OPENSSL_cleanse(out->buffer, out->size);
+	Esys_Free(out);
+	OPENSSL_cleanse(cred, sizeof(cred));
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int enroll(const struct enroll_opts *o, struct attest_tpm *t,
+		  X509 **cert, struct nsima_akpub *ek_key,
+		  struct nsima_akpub *akpub, TPM2B_PUBLIC **akpub_tpm,
+		  ESYS_TR *ak)
+{
+	struct nsima_err err = { 0 };
+	EVP_PKEY *cert_key;
+	uint8_t *buf = NULL;
+	size_t len;
+	bool created;
+	int ret;
+
+	ret = attest_tpm_ek(t);
+	if (ret)
+		return ret;
+	if (o->ek_cert) {
+		if (nsima_read_file(o->ek_cert, EK_CERT_MAX, &buf, &len, &err)) {
+			attest_error(o->ek_cert, &err);
+			return NSIMA_EXIT_IO;
+		}
+	} else {
+		ret = read_nv(t, EK_CERT_NV_RSA, &buf, &len);
+		if (ret)
+			return ret;
+	}
+	*cert = parse_cert(buf, len);
+	free(buf);
+	if (!*cert) {
+		attest_msg("%s: not an X.509 certificate",
+			   o->ek_cert ? o->ek_cert : "EK certificate in NV");
+		return NSIMA_EXIT_MALFORMED;
+	}
+	ret = verify_chain(o, *cert);
+	if (ret)
+		return ret;
+	ret = tpm_pub_key(t->ek_pub, ek_key);
+	if (ret)
+		return ret;
+	cert_key = X509_get0_pubkey(*cert);
+	if (!cert_key || EVP_PKEY_eq(cert_key, ek_key->pkey) != 1)
+		return untrusted("the TPM's EK is not the certified key (another TPM?)", "");
+
+	ret = attest_tpm_ak_dir(t, o->ak_dir, (enum attest_ak_alg)o->ak_alg,
+				o->ak_alg_given, ak, akpub_tpm, &created);
+	if (ret)
+		return ret;
+	ret = tpm_pub_key(*akpub_tpm, akpub);
+	if (ret)
+		return ret;
+	if ((akpub->attrs & (NSIMA_AK_ATTRS | NSIMA_TPMA_FIXEDPARENT |
+			     NSIMA_TPMA_SENSITIVEDATAORIGIN |
+			     NSIMA_TPMA_DECRYPT)) !=
+	    (NSIMA_AK_ATTRS | NSIMA_TPMA_FIXEDPARENT |
+	     NSIMA_TPMA_SENSITIVEDATAORIGIN))
+		return untrusted("AK is not a TPM-made fixedTPM restricted signing key", "");
+	return activate(t, *ak, cert_key, akpub);
+}
+
+int cmd_enroll(int argc, char **argv)
+{
+	struct nsima_akpub ek_key = { 0 }, akpub = { 0 };
+	TPM2B_PUBLIC *akpub_tpm = NULL;
+	struct enroll_opts o;
+	struct attest_tpm t;
+	ESYS_TR ak = ESYS_TR_NONE;
+	X509 *cert = NULL;
+	char name[2 * sizeof(akpub.name) + 1], subject[256];
+	int ret;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret)
+		return ret < 0 ? NSIMA_EXIT_OK : ret;
+	ret = attest_tpm_open(&t, o.tcti);
+	if (ret)
+		return ret;
+	ret = enroll(&o, &t, &cert, &ek_key, &akpub, &akpub_tpm, &ak);
+	if (!ret)
+		ret = attest_write_public(o.out, akpub_tpm);
+	if (!ret) {
+		nsima_hex_encode(akpub.name, akpub.name_len, name);
+		X509_NAME_oneline(X509_get_subject_name(cert), subject,
+				  sizeof(subject));
+		printf("enrolled: AK %s lives in the TPM of EK certificate %s -> %s\n",
+		       name, subject, o.out);
+	}
+	if (ak != ESYS_TR_NONE)
+		Esys_FlushContext(t.esys, ak);
+	free(akpub_tpm);
+	nsima_akpub_free(&akpub);
+	nsima_akpub_free(&ek_key);
+	X509_free(cert);
+	attest_tpm_close(&t);
+	return ret;
+}

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsima-attest quote: have the TPM quote PCRs with an attestation key.
+ *
+ *   nsima-attest quote [-T TCTI] --ak DIR [--ak-alg rsa|rsapss|ecc]
+ *                      [--pcrs sha1:11,sha256:11] --nonce HEX -o DIR
+ *
+ * The AK lives in key directory --ak as ak.pub/ak.priv (TPM2B_PUBLIC and
+ * TPM2B_PRIVATE, as tpm2_create -u/-r write them), wrapped by the TCG EK;
+ * it is created there on first use. Writes to -o DIR, each file atomically:
+ *
+ *   quote.bin      TPMS_ATTEST (the signed bytes; tpm2_quote -m)
+ *   sig.bin        TPMT_SIGNATURE (tpm2_quote -s)
+ *   ak.pub         TPM2B_PUBLIC of the AK
+ *   pcrs           PCR values in the quote's selection order (tpm2_quote -o,
+ *                  "values" format)
+ *   evidence.json  all of the above as one bundle (docs/evidence.md)
+ *
+ * PCRs are read before and after the quote; if anything was extended in
+ * between (pcrUpdateCounter moved), the quote is taken again.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <tss2/tss2_mu.h>
+
+#include "cmds.h"
+#include "evidence.h"
+#include "fileio.h"
+#include "hex.h"
+#include "tpm.h"
+
+#define QUOTE_TRIES	4
+
+struct quote_opts {
+	const char *tcti;
+	const char *ak_dir;
+	int ak_alg;
+	bool ak_alg_given;
+	struct nsima_pcr_select sel;
+	uint8_t nonce[NSIMA_QUOTE_NONCE_MAX];
+	size_t nonce_len;
+	const char *out;
+};
+
+static void quote_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nsima-attest quote [-T TCTI] --ak DIR --nonce HEX -o DIR [options]\n"
+		"  -T, --tcti TCTI     TPM to use (default: $NSIMA_TCTI, then the\n"
+		"                      TCTI loader's default), e.g. swtpm:host=127.0.0.1,port=2321\n"
+		"  --ak DIR            AK key directory (ak.pub, ak.priv); created if empty\n"
+		"  --ak-alg ALG        rsa (RSASSA), rsapss or ecc (P-256 ECDSA) for a new AK\n"
+		"                      (default rsa)\n"
+		"  --pcrs LIST         PCRs to quote (default sha1:%d,sha256:%d)\n"
+		"  --nonce HEX         verifier's nonce, 1 to %d bytes\n"
+		"  -o, --output DIR    write quote.bin, sig.bin, ak.pub, pcrs, evidence.json\n",
+		NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR, NSIMA_QUOTE_NONCE_MAX);
+}
+
+static int parse_opts(int argc, char **argv, struct quote_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "tcti", required_argument, NULL, 'T' },
+		{ "ak", required_argument, NULL, 'k' },
+		{ "ak-alg", required_argument, NULL, 'a' },
+		{ "pcrs", required_argument, NULL, 'p' },
+		{ "nonce", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct nsima_err err = { 0 };
+	char def[32];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->ak_alg = ATTEST_AK_RSA;
+	snprintf(def, sizeof(def), "sha1:%d,sha256:%d", NSIMA_DEFAULT_PCR,
+		 NSIMA_DEFAULT_PCR);
+	nsima_pcr_select_parse(def, &o->sel, NULL);
+	while ((c = getopt_long(argc, argv, "T:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'T':
+			o->tcti = optarg;
+			break;
+		case 'k':
+			o->ak_dir = optarg;
+			break;
+		case 'a':
+			o->ak_alg = attest_ak_alg_parse(optarg);
+			if (o->ak_alg < 0) {
+				attest_msg("quote: bad --ak-alg '%s' (rsa, rsapss or ecc)",
+					   optarg);
+				return NSIMA_EXIT_USAGE;
+			}
+			o->ak_alg_given = true;
+			break;
+		case 'p':
+			if (nsima_pcr_select_parse(optarg, &o->sel, &err)) {
+				attest_error("quote: --pcrs", &err);
+				return NSIMA_EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			if (nsima_nonce_parse(optarg, o->nonce,
+					      &o->nonce_len)) {
+				attest_msg("quote: bad --nonce (1 to %d bytes of hex)",
+					   NSIMA_QUOTE_NONCE_MAX);
+				return NSIMA_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'h':
+			quote_usage(stdout);
+			return -1;
+		default:
+			quote_usage(stderr);
+			return NSIMA_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !o->ak_dir || !o->out || !o->nonce_len) {
+		attest_msg("quote: %s", optind != argc ? "unexpected argument" :
+			   "--ak DIR, --nonce HEX and -o DIR are required");
+		return NSIMA_EXIT_USAGE;
+	}
+	return NSIMA_EXIT_OK;
+}
+
+static void to_tpml(const struct nsima_pcr_select *sel, TPML_PCR_SELECTION *l)
+{
+	unsigned int i;
+
+	memset(l, 0, sizeof(*l));
+	l->count = sel->count;
+	for (i = 0; i < sel->count; i++) {
+		l->pcrSelections[i].hash = sel->bank[i].alg;
+		l->pcrSelections[i].sizeofSelect = 3;
+		l->pcrSelections[i].pcrSelect[0] = (uint8_t)sel->bank[i].mask;
+		l->pcrSelections[i].pcrSelect[1] =
+			(uint8_t)(sel->bank[i].mask >> 8);
+		l->pcrSelections[i].pcrSelect[2] =
+			(uint8_t)(sel->bank[i].mask >> 16);
+	}
+}
+
+/*
+ * PCR_Read returns at most 8 values per call: read until every selected
+ * PCR is in @vals. *counter is the pcrUpdateCounter of the first call.
+ */
+static int read_pcrs(struct attest_tpm *t, const struct nsima_pcr_select *sel,
+		     struct nsima_pcr_values *vals, uint32_t *counter)
+{
+	struct nsima_pcr_select left = *sel;
+	struct nsima_err err = { 0 };
+	unsigned int i, b, pcr, k;
+	bool first = true;
+
+	memset(vals, 0, sizeof(*vals));
+	while (nsima_pcr_select_count(&left)) {
+		TPML_PCR_SELECTION in, *out = NULL;
+		TPML_DIGEST *dig = NULL;
+		uint32_t cnt;
+		TSS2_RC rc;
+		char a[8];
+
+		to_tpml(&left, &in);
+		rc = Esys_PCR_Read(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &in, &cnt, &out, &dig);
+		if (rc)
+			return attest_tpm_error("PCR_Read", rc);
+		if (first)
+			*counter = cnt;
+		first = false;
+		k = 0;
+		for (i = 0; i < out->count; i++) {
+			uint32_t mask = 0;
+
+			for (b = 0; b < out->pcrSelections[i].sizeofSelect &&
+				    b < 4; b++)
+				mask |= (uint32_t)out->pcrSelections[i].pcrSelect[b]
+					<< (8 * b);
+			for (pcr = 0; pcr < 32; pcr++) {
+				if (!(mask & (1u << pcr)))
+					continue;
+				if (k >= dig->count ||
+				    nsima_pcr_values_add(vals,
+							 out->pcrSelections[i].hash,
+							 pcr,
+							 dig->digests[k].buffer,
+							 dig->digests[k].size,
+							 &err)) {
+					Esys_Free(out);
+					Esys_Free(dig);
+					attest_msg("PCR_Read: unexpected answer for %s PCR %u",
+						   nsima_tpm_alg_name(out->pcrSelections[i].hash, a),
+						   pcr);
+					return NSIMA_EXIT_IO;
+				}
+				k++;
+				for (b = 0; b < left.count; b++)
+					if (left.bank[b].alg ==
+					    out->pcrSelections[i].hash)
+						left.bank[b].mask &= ~(1u << pcr);
+			}
+		}
+		Esys_Free(out);
+		Esys_Free(dig);
+		if (!k) {
+			char s[256];
+
+			attest_msg("PCR_Read: the TPM has no %s (bank not allocated?)",
+				   nsima_pcr_select_format(&left, s, sizeof(s)));
+			return NSIMA_EXIT_IO;
+		}
+	}
+	return NSIMA_EXIT_OK;
+}
+
+static bool values_equal(const struct nsima_pcr_values *a,
+			 const struct nsima_pcr_values *b)
+{
+	unsigned int i;
+	const uint8_t *v;
+
+	if (a->count != b->count)
+		return false;
+	for (i = 0; i < a->count; i++) {
+		v = nsima_pcr_values_get(b, a->v[i].alg, a->v[i].pcr);
+		if (!v || memcmp(v, a->v[i].val, a->v[i].size))
+			return false;
+	}
+	return true;
+}
+
+struct quote_result {
+	TPM2B_ATTEST *attest;
+	TPMT_SIGNATURE *sig;
+	struct nsima_pcr_values vals;
+	int tries;
+};
+
+static int take_quote(struct attest_tpm *t, ESYS_TR ak,
+		      const struct quote_opts *o, struct quote_result *r)
+{
+	TPMT_SIG_SCHEME scheme = { .scheme = TPM2_ALG_NULL };
+	struct nsima_pcr_values after;
+	TPML_PCR_SELECTION sel;
+	TPM2B_DATA nonce = { 0 };
+	uint32_t c1, c2;
+	TSS2_RC rc;
+	int ret;
+
+	to_tpml(&o->sel, &sel);
+	nonce.size = (UINT16)o->nonce_len;
+	memcpy(nonce.buffer, o->nonce, o->nonce_len);
+	for (r->tries = 1; r->tries <= QUOTE_TRIES; r->tries++) {
+		ret = read_pcrs(t, &o->sel, &r->vals, &c1);
+		if (ret)
+			return ret;
+		rc = Esys_Quote(t->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+				ESYS_TR_NONE, &nonce, &scheme, &sel,
+				&r->attest, &r->sig);
+		if (rc)
+			return attest_tpm_error("Quote", rc);
+		ret = read_pcrs(t, &o->sel, &after, &c2);
+		if (ret)
+			return ret;
+		if (c1 == c2 && values_equal(&r->vals, &after))
+			return NSIMA_EXIT_OK;
+		Esys_Free(r->attest);
+		Esys_Free(r->sig);
+		r->attest = NULL;
+		r->sig = NULL;
+	}
+	attest_msg("quote: PCRs kept changing during %d quotes; try again",
+		   QUOTE_TRIES);
+	return NSIMA_EXIT_IO;
+}
+
+static int write_out(const char *dir, const char *name, const void *buf,
+		     size_t len)
+{
+	struct nsima_err err = { 0 };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (nsima_write_file(path, buf, len, &err)) {
+		attest_error(path, &err);
+		return NSIMA_EXIT_IO;
+	}
+	return NSIMA_EXIT_OK;
+}
+
+static int save(const struct quote_opts *o, const struct quote_result *r,
+		const TPM2B_PUBLIC *akpub, const struct nsima_quote *q)
+{
+	uint8_t sig[sizeof(TPMT_SIGNATURE)], ak[sizeof(TPM2B_PUBLIC)];
+	uint8_t values[NSIMA_QUOTE_VALUES_MAX * NSIMA_DIGEST_MAX];
+	size_t sig_len = 0, ak_len = 0, vlen = 0;
+	struct nsima_err err = { 0 };
+	struct nsima_evidence ev;
+	struct nsima_buf json;
+	unsigned int i, pcr;
+	const uint8_t *v;
+	int ret;
+
+	if (Tss2_MU_TPMT_SIGNATURE_Marshal(r->sig, sig, sizeof(sig), &sig_len) ||
+	    Tss2_MU_TPM2B_PUBLIC_Marshal(akpub, ak, sizeof(ak), &ak_len)) {
+		attest_msg("quote: cannot marshal the signature or AK");
+		return NSIMA_EXIT_INTERNAL;
+	}
+	/* values in the order the quote hashed them */
+	for (i = 0; i < q->sel.count; i++)
+		for (pcr = 0; pcr < 32; pcr++) {
+			if (!(q->sel.bank[i].mask & (1u << pcr)))
+				continue;
+			v = nsima_pcr_values_get(&r->vals, q->sel.bank[i].alg,
+						 pcr);
+			if (!v) {
+				attest_msg("quote: the TPM quoted PCR %u it did not read",
+					   pcr);
+				return NSIMA_EXIT_IO;
+			}
+			memcpy(values + vlen, v,
+			       nsima_bank_size(nsima_bank_by_alg(q->sel.bank[i].alg)));
+			vlen += nsima_bank_size(nsima_bank_by_alg(q->sel.bank[i].alg));
+		}
+
+	memset(&ev, 0, sizeof(ev));
+	ev.attest = (uint8_t *)q->attest;
+	ev.attest_len = q->attest_len;
+	ev.sig = sig;
+	ev.sig_len = sig_len;
+	ev.ak = ak;
+	ev.ak_len = ak_len;
+	memcpy(ev.nonce, o->nonce, o->nonce_len);
+	ev.nonce_len = o->nonce_len;
+	ev.pcrs = r->vals;
+	nsima_buf_init(&json);
+	if (nsima_evidence_write(&ev, &json, &err)) {
+		nsima_buf_free(&json);
+		attest_error("quote: evidence", &err);
+		return NSIMA_EXIT_INTERNAL;
+	}
+	ret = attest_mkdir(o->out);
+	if (!ret)
+		ret = write_out(o->out, "quote.bin", q->attest, q->attest_len);
+	if (!ret)
+		ret = write_out(o->out, "sig.bin", sig, sig_len);
+	if (!ret)
+		ret = write_out(o->out, "ak.pub", ak, ak_len);
+	if (!ret)
+		ret = write_out(o->out, "pcrs", values, vlen);
+	if (!ret)
+		ret = write_out(o->out, "evidence.json", json.data, json.len);
+	nsima_buf_free(&json);
+	return ret;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+int cmd_quote(int argc, char **argv)
+{
+	struct quote_result r = { 0 };
+	struct nsima_err err = { 0 };
+	struct attest_tpm t;
+	struct quote_opts o;
+	struct nsima_quote *q = NULL;
+	TPM2B_PUBLIC *akpub = NULL;
+	struct timespec t0;
+	ESYS_TR ak = ESYS_TR_NONE;
+	bool created;
+	char s[256];
+	double ms;
+	int ret;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret)
+		return ret < 0 ? NSIMA_EXIT_OK : ret;
+	ret = attest_tpm_open(&t, o.tcti);
+	if (ret)
+		return ret;
+	ret = attest_tpm_ek(&t);
+	if (ret)
+		goto out;
+	ret = attest_tpm_ak_dir(&t, o.ak_dir, (enum attest_ak_alg)o.ak_alg,
+				o.ak_alg_given, &ak, &akpub, &created);
+	if (ret)
+		goto out;
+	/* the EK is only the AK's parent: free its slot */
+	Esys_FlushContext(t.esys, t.ek);
+	t.ek = ESYS_TR_NONE;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = take_quote(&t, ak, &o, &r);
+	ms = ms_since(&t0);
+	if (ret)
+		goto out;
+	q = malloc(sizeof(*q));
+	if (!q) {
+		ret = NSIMA_EXIT_INTERNAL;
+		goto out;
+	}
+	if (nsima_quote_parse(r.attest->attestationData, r.attest->size, q,
+			      &err)) {
+		attest_error("quote: TPM answer", &err);
+		ret = NSIMA_EXIT_MALFORMED;
+		goto out;
+	}
+	ret = save(&o, &r, akpub, q);
+	if (ret)
+		goto out;
+	printf("quoted %s with %s AK%s: resetCount %u restartCount %u clock %llu ms -> %s (%.1f ms%s)\n",
+	       nsima_pcr_select_format(&q->sel, s, sizeof(s)),
+	       akpub->publicArea.type == TPM2_ALG_ECC ? "ECC" : "RSA",
+	       created ? " (new)" : "", q->clock.reset_count,
+	       q->clock.restart_count, (unsigned long long)q->clock.clock,
+	       o.out, ms, r.tries > 1 ? ", retried" : "");
+out:
+	if (ak != ESYS_TR_NONE)
+		Esys_FlushContext(t.esys, ak);
+	free(q);
+	free(akpub);
+	Esys_Free(r.attest);
+	Esys_Free(r.sig);
+	attest_tpm_close(&t);
+	return ret;
+}

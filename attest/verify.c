@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsima-attest verify: check a TPM quote, and the measurement list against
+ * it.
+ *
+ *   nsima-attest verify --ak F --nonce HEX
+ *                       (--quote F --sig F --pcrs F | --evidence F)
+ *                       [--select LIST] [--log F [--format FMT]
+ *                       [--log-alg BANK]] [--pcr N] [--checkpoint F]
+ *                       [--prev-clock F] [--save-clock F] [--allow-resume]
+ *                       [--json]
+ *
+ * --ak is the AK the verifier trusts (from enroll): TPM2B_PUBLIC or PEM.
+ * A bundle's own AK must be the same key. Checks, in order, each with its
+ * own exit code: everything parses (3), the AK is a restricted signing key
+ * and the signature verifies (4), the nonce (5), the selection is --select
+ * (default sha1:11,sha256:11) and the PCR values hash to pcrDigest (6), the
+ * TPM was not reset or rolled back since --prev-clock (10); with a log:
+ * every template digest matches its data (8) and replaying it reaches the
+ * quoted PCR (7). Entries after that point are "pending" (the quote/log
+ * race), not an error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "cmds.h"
+#include "common.h"
+#include "evidence.h"
+#include "fileio.h"
+#include "hex.h"
+#include "quote.h"
+#include "replay.h"
+
+#define VERIFY_FILE_MAX	((size_t)1 << 20)	/* quote, sig, AK, PCR files */
+
+struct verify_opts {
+	const char *quote, *sig, *ak, *pcrs, *evidence, *log;
+	const char *checkpoint, *prev_clock, *save_clock;
+	enum nsima_log_format fmt;
+	int log_alg;
+	bool log_alg_given;
+	uint32_t pcr;
+	struct nsima_pcr_select sel;
+	uint8_t nonce[NSIMA_QUOTE_NONCE_MAX];
+	size_t nonce_len;
+	unsigned int clock_flags;
+	bool json;
+};
+
+/* Everything a verification reads. */
+struct verify_in {
+	struct nsima_quote q;
+	struct nsima_sig sig;
+	struct nsima_akpub ak;
+	struct nsima_pcr_values vals;
+	struct nsima_evidence ev;
+	bool have_ev;
+	struct nsima_log log;
+	bool have_log;
+	struct nsima_replay cp;		/* where the replay starts */
+	bool have_cp;
+};
+
+struct verify_out {
+	uint64_t covered, pending;
+	double ms;
+};
+
+static void verify_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nsima-attest verify --ak F --nonce HEX (--quote F --sig F --pcrs F | --evidence F) [options]\n"
+		"  --ak F              trusted AK public key (TPM2B_PUBLIC or PEM)\n"
+		"  --nonce HEX         the nonce this verifier sent\n"
+		"  --quote F           TPMS_ATTEST (or TPM2B_ATTEST), as tpm2_quote -m\n"
+		"  --sig F             TPMT_SIGNATURE, as tpm2_quote -s\n"
+		"  --pcrs F            PCR values in the quote's selection order\n"
+		"  --evidence F        evidence bundle JSON instead (docs/evidence.md)\n"
+		"  --select LIST       PCRs the quote must select (default sha1:%d,sha256:%d)\n"
+		"  --log F             measurement list to replay against the quote\n"
+		"  --format FMT        binary, ascii or cel (default: detect)\n"
+		"  --log-alg BANK      bank of the list's header digests (default sha1)\n"
+		"  --pcr N             PCR the list extends (default %d)\n"
+		"  --checkpoint F      verifier's saved replay state the log continues from\n"
+		"  --prev-clock F      previous quote (TPMS_ATTEST) or clock JSON from this TPM\n"
+		"  --save-clock F      write this quote's clock JSON when trusted\n"
+		"  --allow-resume      accept a restartCount increase (TPM Resume)\n"
+		"  --json              one JSON object on stdout\n",
+		NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR);
+}
+
+static int parse_opts(int argc, char **argv, struct verify_opts *o)
+{
+	enum { O_QUOTE = 256, O_SIG, O_AK, O_PCRS, O_EVIDENCE, O_LOG,
+	       O_FORMAT, O_LOG_ALG, O_PCR, O_CHECKPOINT, O_PREV, O_SAVE,
+	       O_RESUME, O_SELECT, O_NONCE, O_JSON };
+	static const struct option longopts[] = {
+		{ "quote", required_argument, NULL, O_QUOTE },
+		{ "sig", required_argument, NULL, O_SIG },
+		{ "ak", required_argument, NULL, O_AK },
+		{ "pcrs", required_argument, NULL, O_PCRS },
+		{ "evidence", required_argument, NULL, O_EVIDENCE },
+		{ "log", required_argument, NULL, O_LOG },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "log-alg", required_argument, NULL, O_LOG_ALG },
+		{ "pcr", required_argument, NULL, O_PCR },
+		{ "checkpoint", required_argument, NULL, O_CHECKPOINT },
+		{ "prev-clock", required_argument, NULL, O_PREV },
+		{ "save-clock", required_argument, NULL, O_SAVE },
+		{ "allow-resume", no_argument, NULL, O_RESUME },
+		{ "select", required_argument, NULL, O_SELECT },
+		{ "nonce", required_argument, NULL, O_NONCE },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct nsima_err err = { 0 };
+	char def[32], *end;
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->pcr = NSIMA_DEFAULT_PCR;
+	o->log_alg = NSIMA_BANK_SHA1;
+	snprintf(def, sizeof(def), "sha1:%d,sha256:%d", NSIMA_DEFAULT_PCR,
+		 NSIMA_DEFAULT_PCR);
+	nsima_pcr_select_parse(def, &o->sel, NULL);
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_QUOTE:
+			o->quote = optarg;
+			break;
+		case O_SIG:
+			o->sig = optarg;
+			break;
+		case O_AK:
+			o->ak = optarg;
+			break;
+		case O_PCRS:
+			o->pcrs = optarg;
+			break;
+		case O_EVIDENCE:
+			o->evidence = optarg;
+			break;
+		case O_LOG:
+			o->log = optarg;
+			break;
+		case O_FORMAT:
+			v = nsima_log_format_by_name(optarg);
+			if (v < 0) {
+				attest_msg("verify: bad --format '%s'", optarg);
+				return NSIMA_EXIT_USAGE;
+			}
+			o->fmt = (enum nsima_log_format)v;
+			break;
+		case O_LOG_ALG:
+			o->log_alg = nsima_bank_by_name(optarg, strlen(optarg));
+			if (o->log_alg < 0) {
+				attest_msg("verify: bad --log-alg '%s'", optarg);
+				return NSIMA_EXIT_USAGE;
+			}
+			o->log_alg_given = true;
+			break;
+		case O_PCR:
+			v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 ||
+			    v >= NSIMA_PCR_COUNT) {
+				attest_msg("verify: bad --pcr '%s' (0-%d)", optarg,
+					   NSIMA_PCR_COUNT - 1);
+				return NSIMA_EXIT_USAGE;
+			}
+			o->pcr = (uint32_t)v;
+			break;
+		case O_CHECKPOINT:
+			o->checkpoint = optarg;
+			break;
+		case O_PREV:
+			o->prev_clock = optarg;
+			break;
+		case O_SAVE:
+			o->save_clock = optarg;
+			break;
+		case O_RESUME:
+			o->clock_flags |= NSIMA_CLOCK_ALLOW_RESUME;
+			break;
+		case O_SELECT:
+			if (nsima_pcr_select_parse(optarg, &o->sel, &err)) {
+				attest_error("verify: --select", &err);
+				return NSIMA_EXIT_USAGE;
+			}
+			break;
+		case O_NONCE:
+			if (nsima_nonce_parse(optarg, o->nonce, &o->nonce_len)) {
+				attest_msg("verify: bad --nonce (1 to %d bytes of hex)",
+					   NSIMA_QUOTE_NONCE_MAX);
+				return NSIMA_EXIT_USAGE;
+			}
+			break;
+		case O_JSON:
+			o->json = true;
+			break;
+		case 'h':
+			verify_usage(stdout);
+			return -1;
+		default:
+			verify_usage(stderr);
+			return NSIMA_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		attest_msg("verify: unexpected argument '%s'", argv[optind]);
+		return NSIMA_EXIT_USAGE;
+	}
+	if (!o->ak || !o->nonce_len) {
+		attest_msg("verify: --ak F and --nonce HEX are required");
+		return NSIMA_EXIT_USAGE;
+	}
+	if (!o->evidence == !(o->quote || o->sig || o->pcrs) ||
+	    (!o->evidence && !(o->quote && o->sig && o->pcrs))) {
+		attest_msg("verify: give --evidence F, or all of --quote, --sig and --pcrs");
+		return NSIMA_EXIT_USAGE;
+	}
+	return NSIMA_EXIT_OK;
+}
+
+/* Report a failure: the verdict line (stdout) or JSON; returns the code. */
+static int fail(const struct verify_opts *o, const char *input, int rc,
+		const struct nsima_err *err)
+{
+	char line[NSIMA_ERR_MSG_MAX + 512];
+	int code = attest_exit_code(rc);
+
+	if (o->json) {
+		attest_json_error(code, input, err);
+	} else {
+		nsima_err_format(err, input, line, sizeof(line));
+		printf("%s: %s\n", attest_exit_name(code), line);
+	}
+	return code;
+}
+
+static int read_input(const struct verify_opts *o, const char *path,
+		      size_t max, uint8_t **buf, size_t *len)
+{
+	struct nsima_err err = { 0 };
+
+	if (nsima_read_file(path, max, buf, len, &err))
+		return fail(o, path, err.code, &err);
+	return 0;
+}
+
+/* Parse @buf with @fn (one of the lib parsers) and report as @path. */
+#define PARSE(o, path, call)                                                 \
+	({                                                                   \
+		struct nsima_err __e = { 0 };                                \
+		int __rc = (call);                                           \
+		__rc ? fail(o, path, __rc, &__e) : 0;                        \
+	})
+
+static int load_files(const struct verify_opts *o, struct verify_in *in)
+{
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	ret = read_input(o, o->quote, VERIFY_FILE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	ret = PARSE(o, o->quote, nsima_quote_parse(buf, len, &in->q, &__e));
+	free(buf);
+	if (ret)
+		return ret;
+	ret = read_input(o, o->sig, VERIFY_FILE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	ret = PARSE(o, o->sig, nsima_sig_parse(buf, len, &in->sig, &__e));
+	free(buf);
+	if (ret)
+		return ret;
+	ret = read_input(o, o->pcrs, VERIFY_FILE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	/* values in the order of the quote's own selection */
+	ret = PARSE(o, o->pcrs,
+		    nsima_pcr_values_split(&in->q.sel, buf, len, &in->vals,
+					   &__e));
+	free(buf);
+	return ret;
+}
+
+static int load_evidence(const struct verify_opts *o, struct verify_in *in,
+			 const struct nsima_akpub *trusted)
+{
+	struct nsima_akpub evak;
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	ret = read_input(o, o->evidence, NSIMA_EVIDENCE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	ret = PARSE(o, o->evidence,
+		    nsima_evidence_parse(buf, len, &in->ev, &__e));
+	free(buf);
+	if (ret)
+		return ret;
+	in->have_ev = true;
+	ret = PARSE(o, "evidence quote.attest",
+		    nsima_quote_parse(in->ev.attest, in->ev.attest_len, &in->q,
+				      &__e));
+	if (!ret)
+		ret = PARSE(o, "evidence quote.signature",
+			    nsima_sig_parse(in->ev.sig, in->ev.sig_len,
+					    &in->sig, &__e));
+	if (!ret)
+		ret = PARSE(o, "evidence quote.ak_public",
+			    nsima_akpub_parse(in->ev.ak, in->ev.ak_len, &evak,
+					      &__e));
+	if (ret)
+		return ret;
+	/* the bundle names its AK; only the enrolled one counts */
+	if (EVP_PKEY_eq(evak.pkey, trusted->pkey) != 1) {
+		struct nsima_err e = { 0 };
+
+		nsima_akpub_free(&evak);
+		nsima_err_set(&e, NSIMA_ESIGNATURE, NSIMA_AT_NONE, 0,
+			      "quote.ak_public is not the trusted AK %s",
+			      o->ak);
+		return fail(o, o->evidence, e.code, &e);
+	}
+	nsima_akpub_free(&evak);
+	in->vals = in->ev.pcrs;
+	if (in->ev.log) {
+		if (o->log) {
+			attest_msg("verify: --log and a bundle with a log: give one");
+			return NSIMA_EXIT_USAGE;
+		}
+		nsima_log_init(&in->log);
+		in->have_log = true;
+		ret = PARSE(o, "evidence log.data",
+			    nsima_log_parse(in->ev.log, in->ev.log_len,
+					    o->fmt ? o->fmt :
+						     (enum nsima_log_format)in->ev.log_format,
+					    o->log_alg_given ? o->log_alg :
+							       in->ev.log_alg,
+					    &in->log, &__e));
+		in->log.first_index = in->ev.log_first;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int load_checkpoint(const struct verify_opts *o, struct verify_in *in)
+{
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	ret = read_input(o, o->checkpoint, VERIFY_FILE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	ret = PARSE(o, o->checkpoint,
+		    nsima_checkpoint_parse_json(buf, len, &in->cp, &__e));
+	free(buf);
+	in->have_cp = !ret;
+	return ret;
+}
+
+static int check_clock(const struct verify_opts *o, const struct verify_in *in)
+{
+	struct nsima_clock prev;
+	struct nsima_quote *pq;
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	ret = read_input(o, o->prev_clock, VERIFY_FILE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	if (len >= 4 && buf[0] == 0xff && buf[1] == 0x54) {
+		pq = malloc(sizeof(*pq));
+		ret = pq ? PARSE(o, o->prev_clock,
+				 nsima_quote_parse(buf, len, pq, &__e)) :
+			   NSIMA_EXIT_INTERNAL;
+		if (!ret)
+			prev = pq->clock;
+		free(pq);
+	} else {
+		ret = PARSE(o, o->prev_clock,
+			    nsima_clock_parse_json(buf, len, &prev, &__e));
+	}
+	free(buf);
+	if (ret)
+		return ret;
+	return PARSE(o, o->quote ? o->quote : o->evidence,
+		     nsima_clock_check(&prev, &in->q.clock, o->clock_flags,
+				       &__e));
+}
+
+/* The quoted values of PCR @pcr, per bank, for the replay. */
+static int quoted_pcrs(const struct verify_in *in, uint32_t pcr,
+		       struct nsima_pcrs *out)
+{
+	unsigned int i;
+	const uint8_t *v;
+	int bank;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < in->q.sel.count; i++) {
+		if (!(in->q.sel.bank[i].mask & (1u << pcr)))
+			continue;
+		bank = nsima_bank_by_alg(in->q.sel.bank[i].alg);
+		v = nsima_pcr_values_get(&in->vals, in->q.sel.bank[i].alg, pcr);
+		if (bank < 0 || !v)
+			continue;
+		memcpy(out->val[bank], v, nsima_bank_size(bank));
+		out->banks |= NSIMA_BANK_BIT(bank);
+	}
+	return out->banks ? 0 : -1;
+}
+
+static bool same_checkpoint(const struct nsima_replay *a,
+			    const struct nsima_replay *b)
+{
+	int bank;
+
+	if (a->pcr != b->pcr || a->next != b->next ||
+	    a->pcrs.banks != b->pcrs.banks)
+		return false;
+	for (bank = 0; bank < NSIMA_BANK_COUNT; bank++)
+		if ((a->pcrs.banks & NSIMA_BANK_BIT(bank)) &&
+		    memcmp(a->pcrs.val[bank], b->pcrs.val[bank],
+			   nsima_bank_size(bank)))
+			return false;
+	return true;
+}
+
+static int check_log(const struct verify_opts *o, struct verify_in *in,
+		     struct verify_out *out)
+{
+	const char *input = o->log ? o->log : o->evidence;
+	struct nsima_err err = { 0 };
+	struct nsima_pcrs quoted;
+	struct nsima_replay r;
+	int rc;
+
+	if (quoted_pcrs(in, o->pcr, &quoted)) {
+		nsima_err_set(&err, NSIMA_EUNREACHABLE, NSIMA_AT_NONE, 0,
+			      "the quote does not cover PCR %u", o->pcr);
+		return fail(o, input, err.code, &err);
+	}
+	/*
+	 * Only the verifier's own checkpoint may start a replay anywhere
+	 * but at zero: a bundle's checkpoint must agree with it.
+	 */
+	if (in->have_ev && in->ev.has_checkpoint &&
+	    (!in->have_cp || !same_checkpoint(&in->ev.checkpoint, &in->cp))) {
+		nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
+			      "bundle continues from a checkpoint at entry %llu that %s",
+			      (unsigned long long)in->ev.checkpoint.next,
+			      in->have_cp ? "is not the verifier's --checkpoint" :
+					    "needs the verifier's --checkpoint");
+		return fail(o, input, err.code, &err);
+	}
+	if (in->have_cp) {
+		if (in->cp.pcr != o->pcr ||
+		    (in->cp.pcrs.banks & quoted.banks) != quoted.banks) {
+			nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
+				      "checkpoint is for PCR %u without every quoted bank",
+				      in->cp.pcr);
+			return fail(o, o->checkpoint, err.code, &err);
+		}
+		r = in->cp;
+	} else {
+		rc = nsima_replay_init(&r, o->pcr, quoted.banks, &err);
+		if (rc)
+			return fail(o, input, rc, &err);
+	}
+	rc = nsima_log_verify(&in->log, NULL, &err);
+	if (!rc)
+		rc = nsima_replay_until(&r, &in->log, &quoted, 0, &err);
+	if (rc)
+		return fail(o, input, rc, &err);
+	out->covered = r.next;
+	out->pending = in->log.first_index + in->log.count - r.next;
+	return 0;
+}
+
+static void print_trusted(const struct verify_opts *o,
+			  const struct verify_in *in,
+			  const struct verify_out *out)
+{
+	const struct nsima_clock *c = &in->q.clock;
+	char sel[256], a[8], b[8];
+	unsigned int i;
+
+	nsima_pcr_select_format(&in->q.sel, sel, sizeof(sel));
+	if (!o->json) {
+		printf("trusted: %s signed by %s/%s AK; resetCount %u restartCount %u clock %llu ms",
+		       sel, nsima_tpm_alg_name(in->sig.alg, a),
+		       nsima_tpm_alg_name(in->sig.hash, b), c->reset_count,
+		       c->restart_count, (unsigned long long)c->clock);
+		if (in->have_log)
+			printf("; log: %llu entries covered, %llu pending",
+			       (unsigned long long)out->covered,
+			       (unsigned long long)out->pending);
+		printf("\n");
+		return;
+	}
+	printf("{\"result\":\"trusted\",\"exit\":0,\"select\":\"%s\","
+	       "\"sig_alg\":\"%s\",\"hash_alg\":\"%s\","
+	       "\"clock\":{\"clock\":%llu,\"resetCount\":%u,\"restartCount\":%u,\"safe\":%s},"
+	       "\"firmware\":\"%016llx\",\"pcrs\":{",
+	       sel, nsima_tpm_alg_name(in->sig.alg, a),
+	       nsima_tpm_alg_name(in->sig.hash, b),
+	       (unsigned long long)c->clock, c->reset_count, c->restart_count,
+	       c->safe ? "true" : "false",
+	       (unsigned long long)in->q.firmware);
+	for (i = 0; i < in->vals.count; i++) {
+		char h[2 * NSIMA_DIGEST_MAX + 1];
+
+		nsima_hex_encode(in->vals.v[i].val, in->vals.v[i].size, h);
+		printf("%s\"%s:%u\":\"%s\"", i ? "," : "",
+		       nsima_tpm_alg_name(in->vals.v[i].alg, a),
+		       in->vals.v[i].pcr, h);
+	}
+	printf("}");
+	if (in->have_log)
+		printf(",\"covered\":%llu,\"pending\":%llu",
+		       (unsigned long long)out->covered,
+		       (unsigned long long)out->pending);
+	printf(",\"ms\":%.3f}\n", out->ms);
+}
+
+static int save_clock(const struct verify_opts *o, const struct verify_in *in)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_buf b;
+	int rc;
+
+	nsima_buf_init(&b);
+	rc = nsima_clock_write_json(&in->q.clock, &b, &err);
+	if (!rc)
+		rc = nsima_write_file(o->save_clock, b.data, b.len, &err);
+	nsima_buf_free(&b);
+	if (rc) {
+		attest_error(o->save_clock, &err);
+		return NSIMA_EXIT_IO;
+	}
+	return 0;
+}
+
+static int run(const struct verify_opts *o, struct verify_in *in)
+{
+	const char *qname = o->quote ? o->quote : o->evidence;
+	struct verify_out out = { 0 };
+	struct timespec t0, t1;
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = read_input(o, o->ak, VERIFY_FILE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	ret = PARSE(o, o->ak, nsima_akpub_parse(buf, len, &in->ak, &__e));
+	free(buf);
+	if (ret)
+		return ret;
+	ret = o->evidence ? load_evidence(o, in, &in->ak) : load_files(o, in);
+	if (ret)
+		return ret;
+	if (o->log) {
+		nsima_log_init(&in->log);
+		in->have_log = true;
+		ret = attest_load_log(o->log, o->fmt, o->log_alg, o->json,
+				      &in->log);
+		if (ret)
+			return ret;
+	}
+	if (o->checkpoint) {
+		ret = load_checkpoint(o, in);
+		if (ret)
+			return ret;
+	}
+	ret = PARSE(o, qname,
+		    nsima_quote_verify(&in->q, &in->sig, &in->ak, o->nonce,
+				       o->nonce_len, &o->sel, &in->vals, &__e));
+	if (ret)
+		return ret;
+	if (o->prev_clock) {
+		ret = check_clock(o, in);
+		if (ret)
+			return ret;
+	}
+	if (in->have_log) {
+		ret = check_log(o, in, &out);
+		if (ret)
+			return ret;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	out.ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		 (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (o->save_clock) {
+		ret = save_clock(o, in);
+		if (ret)
+			return ret;
+	}
+	print_trusted(o, in, &out);
+	return NSIMA_EXIT_OK;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct verify_opts o;
+	struct verify_in *in;
+	int ret;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret)
+		return ret < 0 ? NSIMA_EXIT_OK : ret;
+	in = calloc(1, sizeof(*in));
+	if (!in) {
+		attest_msg("verify: out of memory");
+		return NSIMA_EXIT_INTERNAL;
+	}
+	ret = run(&o, in);
+	nsima_akpub_free(&in->ak);
+	nsima_evidence_free(&in->ev);
+	if (in->have_log)
+		nsima_log_free(&in->log);
+	free(in);
+	return ret;
+}
