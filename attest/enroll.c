@@ -419,6 +419,9 @@ int cmd_enroll(int argc, char **argv)
 	char name[2 * sizeof(akpub.name) + 1], subject[256];
 	int ret;
 
+	/* tpm2-tss logs each failure itself; ours is the one line (TSS2_LOG
+	 * set by the user still wins) */
+	setenv("TSS2_LOG", "all+none", 0);
 	ret = parse_opts(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? NSIMA_EXIT_OK : ret;

@@ -126,8 +126,9 @@ int attest_tpm_open(struct attest_tpm *t, const char *tcti_opt)
 	t->ek = ESYS_TR_NONE;
 	rc = Tss2_TctiLdr_Initialize(conf, &t->tcti);
 	if (rc) {
-		attest_msg("cannot open TCTI '%s': %s error 0x%x%s",
+		attest_msg("cannot open TCTI '%s': %s error 0x%x: %s%s",
 			   conf ? conf : "(default)", tss_layer(rc), rc,
+			   *tpm_rc_text(rc) ? tpm_rc_text(rc) : "failed",
 			   conf ? "" : " (use -T or NSIMA_TCTI)");
 		return NSIMA_EXIT_IO;
 	}

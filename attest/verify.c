@@ -622,6 +622,9 @@ int cmd_verify(int argc, char **argv)
 	struct verify_in *in;
 	int ret;
 
+	/* tpm2-tss logs each failure itself; ours is the one line (TSS2_LOG
+	 * set by the user still wins) */
+	setenv("TSS2_LOG", "all+none", 0);
 	ret = parse_opts(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? NSIMA_EXIT_OK : ret;

@@ -388,6 +388,9 @@ static int akpub_tpm(const uint8_t *buf, size_t len, struct nsima_akpub *ak,
 		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET, off,
 				     "%zu bytes after the TPM2B_PUBLIC",
 				     len - off);
+	if (!pub.size)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET, 0,
+				     "empty TPM2B_PUBLIC");
 	if (off != (size_t)2 + pub.size)
 		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET, 0,
 				     "TPM2B_PUBLIC size %u does not match its contents",

@@ -394,11 +394,19 @@ static void test_truncated(void **state)
 	assert_int_equal(nsima_quote_parse(c->attest, OFF_SELECT + 7, q, &err),
 			 NSIMA_EMALFORMED);
 	assert_int_equal(err.pos, OFF_SELECT);
-	for (n = 0; n < c->sig_len; n++)
+	for (n = 0; n < c->sig_len; n++) {
 		assert_int_not_equal(nsima_sig_parse(c->sig, n, &s, &err), 0);
-	for (n = 0; n < c->ak_len; n++)
+		assert_true(err.where != NSIMA_AT_OFFSET || err.pos <= n);
+	}
+	for (n = 0; n < c->ak_len; n++) {
 		assert_int_not_equal(nsima_akpub_parse(c->ak, n, &ak, &err),
 				     0);
+		assert_true(err.where != NSIMA_AT_OFFSET || err.pos <= n);
+	}
+	/* an empty TPM2B_PUBLIC (found by fuzz_attest) */
+	assert_int_equal(nsima_akpub_parse((const uint8_t *)"\0\0", 2, &ak,
+					   &err), NSIMA_EMALFORMED);
+	assert_string_equal(err.msg, "empty TPM2B_PUBLIC");
 	free(q);
 }
 
