@@ -4,20 +4,26 @@
  *
  *   nsima-attest replay --log FILE [--format binary|ascii|cel]
  *                       [--pcr N] [--banks sha1,sha256,...] [--log-alg BANK]
- *                       [--quoted BANK:HEX]... [--no-verify] [--json]
+ *                       [--quoted BANK:HEX]... [--checkpoint FILE]
+ *                       [--no-verify] [--json]
  *
  * Prints "<bank>:<hex>" per bank. Every template digest the list carries is
  * checked against its data first (exit 8 at the first mismatch). With
  * --quoted, replays only until the quoted value(s) are reached and adds
- * "covered: N" and "pending: M" (exit 7 if never reached).
+ * "covered: N" and "pending: M" (exit 7 if never reached). With
+ * --checkpoint (the module's checkpoint file after a trim), the list is the
+ * rest after the trimmed entries and the replay starts from the PCR values
+ * the checkpoint gives.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "cmds.h"
 #include "common.h"
+#include "fileio.h"
 #include "hex.h"
 #include "replay.h"
 
@@ -28,6 +34,7 @@ struct replay_opts {
 	unsigned int banks;
 	int hdr_bank;
 	struct nsima_pcrs quoted;
+	const char *checkpoint;
 	bool verify;
 	bool json;
 };
@@ -43,6 +50,8 @@ static void replay_usage(FILE *f)
 		"  --log-alg BANK      bank of the list's header digests (default sha1;\n"
 		"                      sha256 etc. for binary_runtime_measurements_sha256)\n"
 		"  --quoted BANK:HEX   stop at the first entry giving this PCR value\n"
+		"  --checkpoint FILE   the list starts after a trim: start from the\n"
+		"                      module's checkpoint (entries: N, bank: hex)\n"
 		"  --no-verify         do not check template digests against the data\n"
 		"  --json              one JSON object on stdout\n",
 		NSIMA_DEFAULT_PCR);
@@ -73,6 +82,7 @@ static int parse_opts(int argc, char **argv, struct replay_opts *o)
 		{ "banks", required_argument, NULL, 'b' },
 		{ "log-alg", required_argument, NULL, 'a' },
 		{ "quoted", required_argument, NULL, 'q' },
+		{ "checkpoint", required_argument, NULL, 'c' },
 		{ "no-verify", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -88,7 +98,7 @@ static int parse_opts(int argc, char **argv, struct replay_opts *o)
 	o->banks = NSIMA_BANKS_DEFAULT;
 	o->hdr_bank = NSIMA_BANK_SHA1;
 	o->verify = true;
-	while ((c = getopt_long(argc, argv, "l:f:p:b:a:q:njh", longopts,
+	while ((c = getopt_long(argc, argv, "l:f:p:b:a:q:c:njh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -130,6 +140,9 @@ static int parse_opts(int argc, char **argv, struct replay_opts *o)
 					   optarg);
 				return NSIMA_EXIT_USAGE;
 			}
+			break;
+		case 'c':
+			o->checkpoint = optarg;
 			break;
 		case 'n':
 			o->verify = false;
@@ -190,7 +203,33 @@ static void print_result(const struct replay_opts *o,
 		printf("}\n");
 }
 
-static int run(const struct replay_opts *o, const struct nsima_log *log)
+/* Start @r from the checkpoint file; the log is what follows it. */
+static int load_checkpoint(const struct replay_opts *o, struct nsima_replay *r,
+			   struct nsima_log *log)
+{
+	unsigned int want = o->banks | o->quoted.banks;
+	struct nsima_err err = { 0 };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = nsima_read_file(o->checkpoint, 1 << 16, &buf, &len, &err);
+	if (!rc)
+		rc = nsima_checkpoint_parse((const char *)buf, len, r, &err);
+	free(buf);
+	if (rc)
+		return attest_report(o->checkpoint, rc, &err, o->json);
+	if ((r->pcrs.banks & want) != want) {
+		attest_msg("replay: %s: the checkpoint lacks a bank of --banks",
+			   o->checkpoint);
+		return NSIMA_EXIT_MALFORMED;
+	}
+	r->pcrs.banks = want;
+	log->first_index = r->next;
+	return NSIMA_EXIT_OK;
+}
+
+static int run(const struct replay_opts *o, struct nsima_log *log)
 {
 	unsigned int flags = o->verify ? NSIMA_REPLAY_VERIFY : 0;
 	struct nsima_err err = { 0 };
@@ -198,6 +237,11 @@ static int run(const struct replay_opts *o, const struct nsima_log *log)
 	int rc;
 
 	rc = nsima_replay_init(&r, o->pcr, o->banks | o->quoted.banks, &err);
+	if (!rc && o->checkpoint) {
+		rc = load_checkpoint(o, &r, log);
+		if (rc)
+			return rc;
+	}
 	if (!rc && o->quoted.banks && o->verify)
 		rc = nsima_log_verify(log, NULL, &err);
 	if (!rc && o->quoted.banks)
@@ -206,7 +250,7 @@ static int run(const struct replay_opts *o, const struct nsima_log *log)
 		rc = nsima_replay_log(&r, log, flags, &err);
 	if (rc)
 		return attest_report(o->log, rc, &err, o->json);
-	print_result(o, &r, log->count);
+	print_result(o, &r, log->first_index + log->count);
 	return NSIMA_EXIT_OK;
 }
 
