@@ -6,10 +6,10 @@ $(NSIMA_PROBE): $(B)/obj/tests/e2e/probe.o
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -static -o $@ $<
 
-$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(wildcard tests/e2e/*)
+$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) $(wildcard tests/e2e/*)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  GEN     $@")
-	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL_DIR)
+	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL_DIR) $(NSIMA_ATTEST)
 
 vm: $(INITRAMFS)
 ALL_TARGETS += $(INITRAMFS)
