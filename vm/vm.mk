@@ -13,3 +13,9 @@ $(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(
 
 vm: $(INITRAMFS)
 ALL_TARGETS += $(INITRAMFS)
+
+# Module benchmark (not a test): make bench-kmod; part of make bench.
+bench-kmod: $(INITRAMFS)
+	$(Q)vm/bench-kmod
+bench: bench-kmod
+.PHONY: bench-kmod
