@@ -131,9 +131,26 @@ check "pcr=16 accepted with allow_resettable_pcr=1" \
 	insmod $KO pcr=16 allow_resettable_pcr=1 unloadable=1
 is "status shows pcr 16" "$(sed -n 's/^pcr: //p' $SFS/status)" 16
 rmmod nsima
-check "ns=uts accepted" insmod $KO ns=uts pcr=12 unloadable=1
-is "status shows ns uts" "$(sed -n 's/^ns: //p' $SFS/status)" uts
-rmmod nsima
+# Other namespace kinds: entries are tagged with that kind's namespace.
+for kind in uts pid cgroup; do
+	check "ns=$kind accepted" insmod $KO ns=$kind pcr=12 unloadable=1
+	is "status shows ns $kind" "$(sed -n 's/^ns: //p' $SFS/status)" $kind
+	/nsima/nsima-load || not_ok "nsima-load with ns=$kind"
+	case $kind in
+	uts) run="unshare -u" ;; pid) run="unshare -p -f" ;;
+	cgroup) run="nsima-probe cgroupns" ;;
+	esac
+	rm -f /tmp/kns
+	$run sh -c "readlink /proc/self/ns/$kind >/tmp/kns; nsima-probe >/dev/null"
+	read -r kns </tmp/kns
+	kns=${kns#$kind:[}; kns=${kns%]}
+	is "ns=$kind: the probe run in a new $kind namespace is tagged $kns" \
+		"$(grep -c " $kns:/usr/bin/nsima-probe\$" $SFS/ascii_runtime_measurements)" 1
+	check "ns=$kind: host executions untagged" \
+		grep -q ' ima-ng sha256:[0-9a-f]* /bin/busybox$' $SFS/ascii_runtime_measurements
+	/nsima/nsima-load --unpin
+	for i in 1 2 3 4 5 6 7 8 9 10; do rmmod nsima 2>/dev/null && break; sleep 0.5; done
+done
 check "default parameters" insmod $KO
 if rmmod nsima 2>/dev/null; then
 	not_ok "rmmod succeeded with the production default (unloadable=0)"

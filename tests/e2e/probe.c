@@ -9,9 +9,12 @@
  *   nsima-probe sethostname N      N sethostname() calls (CAP_SYS_ADMIN checks)
  *   nsima-probe exec-loop N FILE   fork+exec FILE N times; print ns per exec
  *   nsima-probe open-loop N FILE   open+close FILE N times; print ns per open
+ *   nsima-probe cgroupns PROG ARG...  run PROG in a new cgroup namespace
+ *                                  (busybox unshare has no -C)
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +112,15 @@ int main(int argc, char **argv)
 		return do_exec_loop(atol(argv[2]), argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "open-loop") && atol(argv[2]) > 0)
 		return do_open_loop(atol(argv[2]), argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "cgroupns")) {
+		if (unshare(CLONE_NEWCGROUP)) {
+			perror("nsima-probe: unshare(CLONE_NEWCGROUP)");
+			return 1;
+		}
+		execvp(argv[2], argv + 2);
+		perror("nsima-probe: exec");
+		return 127;
+	}
 	if (argc == 2 && !strcmp(argv[1], "noop"))
 		return 0;
 	if (argc != 1) {
