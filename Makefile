@@ -5,6 +5,7 @@
 #   make all     build userspace, BPF programs, the module and the VM image
 #   make check   deps + all + every test; ends with "N passed, N failed"
 #   make demo    deps + all + boot the VM and show the whole chain
+#   make lint    checkpatch --strict over kmod/
 #   make clean   remove build/ output (the kernel download cache is kept;
 #                `make distclean` removes it too)
 #   V=1          show full command lines
@@ -84,6 +85,10 @@ demo: deps
 
 format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^kmod/')
+
+# Kernel style for the module (checkpatch --strict).
+lint:
+	$(Q)scripts/checkpatch
 
 clean:
 	$(Q)rm -rf $(B)/obj $(B)/bin $(B)/lib $(B)/tests $(B)/fuzz $(B)/kmod \

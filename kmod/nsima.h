@@ -109,6 +109,7 @@ struct nsima_stats {
 	atomic_long_t events_dropped;
 	atomic_long_t bytes;		/* kernel memory held by entries */
 };
+
 extern struct nsima_stats nsima_stats;
 
 /* nsima_ns.c */

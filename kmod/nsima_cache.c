@@ -62,6 +62,7 @@ static const struct rhashtable_params nsima_cache_params = {
 	.head_offset = offsetof(struct nsima_cache_ent, node),
 	.automatic_shrinking = true,
 };
+
 static struct rhashtable nsima_cache;
 
 #define NSIMA_CACHE_LOCKS 64
@@ -233,7 +234,7 @@ int nsima_measure_file(struct file *file, u32 hook)
 	struct nsima_cache_state before, after;
 	struct nsima_cache_key k;
 	struct nsima_ns *ns;
-	struct mutex *lock;
+	struct mutex *lock;	/* serialises misses on this key */
 	bool writers;
 	int rc;
 

@@ -404,7 +404,10 @@ void nsima_fs_remove_ns(struct nsima_ns *ns)
 	securityfs_remove(ns->ascii);
 	securityfs_remove(ns->binary);
 	securityfs_remove(ns->dir);
-	ns->dir = ns->ascii = ns->binary = ns->count_file = NULL;
+	ns->dir = NULL;
+	ns->ascii = NULL;
+	ns->binary = NULL;
+	ns->count_file = NULL;
 }
 
 static const struct {

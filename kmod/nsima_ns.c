@@ -38,6 +38,7 @@ static struct nsima_ns nsima_host = {
 	.nsid = 0,
 	.all = LIST_HEAD_INIT(nsima_host.all),
 };
+
 static struct ns_common *nsima_host_ns;
 
 static const struct rhashtable_params nsima_ns_params = {
@@ -46,6 +47,7 @@ static const struct rhashtable_params nsima_ns_params = {
 	.head_offset = offsetof(struct nsima_ns, node),
 	.automatic_shrinking = true,
 };
+
 static struct rhashtable nsima_ns_table;
 static LIST_HEAD(nsima_ns_list);		/* every record, live or ended */
 static DEFINE_MUTEX(nsima_ns_mutex);		/* record creation and end */

@@ -39,6 +39,7 @@ struct nsima_pending {
 	struct list_head list;
 	struct tpm_digest d[];
 };
+
 static LIST_HEAD(nsima_pending_list);
 static DEFINE_SPINLOCK(nsima_pending_lock);
 static struct workqueue_struct *nsima_extend_wq;
