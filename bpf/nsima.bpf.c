@@ -11,9 +11,11 @@
 #include <nsima/abi.h>
 
 #define PROT_EXEC	0x4
+#define FMODE_WRITE	0x2
 #define CAP_OPT_NOAUDIT	(1 << 1)
 
 extern int bpf_nsima_measure_file(struct file *file, __u32 hook) __ksym;
+extern int bpf_nsima_file_write(struct file *file) __ksym;
 extern int bpf_nsima_measure_event(const void *buf, __u32 buf__sz,
 				   __u32 type) __ksym;
 extern int bpf_nsima_queue_event(const void *buf, __u32 buf__sz,
@@ -63,6 +65,15 @@ int BPF_PROG(nsima_mmap_exec, struct file *file, unsigned long reqprot,
 {
 	if (file && (prot & PROT_EXEC))
 		bpf_nsima_measure_file(file, NSIMA_HOOK_MMAP_EXEC);
+	return 0;
+}
+
+/* Opens for write: the module checks for time-of-measure/time-of-use. */
+SEC("lsm.s/file_open")
+int BPF_PROG(nsima_file_open, struct file *file)
+{
+	if (file->f_mode & FMODE_WRITE)
+		bpf_nsima_file_write(file);
 	return 0;
 }
 

@@ -127,6 +127,7 @@ void nsima_ns_counts(unsigned long *live, unsigned long *ended);
 int nsima_cache_init(void);
 void nsima_cache_exit(void);
 int nsima_measure_file(struct file *file, u32 hook);
+int nsima_check_write(struct file *file);
 unsigned long nsima_cache_size(void);
 void nsima_cache_forget_ns(struct nsima_ns *ns);
 

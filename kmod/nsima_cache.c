@@ -14,6 +14,12 @@
  * The hit path is an RCU hash lookup: no global lock. Misses serialise on
  * one of NSIMA_CACHE_LOCKS hashed mutexes so that two tasks executing the
  * same new file measure it once.
+ *
+ * Time of measure, time of use (ToMToU): a file that was measured and is
+ * open read-only somewhere (an interpreter reading a measured script, a
+ * mapped library) and is then opened for write records a violation, as
+ * IMA does: what runs may no longer be what was measured. Measured inodes
+ * are remembered in a second table keyed by (dev, ino, generation).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -65,16 +71,44 @@ static const struct rhashtable_params nsima_cache_params = {
 
 static struct rhashtable nsima_cache;
 
+/* Inodes measured at least once (any namespace), for ToMToU. */
+struct nsima_measured_key {
+	unsigned long ino;
+	dev_t dev;
+	u32 gen;
+};
+
+struct nsima_measured {
+	struct rhash_head node;
+	struct nsima_measured_key key;
+	struct rcu_head rcu;
+};
+
+static const struct rhashtable_params nsima_measured_params = {
+	.key_len = sizeof(struct nsima_measured_key),
+	.key_offset = offsetof(struct nsima_measured, key),
+	.head_offset = offsetof(struct nsima_measured, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable nsima_measured_table;
+
 #define NSIMA_CACHE_LOCKS 64
 static struct mutex nsima_cache_locks[NSIMA_CACHE_LOCKS];
 
 int nsima_cache_init(void)
 {
-	int i;
+	int i, rc;
 
 	for (i = 0; i < NSIMA_CACHE_LOCKS; i++)
 		mutex_init(&nsima_cache_locks[i]);
-	return rhashtable_init(&nsima_cache, &nsima_cache_params);
+	rc = rhashtable_init(&nsima_cache, &nsima_cache_params);
+	if (rc)
+		return rc;
+	rc = rhashtable_init(&nsima_measured_table, &nsima_measured_params);
+	if (rc)
+		rhashtable_destroy(&nsima_cache);
+	return rc;
 }
 
 static void nsima_cache_free(void *ptr, void *arg)
@@ -85,6 +119,37 @@ static void nsima_cache_free(void *ptr, void *arg)
 void nsima_cache_exit(void)
 {
 	rhashtable_free_and_destroy(&nsima_cache, nsima_cache_free, NULL);
+	rhashtable_free_and_destroy(&nsima_measured_table, nsima_cache_free,
+				    NULL);
+}
+
+static void nsima_measured_key(struct inode *inode, struct nsima_measured_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->ino = inode->i_ino;
+	k->dev = inode->i_sb->s_dev;
+	k->gen = inode->i_generation;
+}
+
+/* Remember that @inode was measured (bounded like the cache). */
+static void nsima_mark_measured(struct inode *inode)
+{
+	struct nsima_measured_key k;
+	struct nsima_measured *m;
+
+	nsima_measured_key(inode, &k);
+	if (rhashtable_lookup_fast(&nsima_measured_table, &k,
+				   nsima_measured_params))
+		return;
+	if (atomic_read(&nsima_measured_table.nelems) >= nsima_cache_max)
+		return;
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return;
+	m->key = k;
+	if (rhashtable_lookup_insert_fast(&nsima_measured_table, &m->node,
+					  nsima_measured_params))
+		kfree(m);	/* inserted meanwhile, or no memory */
 }
 
 unsigned long nsima_cache_size(void)
@@ -174,7 +239,7 @@ static void nsima_cache_store(const struct nsima_cache_key *k,
 	kfree_rcu(old, rcu);
 }
 
-/* An open-writers violation: zero digest logged, 0xFF extended. */
+/* A violation: zero digest logged, 0xFF extended. */
 static int nsima_add_violation(struct nsima_ns *ns, const char *name)
 {
 	u8 zero[SHA256_DIGEST_SIZE] = { 0 };
@@ -249,8 +314,12 @@ int nsima_measure_file(struct file *file, u32 hook)
 	nsima_cache_key(ns, inode, &k);
 	nsima_cache_state(inode, &before);
 	writers = atomic_read(&inode->i_writecount) > 0;
-	if (!nsima_cache_enabled || writers)
-		return nsima_measure_uncached(ns, file, writers);
+	if (!nsima_cache_enabled || writers) {
+		rc = nsima_measure_uncached(ns, file, writers);
+		if (!rc)
+			nsima_mark_measured(inode);
+		return rc;
+	}
 	if (nsima_cache_hit(&k, &before)) {
 		atomic_long_inc(&nsima_stats.cache_hits);
 		return 0;
@@ -266,6 +335,7 @@ int nsima_measure_file(struct file *file, u32 hook)
 	rc = nsima_measure_uncached(ns, file, false);
 	if (rc)
 		goto out;
+	nsima_mark_measured(inode);
 	/* Cache only if the file did not change while it was hashed. */
 	nsima_cache_state(inode, &after);
 	if (!memcmp(&before, &after, sizeof(before)) &&
@@ -273,5 +343,53 @@ int nsima_measure_file(struct file *file, u32 hook)
 		nsima_cache_store(&k, &before);
 out:
 	mutex_unlock(lock);
+	return rc;
+}
+
+/*
+ * @file is being opened for write: if its inode was measured and is open
+ * read-only elsewhere, record a ToMToU violation named after the file.
+ */
+int nsima_check_write(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct nsima_measured_key k;
+	char *pathbuf, *path, *name;
+	struct nsima_ns *ns;
+	bool measured;
+	int rc;
+
+	if (!S_ISREG(inode->i_mode) || !(file->f_mode & FMODE_WRITE))
+		return 0;
+#if defined(CONFIG_IMA) || defined(CONFIG_FILE_LOCKING)
+	if (atomic_read(&inode->i_readcount) <= 0)
+		return 0;
+#else
+	return 0;	/* the kernel does not count read-only opens */
+#endif
+	nsima_measured_key(inode, &k);
+	rcu_read_lock();
+	measured = rhashtable_lookup(&nsima_measured_table, &k,
+				     nsima_measured_params);
+	rcu_read_unlock();
+	if (!measured)
+		return 0;
+	ns = nsima_current_ns();
+	if (!ns)
+		return -ENOMEM;
+
+	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	name = kmalloc(NSIMA_NAME_MAX, GFP_KERNEL);
+	rc = -ENOMEM;
+	if (!pathbuf || !name)
+		goto out;
+	path = d_path(&file->f_path, pathbuf, PATH_MAX);
+	rc = IS_ERR(path) ? PTR_ERR(path) :
+			    nsima_entry_name(ns, path, name, NSIMA_NAME_MAX);
+	if (!rc)
+		rc = nsima_add_violation(ns, name);
+out:
+	kfree(name);
+	kfree(pathbuf);
 	return rc;
 }

@@ -43,6 +43,25 @@ noinline int bpf_nsima_measure_file(struct file *file, u32 hook)
 }
 
 /**
+ * bpf_nsima_file_write - a file is being opened for write
+ * @file: the file (lsm.s/file_open)
+ *
+ * Sleepable. Records a ToMToU violation when the file was measured and is
+ * open read-only elsewhere. Returns 0 or a negative errno.
+ */
+noinline int bpf_nsima_file_write(struct file *file)
+{
+	int rc;
+
+	if (!file)
+		return -EINVAL;
+	rc = nsima_check_write(file);
+	if (rc)
+		atomic_long_inc(&nsima_stats.measure_errors);
+	return rc;
+}
+
+/**
  * bpf_nsima_measure_event - measure an event now
  * @buf: the event struct of @type (include/nsima/abi.h)
  * @buf__sz: its size, exactly sizeof the struct
@@ -77,6 +96,7 @@ __diag_pop();
 
 BTF_SET8_START(nsima_kfunc_ids)
 BTF_ID_FLAGS(func, bpf_nsima_measure_file, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, bpf_nsima_file_write, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nsima_measure_event, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nsima_queue_event)
 BTF_SET8_END(nsima_kfunc_ids)

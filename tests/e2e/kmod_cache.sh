@@ -4,7 +4,9 @@
 # - after the file is modified, its next exec adds an entry with the new
 #   digest (checked against sha256sum);
 # - mapping a file PROT_EXEC while it is open for write records a
-#   violation (zero digest) and the file is measured anyway.
+#   violation (zero digest) and the file is measured anyway;
+# - opening a measured script for write while its interpreter reads it
+#   records a ToMToU violation.
 # kmod_cache.host replays the list against the TPM (violations extend 0xFF).
 . /tests/e2e/lib/tap.sh
 SFS=/sys/kernel/security/nsima
@@ -79,6 +81,25 @@ check "file measured as well after the violation" \
 	grep -q " ima-ng sha256:$want /tmp/lib\$" $A
 nsima-probe mmap /tmp/lib
 is "file with writers was not cached: measured again" "$(grep -c " sha256:$want /tmp/lib\$" $A)" 2
+
+# ToMToU: a measured script is being read by its interpreter when
+# another process opens it for write.
+printf '#!/bin/sh\n: >/tmp/tready\nread -r x </tmp/tgo\n' >/tmp/script
+chmod +x /tmp/script
+mkfifo /tmp/tgo
+/tmp/script &
+while [ ! -e /tmp/tready ]; do :; done
+v0=$(cat $SFS/violations)
+echo "# appended" >>/tmp/script
+v1=$(cat $SFS/violations)
+echo go >/tmp/tgo
+wait
+is "ToMToU violation: measured script opened for write while read" "$((v1 - v0))" 1
+check "ToMToU entry names the script, zero digest" \
+	grep -q "^11 $zero ima-ng sha256:0\{64\} /tmp/script\$" $A
+v2=$(cat $SFS/violations)
+echo "# again" >>/tmp/script
+is "no violation when nobody reads the file" "$(cat $SFS/violations)" "$v2"
 
 cp $SFS/binary_runtime_measurements /out/binary_runtime_measurements
 read -r p1 </sys/class/tpm/tpm0/pcr-sha1/11
