@@ -179,7 +179,9 @@ int nsima_add_aggregate(void)
 				      NULL, 0, &len);
 	if (!data)
 		return -ENOMEM;
-	return nsima_add_entry(nsima_current_ns(), NSIMA_T_NG, data, len, false);
+	/* The host's, whoever loads the module. */
+	return nsima_add_entry(nsima_ns_get_record(NULL), NSIMA_T_NG, data, len,
+			       false);
 }
 
 u64 nsima_first_index(void)
@@ -208,55 +210,77 @@ void nsima_checkpoint(u64 *index, u8 pcr[][NSIMA_DIGEST_MAX])
  */
 int nsima_trim(u64 n)
 {
-	struct nsima_entry *e, *tmp, *first = NULL;
+	u8 (*ckpt)[NSIMA_DIGEST_MAX];
+	struct nsima_entry *e, *first;
 	u8 sha1[NSIMA_SHA1_SIZE];
 	struct tpm_digest *d;
-	u64 done = 0, i;
+	u64 i;
 	int rc = 0;
 
 	if (!n)
 		return 0;
 	d = kcalloc(nsima_nr_banks, sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
+	ckpt = kmalloc(sizeof(nsima_ckpt_pcr), GFP_KERNEL);
+	if (!d || !ckpt) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
 
+	/*
+	 * Only trim removes entries and it is serialised by the trim mutex,
+	 * so the head of the list is stable here while measurements go on
+	 * appending at its tail: the new checkpoint is computed without
+	 * holding up the measuring tasks.
+	 */
 	mutex_lock(&nsima_trim_mutex);
-	mutex_lock(&nsima_list_mutex);
 	if (n > (u64)atomic_long_read(&nsima_stats.entries)) {
 		rc = -ERANGE;
 		goto out_unlock;
 	}
-	list_for_each_entry_safe(e, tmp, &nsima_list, list) {
-		if (done == n)
-			break;
+	memcpy(ckpt, nsima_ckpt_pcr, sizeof(nsima_ckpt_pcr));
+	first = list_first_entry(&nsima_list, struct nsima_entry, list);
+	for (i = 0, e = first; i < n && !rc; i++) {
 		if (e->violation)
 			nsima_violation_digests(d);
 		else
 			rc = nsima_template_digests(e->data, e->data_len, sha1, d);
 		if (!rc)
-			rc = nsima_extend_soft(nsima_ckpt_pcr, d);
-		if (rc)
-			break;
-		if (!first)
-			first = e;
-		/* Keeps e->list.next: the victims stay chained for the free. */
-		list_del_rcu(&e->list);
-		done++;
+			rc = nsima_extend_soft(ckpt, d);
+		e = list_entry(READ_ONCE(e->list.next), struct nsima_entry, list);
+		cond_resched();
 	}
-	nsima_trimmed += done;
+	if (rc)
+		goto out_unlock;
+
+	/* Unlink; list_del_rcu() keeps ->next, so the victims stay chained. */
+	mutex_lock(&nsima_list_mutex);
+	for (i = 0, e = first; i < n; i++) {
+		struct nsima_entry *next = list_entry(e->list.next,
+						      struct nsima_entry, list);
+
+		list_del_rcu(&e->list);
+		e = next;
+	}
+	memcpy(nsima_ckpt_pcr, ckpt, sizeof(nsima_ckpt_pcr));
+	WRITE_ONCE(nsima_trimmed, nsima_trimmed + n);
 	WRITE_ONCE(nsima_trim_gen, nsima_trim_gen + 1);
-	atomic_long_sub(done, &nsima_stats.entries);
-out_unlock:
+	atomic_long_sub(n, &nsima_stats.entries);
 	mutex_unlock(&nsima_list_mutex);
-	mutex_unlock(&nsima_trim_mutex);
 
 	/* No reader can reach a victim after the grace period. */
 	synchronize_rcu();
-	for (i = 0, e = first; i < done; i++, e = tmp) {
-		tmp = list_entry(e->list.next, struct nsima_entry, list);
+	for (i = 0, e = first; i < n; i++) {
+		struct nsima_entry *next = list_entry(e->list.next,
+						      struct nsima_entry, list);
+
 		atomic_long_sub(ksize(e), &nsima_stats.bytes);
 		kfree(e);
+		e = next;
 	}
+out_unlock:
+	mutex_unlock(&nsima_trim_mutex);
+out_free:
+	kfree(ckpt);
 	kfree(d);
 	return rc;
 }

@@ -1,0 +1,46 @@
+#!/bin/sh
+# vm-options: --modparams "extend=async"
+# e2e (guest): trims while two namespaces keep measuring (extend=async).
+# After repeated trims of half the list, the rest of the list replayed from
+# the checkpoint equals the TPM's PCR 11 (kmod_trim_load.host).
+. /tests/e2e/lib/tap.sh
+SFS=/sys/kernel/security/nsima
+[ "$NSIMA_SETUP_RC" = 0 ] || bail "insmod nsima.ko / nsima-load failed"
+
+cat >/tmp/worker <<'W'
+#!/bin/sh
+i=0
+while [ ! -e /tmp/stop ]; do
+	printf '#!/bin/sh\n: %s %s\n' $1 $i >/tmp/w$1.$i && chmod +x /tmp/w$1.$i &&
+		/tmp/w$1.$i && rm -f /tmp/w$1.$i
+	i=$((i + 1))
+done
+echo $i >/tmp/count.$1
+W
+chmod +x /tmp/worker
+unshare -m /tmp/worker 1 &
+unshare -m /tmp/worker 2 &
+trims=0
+total=0
+for round in 1 2 3 4 5 6 7 8 9 10; do
+	sleep 0.5
+	n=$(( $(cat $SFS/count) / 2 ))
+	if echo $n >$SFS/trim; then
+		trims=$((trims + 1))
+		total=$((total + n))
+	fi
+done
+: >/tmp/stop
+wait
+is "10 trims accepted while measuring" "$trims" 10
+is "status: trimmed = sum of the trims" "$(sed -n 's/^trimmed: //p' $SFS/status)" "$total"
+echo "# trimmed $total entries in 10 rounds; workers ran $(cat /tmp/count.1) + $(cat /tmp/count.2)"
+while [ "$(sed -n 's/^pending_extends: //p' $SFS/status)" != 0 ]; do sleep 0.2; done
+cp $SFS/binary_runtime_measurements /out/binary_runtime_measurements
+cp $SFS/checkpoint /out/checkpoint
+read -r p1 </sys/class/tpm/tpm0/pcr-sha1/11
+read -r p256 </sys/class/tpm/tpm0/pcr-sha256/11
+echo "$p1" >/out/pcr-sha1-11
+echo "$p256" >/out/pcr-sha256-11
+is "checkpoint: entries" "$(sed -n 's/^entries: //p' /out/checkpoint)" "$total"
+tap_done
