@@ -42,11 +42,16 @@ static unsigned int nsima_cache_max = 1 << 16;
 module_param_named(cache_max, nsima_cache_max, uint, 0644);
 MODULE_PARM_DESC(cache_max, "cache entries kept before the cache is emptied");
 
-struct nsima_cache_key {
-	struct nsima_ns *ns;
+/* A file's identity: stable across renames, new for a replaced file. */
+struct nsima_inode_key {
 	unsigned long ino;
 	dev_t dev;
 	u32 gen;
+};
+
+struct nsima_cache_key {
+	struct nsima_ns *ns;
+	struct nsima_inode_key inode;
 };
 
 struct nsima_cache_state {
@@ -72,20 +77,14 @@ static const struct rhashtable_params nsima_cache_params = {
 static struct rhashtable nsima_cache;
 
 /* Inodes measured at least once (any namespace), for ToMToU. */
-struct nsima_measured_key {
-	unsigned long ino;
-	dev_t dev;
-	u32 gen;
-};
-
 struct nsima_measured {
 	struct rhash_head node;
-	struct nsima_measured_key key;
+	struct nsima_inode_key key;
 	struct rcu_head rcu;
 };
 
 static const struct rhashtable_params nsima_measured_params = {
-	.key_len = sizeof(struct nsima_measured_key),
+	.key_len = sizeof(struct nsima_inode_key),
 	.key_offset = offsetof(struct nsima_measured, key),
 	.head_offset = offsetof(struct nsima_measured, node),
 	.automatic_shrinking = true,
@@ -123,7 +122,8 @@ void nsima_cache_exit(void)
 				    NULL);
 }
 
-static void nsima_measured_key(struct inode *inode, struct nsima_measured_key *k)
+/* Keys are hashed with their padding: zero it. */
+static void nsima_inode_key(struct inode *inode, struct nsima_inode_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->ino = inode->i_ino;
@@ -134,10 +134,10 @@ static void nsima_measured_key(struct inode *inode, struct nsima_measured_key *k
 /* Remember that @inode was measured (bounded like the cache). */
 static void nsima_mark_measured(struct inode *inode)
 {
-	struct nsima_measured_key k;
+	struct nsima_inode_key k;
 	struct nsima_measured *m;
 
-	nsima_measured_key(inode, &k);
+	nsima_inode_key(inode, &k);
 	if (rhashtable_lookup_fast(&nsima_measured_table, &k,
 				   nsima_measured_params))
 		return;
@@ -160,11 +160,9 @@ unsigned long nsima_cache_size(void)
 static void nsima_cache_key(struct nsima_ns *ns, struct inode *inode,
 			    struct nsima_cache_key *k)
 {
-	memset(k, 0, sizeof(*k));	/* the key is hashed with its padding */
+	memset(k, 0, sizeof(*k));
 	k->ns = ns;
-	k->ino = inode->i_ino;
-	k->dev = inode->i_sb->s_dev;
-	k->gen = inode->i_generation;
+	nsima_inode_key(inode, &k->inode);
 }
 
 static void nsima_cache_state(struct inode *inode, struct nsima_cache_state *s)
@@ -353,7 +351,7 @@ out:
 int nsima_check_write(struct file *file)
 {
 	struct inode *inode = file_inode(file);
-	struct nsima_measured_key k;
+	struct nsima_inode_key k;
 	char *pathbuf, *path, *name;
 	struct nsima_ns *ns;
 	bool measured;
@@ -367,7 +365,7 @@ int nsima_check_write(struct file *file)
 #else
 	return 0;	/* the kernel does not count read-only opens */
 #endif
-	nsima_measured_key(inode, &k);
+	nsima_inode_key(inode, &k);
 	rcu_read_lock();
 	measured = rhashtable_lookup(&nsima_measured_table, &k,
 				     nsima_measured_params);

@@ -57,11 +57,7 @@ check "every worker ran (w1=$c1 w2=$c2 w3=$c3 w4=$c4)" \
 
 # Let the async worker drain, then snapshot (builtins only from here).
 while [ "$(sed -n 's/^pending_extends: //p' $SFS/status)" != 0 ]; do sleep 0.2; done
-cp $SFS/binary_runtime_measurements /out/binary_runtime_measurements
-for b in sha1 sha256 sha384 sha512; do
-	read -r v </sys/class/tpm/tpm0/pcr-$b/11
-	echo "$v" >/out/pcr-$b-11
-done
+save_snapshot sha1 sha256 sha384 sha512
 
 cp $SFS/ascii_runtime_measurements /tmp/all
 for n in "$ns1:$((c1 + c2))" "$ns3:$c3" "$ns4:$c4"; do

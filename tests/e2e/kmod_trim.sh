@@ -39,11 +39,8 @@ is "status: trimmed" "$(sed -n 's/^trimmed: //p' $SFS/status)" 5
 is "checkpoint: entries" "$(sed -n 's/^entries: //p' $SFS/checkpoint)" 5
 # The same commands again: the cache has them; new ones after the trim.
 nsima-probe >/dev/null
-cp $SFS/binary_runtime_measurements /out/binary_runtime_measurements
+check "quiescent (namespaces ended, nothing pending)" quiesce
 cp $SFS/checkpoint /out/checkpoint
-read -r p1 </sys/class/tpm/tpm0/pcr-sha1/11
-read -r p256 </sys/class/tpm/tpm0/pcr-sha256/11
-echo "$p1" >/out/pcr-sha1-11
-echo "$p256" >/out/pcr-sha256-11
+save_snapshot
 echo "$before" >/out/before
 tap_done

@@ -31,3 +31,32 @@ tap_done() {
 	[ "$tap_failed" -eq 0 ]
 	exit $?
 }
+
+# save_snapshot [BANK...]: the binary list and PCR 11 of each bank (default
+# sha1 sha256) into /out for the host-side replay (lib/replay-check). cp is
+# the last exec: the PCRs are read with builtins, so nothing is measured
+# between the copy and the reads.
+save_snapshot() {
+	_banks=${*:-sha1 sha256}
+	cp /sys/kernel/security/nsima/binary_runtime_measurements \
+		/out/binary_runtime_measurements
+	for _b in $_banks; do
+		read -r _v </sys/class/tpm/tpm0/pcr-$_b/11
+		echo "$_v" >/out/pcr-$_b-11
+	done
+}
+
+# quiesce: wait (at most 30 s) until no namespace is live, no queued event
+# is unmeasured and no extend is pending, so that the list and the PCRs
+# describe the same moment (with extend=async the list runs ahead).
+quiesce() {
+	_s=/sys/kernel/security/nsima/status
+	for _i in $(seq 150); do
+		[ "$(sed -n 's/^namespaces_live: //p' $_s)" = 0 ] &&
+			[ "$(sed -n 's/^event_queue: \([0-9]*\).*/\1/p' $_s)" = 0 ] &&
+			[ "$(sed -n 's/^pending_extends: //p' $_s)" = 0 ] && return 0
+		sleep 0.2
+	done
+	echo "# quiesce: still busy after 30 s"
+	return 1
+}
