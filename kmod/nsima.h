@@ -37,7 +37,7 @@ struct nsima_ns {
 	atomic_long_t count;		/* entries ever added */
 	atomic_long_t violations;
 	bool ended;
-	struct dentry *dir, *ascii, *binary, *count_file;
+	struct dentry *dir, *ascii, *binary, *count_file, *violations_file;
 };
 
 enum nsima_template {

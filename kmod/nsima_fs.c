@@ -388,7 +388,11 @@ int nsima_fs_add_ns(struct nsima_ns *ns)
 					   &nsima_ascii_fops);
 	ns->count_file = securityfs_create_file(NSIMA_COUNT_FILE, 0440, ns->dir,
 						ns, &nsima_count_fops);
-	if (IS_ERR(ns->binary) || IS_ERR(ns->ascii) || IS_ERR(ns->count_file))
+	ns->violations_file = securityfs_create_file(NSIMA_VIOLATIONS_FILE, 0440,
+						     ns->dir, ns,
+						     &nsima_violations_fops);
+	if (IS_ERR(ns->binary) || IS_ERR(ns->ascii) || IS_ERR(ns->count_file) ||
+	    IS_ERR(ns->violations_file))
 		goto err;
 	return 0;
 err:
@@ -400,6 +404,7 @@ err:
 void nsima_fs_remove_ns(struct nsima_ns *ns)
 {
 	/* securityfs_remove() ignores NULL and error pointers. */
+	securityfs_remove(ns->violations_file);
 	securityfs_remove(ns->count_file);
 	securityfs_remove(ns->ascii);
 	securityfs_remove(ns->binary);
@@ -408,6 +413,7 @@ void nsima_fs_remove_ns(struct nsima_ns *ns)
 	ns->ascii = NULL;
 	ns->binary = NULL;
 	ns->count_file = NULL;
+	ns->violations_file = NULL;
 }
 
 static const struct {

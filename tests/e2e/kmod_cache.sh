@@ -72,6 +72,12 @@ nsima-probe mmap /tmp/lib
 exec 3>&-
 v1=$(cat $SFS/violations)
 is "open-writers violation counted" "$((v1 - v0))" 1
+# The same inside a namespace: counted in its view.
+echo library2 >/tmp/lib2
+unshare -m sh -c 'n=$(readlink /proc/self/ns/mnt); n=${n#mnt:[}; n=${n%]}
+	exec 3>>/tmp/lib2; nsima-probe mmap /tmp/lib2; exec 3>&-
+	cat '$SFS'/ns/$n/violations >/tmp/nsviol'
+is "a namespace's violation is counted in its view" "$(cat /tmp/nsviol)" 1
 zero=0000000000000000000000000000000000000000
 vline=$(grep " ima-ng sha256:0\{64\} /tmp/lib\$" $A)
 check "violation entry: zero template and file digests" \
