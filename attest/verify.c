@@ -8,7 +8,7 @@
  *                       [--select LIST] [--log F [--format FMT]
  *                       [--log-alg BANK]] [--pcr N] [--checkpoint F]
  *                       [--prev-clock F] [--save-clock F] [--allow-resume]
- *                       [--json]
+ *                       [--ns NSID|host] [--json]
  *
  * --ak is the AK the verifier trusts (from enroll): TPM2B_PUBLIC or PEM.
  * A bundle's own AK must be the same key. Checks, in order, each with its
@@ -16,9 +16,11 @@
  * and the signature verifies (4), the nonce (5), the selection is --select
  * (default sha1:11,sha256:11) and the PCR values hash to pcrDigest (6), the
  * TPM was not reset or rolled back since --prev-clock (10); with a log:
+ * with --ns, every entry shown in full belongs to that namespace (11),
  * every template digest matches its data (8) and replaying it reaches the
  * quoted PCR (7). Entries after that point are "pending" (the quote/log
- * race), not an error.
+ * race), not an error. A failure names the first bad entry (index,
+ * namespace, path) where one can be named; docs/nsima-attest.md.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -33,6 +35,7 @@
 #include "evidence.h"
 #include "fileio.h"
 #include "hex.h"
+#include "nsview.h"
 #include "quote.h"
 #include "replay.h"
 
@@ -49,6 +52,8 @@ struct verify_opts {
 	uint8_t nonce[NSIMA_QUOTE_NONCE_MAX];
 	size_t nonce_len;
 	unsigned int clock_flags;
+	bool ns_set, host;
+	uint64_t nsid;
 	bool json;
 };
 
@@ -90,6 +95,8 @@ static void verify_usage(FILE *f)
 		"  --prev-clock F      previous quote (TPMS_ATTEST) or clock JSON from this TPM\n"
 		"  --save-clock F      write this quote's clock JSON when trusted\n"
 		"  --allow-resume      accept a restartCount increase (TPM Resume)\n"
+		"  --ns NSID|host      the log is this namespace's (redacted) view: every\n"
+		"                      entry in full must be attributed to it\n"
 		"  --json              one JSON object on stdout\n",
 		NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR);
 }
@@ -98,7 +105,7 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 {
 	enum { O_QUOTE = 256, O_SIG, O_AK, O_PCRS, O_EVIDENCE, O_LOG,
 	       O_FORMAT, O_LOG_ALG, O_PCR, O_CHECKPOINT, O_PREV, O_SAVE,
-	       O_RESUME, O_SELECT, O_NONCE, O_JSON };
+	       O_RESUME, O_SELECT, O_NONCE, O_NS, O_JSON };
 	static const struct option longopts[] = {
 		{ "quote", required_argument, NULL, O_QUOTE },
 		{ "sig", required_argument, NULL, O_SIG },
@@ -115,6 +122,7 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 		{ "allow-resume", no_argument, NULL, O_RESUME },
 		{ "select", required_argument, NULL, O_SELECT },
 		{ "nonce", required_argument, NULL, O_NONCE },
+		{ "ns", required_argument, NULL, O_NS },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -200,6 +208,13 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 					   NSIMA_QUOTE_NONCE_MAX);
 				return NSIMA_EXIT_USAGE;
 			}
+			break;
+		case O_NS:
+			if (nsima_nsid_parse(optarg, &o->host, &o->nsid, &err)) {
+				attest_error("verify: --ns", &err);
+				return NSIMA_EXIT_USAGE;
+			}
+			o->ns_set = true;
 			break;
 		case O_JSON:
 			o->json = true;
@@ -441,6 +456,256 @@ static bool same_checkpoint(const struct nsima_replay *a,
 	return true;
 }
 
+/* Position of whole-list entry @index in @log, or NULL. */
+static const struct nsima_entry *find_entry(const struct nsima_log *log,
+					    uint64_t index)
+{
+	size_t i;
+
+	if (!log->index) {
+		if (index < log->first_index ||
+		    index - log->first_index >= log->count)
+			return NULL;
+		return &log->entries[index - log->first_index];
+	}
+	for (i = 0; i < log->count; i++)
+		if (log->index[i] == index)
+			return &log->entries[i];
+	return NULL;
+}
+
+/* Who an entry is, for the verdict line and JSON. */
+struct entry_desc {
+	bool known;		/* the entry is in the log */
+	bool redacted;
+	bool named;		/* ns and path below are set */
+	bool violation;
+	char ns[24];		/* "host" or the nsid */
+	char path[256];		/* printable: controls as '?' */
+	size_t path_len;
+	const char *tmpl;
+};
+
+static void describe(const struct nsima_log *log, uint64_t index,
+		     struct entry_desc *d)
+{
+	const struct nsima_entry *e = find_entry(log, index);
+	struct nsima_nsref ref;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	if (!e)
+		return;
+	d->known = true;
+	d->redacted = !e->data;
+	d->violation = nsima_entry_is_violation(e);
+	d->tmpl = e->data ? e->tmpl.name : NULL;
+	if (nsima_entry_ns(e, &ref, NULL))
+		return;
+	d->named = true;
+	if (ref.host)
+		snprintf(d->ns, sizeof(d->ns), "host");
+	else
+		snprintf(d->ns, sizeof(d->ns), "%llu",
+			 (unsigned long long)ref.nsid);
+	d->path_len = ref.path_len < sizeof(d->path) - 1 ? ref.path_len :
+							   sizeof(d->path) - 1;
+	for (i = 0; i < d->path_len; i++) {
+		unsigned char c = (unsigned char)ref.path[i];
+
+		d->path[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	d->path[d->path_len] = '\0';
+}
+
+/* "(ns 4026532114, /usr/bin/curl)" */
+static void desc_format(const struct entry_desc *d, char *buf, size_t size)
+{
+	if (!d->known)
+		snprintf(buf, size, "(not in the log)");
+	else if (d->redacted)
+		snprintf(buf, size, "(redacted: template digests only)");
+	else if (!d->named)
+		snprintf(buf, size, "(%s, no name)", d->tmpl);
+	else if (!strcmp(d->ns, "host"))
+		snprintf(buf, size, "(host, %s%s)", d->path,
+			 d->violation ? ", violation" : "");
+	else
+		snprintf(buf, size, "(ns %s, %s%s)", d->ns, d->path,
+			 d->violation ? ", violation" : "");
+}
+
+static void json_desc(const struct entry_desc *d)
+{
+	if (!d->known)
+		return;
+	printf(",\"redacted\":%s", d->redacted ? "true" : "false");
+	if (d->tmpl) {
+		printf(",\"template\":");
+		attest_json_string(d->tmpl, strlen(d->tmpl));
+	}
+	if (!d->named)
+		return;
+	printf(",\"namespace\":");
+	attest_json_string(d->ns, strlen(d->ns));
+	printf(",\"path\":");
+	attest_json_string(d->path, d->path_len);
+	printf(",\"violation\":%s", d->violation ? "true" : "false");
+}
+
+/*
+ * A failure at an entry of @log: "<category>: <input>: entry N (ns X, P):
+ * <msg>", or JSON with entry, namespace, path.
+ */
+static int fail_entry(const struct verify_opts *o, const char *input, int rc,
+		      const struct nsima_err *err, const struct nsima_log *log)
+{
+	char line[NSIMA_ERR_MSG_MAX + 1024], what[300];
+	int code = attest_exit_code(rc);
+	struct entry_desc d;
+
+	if (err->where != NSIMA_AT_ENTRY)
+		return fail(o, input, rc, err);
+	describe(log, err->pos, &d);
+	desc_format(&d, what, sizeof(what));
+	snprintf(line, sizeof(line), "%s: entry %llu %s: %s", input,
+		 (unsigned long long)err->pos, what,
+		 err->msg[0] ? err->msg : nsima_strerror(rc));
+	if (!o->json) {
+		printf("%s: %s\n", attest_exit_name(code), line);
+		return code;
+	}
+	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
+	       attest_exit_name(code), code);
+	attest_json_string(line, strlen(line));
+	printf(",\"entry\":%llu", (unsigned long long)err->pos);
+	json_desc(&d);
+	printf("}\n");
+	return code;
+}
+
+/*
+ * The replay never reached the quoted value. Which entry is wrong cannot
+ * be told from a PCR (a deleted, inserted or reordered entry, a truncated
+ * log and another boot's log all look the same), so say what is known:
+ * the entries replayed, the value reached after the last one and the
+ * quoted one, and whether the log starts with an aggregate.
+ */
+static int fail_unreachable(const struct verify_opts *o, const char *input,
+			    const struct verify_in *in,
+			    const struct nsima_replay *start,
+			    const struct nsima_pcrs *quoted)
+{
+	char line[NSIMA_ERR_MSG_MAX + 1024], hint[400] = "", what[300];
+	char h1[2 * NSIMA_DIGEST_MAX + 1], h2[2 * NSIMA_DIGEST_MAX + 1];
+	struct nsima_replay end = *start;
+	struct nsima_err err = { 0 };
+	uint64_t replayed;
+	struct entry_desc d;
+	bool reached;
+	int bank, b, show = -1;
+
+	reached = !nsima_replay_log(&end, &in->log, 0, &err);
+	replayed = end.next - start->next;
+	for (b = 0; b < NSIMA_BANK_COUNT; b++)
+		if (quoted->banks & NSIMA_BANK_BIT(b))
+			show = show < 0 || b == NSIMA_BANK_SHA256 ? b : show;
+	bank = show;
+	if (start->next == 0 && in->log.count) {
+		describe(&in->log, 0, &d);
+		if (d.named && strcmp(d.path, "nsima_aggregate") &&
+		    strcmp(d.path, "boot_aggregate")) {
+			desc_format(&d, what, sizeof(what));
+			snprintf(hint, sizeof(hint),
+				 "; entry 0 %s is not an aggregate (head truncated?)",
+				 what);
+		}
+	}
+	if (reached) {
+		nsima_hex_encode(end.pcrs.val[bank], nsima_bank_size(bank), h1);
+		nsima_hex_encode(quoted->val[bank], nsima_bank_size(bank), h2);
+		snprintf(line, sizeof(line),
+			 "%s: replay of %llu entries (%llu..%llu) never reaches the quoted PCR %u: %s after the last is %s, quoted %s; an entry was deleted, inserted or reordered, the log is truncated or from another boot (a PCR cannot tell which)%s",
+			 input, (unsigned long long)replayed,
+			 (unsigned long long)start->next,
+			 (unsigned long long)(end.next ? end.next - 1 : 0),
+			 o->pcr, nsima_bank_name(bank), h1, h2, hint);
+	} else {
+		snprintf(line, sizeof(line),
+			 "%s: replay never reaches the quoted PCR %u and stops at entry %llu: %s%s",
+			 input, o->pcr, (unsigned long long)end.next, err.msg,
+			 hint);
+	}
+	if (!o->json) {
+		printf("%s: %s\n", attest_exit_name(NSIMA_EXIT_REPLAY), line);
+		return NSIMA_EXIT_REPLAY;
+	}
+	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
+	       attest_exit_name(NSIMA_EXIT_REPLAY), NSIMA_EXIT_REPLAY);
+	attest_json_string(line, strlen(line));
+	printf(",\"from\":%llu,\"replayed\":%llu",
+	       (unsigned long long)start->next, (unsigned long long)replayed);
+	for (b = 0; b < 2; b++) {
+		const struct nsima_pcrs *p = b ? quoted : &end.pcrs;
+		bool first = true;
+
+		if (!b && !reached)
+			continue;
+		printf(",\"%s\":{", b ? "quoted" : "reached");
+		for (bank = 0; bank < NSIMA_BANK_COUNT; bank++) {
+			if (!(quoted->banks & NSIMA_BANK_BIT(bank)))
+				continue;
+			nsima_hex_encode(p->val[bank], nsima_bank_size(bank), h1);
+			printf("%s\"%s\":\"%s\"", first ? "" : ",",
+			       nsima_bank_name(bank), h1);
+			first = false;
+		}
+		printf("}");
+	}
+	printf("}\n");
+	return NSIMA_EXIT_REPLAY;
+}
+
+/*
+ * --ns: the log is that namespace's view (nsima-attest export --ns X
+ * --redacted). Every entry it shows in full must be attributed to X by
+ * its name; other entries may only appear redacted (digests only). A full
+ * entry of another namespace, of the host, or without a name is a
+ * namespace attribution failure at that entry.
+ */
+static int check_ns(const struct verify_opts *o, const struct nsima_log *log,
+		    struct nsima_err *err)
+{
+	struct nsima_nsref ref;
+	char want[24];
+	size_t i;
+
+	if (o->host)
+		snprintf(want, sizeof(want), "host");
+	else
+		snprintf(want, sizeof(want), "ns %llu",
+			 (unsigned long long)o->nsid);
+	for (i = 0; i < log->count; i++) {
+		const struct nsima_entry *e = &log->entries[i];
+
+		if (!e->data)
+			continue;
+		if (nsima_entry_ns(e, &ref, NULL))
+			return nsima_err_set(err, NSIMA_ENAMESPACE,
+					     NSIMA_AT_ENTRY,
+					     nsima_log_index(log, i),
+					     "shown in full in the view of %s but has no name to attribute it",
+					     want);
+		if (!nsima_entry_in_ns(e, o->host, o->nsid))
+			return nsima_err_set(err, NSIMA_ENAMESPACE,
+					     NSIMA_AT_ENTRY,
+					     nsima_log_index(log, i),
+					     "shown in full in the view of %s but attributed to another namespace",
+					     want);
+	}
+	return 0;
+}
+
 static int check_log(const struct verify_opts *o, struct verify_in *in,
 		     struct verify_out *out)
 {
@@ -482,11 +747,16 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 		if (rc)
 			return fail(o, input, rc, &err);
 	}
-	rc = nsima_log_verify(&in->log, NULL, &err);
+	rc = o->ns_set ? check_ns(o, &in->log, &err) : 0;
 	if (!rc)
-		rc = nsima_replay_until(&r, &in->log, &quoted, 0, &err);
+		rc = nsima_log_verify(&in->log, NULL, &err);
 	if (rc)
-		return fail(o, input, rc, &err);
+		return fail_entry(o, input, rc, &err, &in->log);
+	rc = nsima_replay_until(&r, &in->log, &quoted, 0, &err);
+	if (rc == NSIMA_EUNREACHABLE)
+		return fail_unreachable(o, input, in, &r, &quoted);
+	if (rc)
+		return fail_entry(o, input, rc, &err, &in->log);
 	out->covered = r.next;
 	out->pending = in->log.first_index + in->log.count - r.next;
 	return 0;

@@ -39,7 +39,7 @@ static int check_digest(const struct nsima_entry *e, int bank,
 	nsima_hex_encode(e->digests[bank], size, want);
 	nsima_hex_encode(calc, size, got);
 	return nsima_err_set(err, NSIMA_EDIGEST, NSIMA_AT_NONE, 0,
-			     "%s template digest %s does not match the template data (%s)",
+			     "%s template digest mismatch: log says %s, data gives %s",
 			     nsima_bank_name(bank), want, got);
 }
 

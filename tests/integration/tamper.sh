@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Tampering detection, named. A realistic nsima list (host and container
+# ima-ng entries, an ima-buf event, a violation) is built with libnsima
+# (build/tests/bin/mklog), its template digests extended into PCR 11 of a
+# real swtpm, quoted with nsima-attest quote; then every kind of tampering
+# must be rejected by nsima-attest verify with its own exit code and a
+# verdict line naming what is known (docs/nsima-attest.md):
+#   8 template digest mismatch at entry N (ns, path)
+#   7 replay cannot reach the quoted PCR (deleted, inserted, swapped,
+#     head/tail truncated, another boot or machine)
+#   5 nonce, 4 signature (another TPM's AK), 6 PCR digest,
+#   11 namespace attribution (redacted views, --ns), 10 TPM reset.
+# TAP output; swtpm on loopback only, killed on exit.
+set -u
+cd "$(dirname "$0")/../.."
+B=${B:-build}
+attest=$B/bin/nsima-attest
+mklog=$B/tests/bin/mklog
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+
+for tool in swtpm swtpm_setup tpm2_pcrextend tpm2_flushcontext jq; do
+	if ! command -v $tool >/dev/null; then
+		echo "1..0 # SKIP $tool not installed"
+		exit 0
+	fi
+done
+for f in "$attest" "$mklog"; do
+	if [ ! -x "$f" ]; then
+		echo "not ok 1 - $f not built"
+		exit 1
+	fi
+done
+
+. tests/integration/swtpm.inc
+swtpm_init
+T=$SWTPM_TMP
+
+# expect <desc> <exit code> <command...>: output in $T/out
+expect() {
+	local desc=$1 want=$2 rc
+	shift 2
+	"$@" >"$T/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "$desc (exit $rc)"
+	else
+		not_ok "$desc: exit $rc, want $want" "$*" "$(head -c 800 "$T/out")"
+	fi
+}
+
+# grep_out <desc> <regex>: the last command's output matches
+grep_out() {
+	if grep -qE -- "$2" "$T/out"; then
+		ok "$1"
+	else
+		not_ok "$1: no /$2/ in output" "$(head -c 800 "$T/out")"
+	fi
+}
+
+# jq_out <desc> <jq boolean expression> over the last (JSON) output
+jq_out() {
+	if jq -e "$2" "$T/out" >/dev/null 2>&1; then
+		ok "$1"
+	else
+		not_ok "$1: jq '$2' is false" "$(head -c 800 "$T/out")"
+	fi
+}
+
+# extend <tpm tcti> <file of "sha1=..,sha256=.." lines>: PCR 11, in order
+extend() {
+	local line
+	while read -r line; do
+		TPM2TOOLS_TCTI=$1 tpm2_pcrextend "11:$line" >/dev/null || return 1
+		TPM2TOOLS_TCTI=$1 tpm2_flushcontext -t >/dev/null 2>&1
+	done <"$2"
+}
+
+v() { # v <quote dir> <nonce> [options]: verify against TPM A's AK
+	local d=$1 nonce=$2
+	shift 2
+	"$attest" verify --quote "$d/quote.bin" --sig "$d/sig.bin" \
+		--pcrs "$d/pcrs" --ak "$T/akA/ak.pub" --nonce "$nonce" "$@"
+}
+
+start=$SECONDS
+swtpm_ca caA && swtpm_ca caB && swtpm_new A caA && swtpm_new B caB &&
+	swtpm_start A && swtpm_start B || {
+	echo "not ok 1 - cannot set up swtpm"
+	exit 1
+}
+ok "two swtpm TPMs on 127.0.0.1:$A_port and :$B_port ($((SECONDS - start))s)"
+
+# The node's list: boot aggregate, host files, two containers, an event
+# and a violation (ToMToU on /etc/passwd in 4026532114).
+cat >"$T/spec" <<'EOF'
+aggregate boot-1-machine-A
+file /usr/lib/systemd/systemd systemd 252
+file /usr/bin/containerd-shim-runc-v2 shim 1.7
+file 4026532114:/usr/bin/curl curl 8.5.0
+event 4026532114 exec {"argv":["curl","-s","http://203.0.113.7/x"],"path":"/usr/bin/curl","uid":0}
+file 4026532200:/bin/sh dash 0.5.12
+violation 4026532114:/etc/passwd
+file 4026532114:/usr/lib/x86_64-linux-gnu/libssl.so.3 libssl 3.0.11
+file 4026532200:/usr/sbin/nginx nginx 1.24
+EOF
+sed 's/boot-1-machine-A/boot-2-machine-A/' "$T/spec" >"$T/spec2"
+expect "build the list with libnsima (9 entries)" 0 "$mklog" build "$T/spec" "$T/log" "$T/ext"
+expect "same list, another boot (other nsima_aggregate)" 0 "$mklog" build "$T/spec2" "$T/log2" "$T/ext2"
+if extend "$A_tcti" "$T/ext" && extend "$B_tcti" "$T/ext2"; then
+	ok "PCR 11 of A extended with the list's 9 template digests, B with the other boot's"
+else
+	not_ok "extend PCR 11"
+fi
+N1=$(head -c 20 /dev/urandom | xxd -p)
+N2=$(head -c 20 /dev/urandom | xxd -p)
+expect "quote TPM A" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA" --nonce "$N1" -o "$T/qA"
+expect "quote TPM B" 0 "$attest" quote -T "$B_tcti" --ak "$T/akB" --nonce "$N1" -o "$T/qB"
+
+# --- the good evidence --------------------------------------------------
+expect "the untampered list verifies" 0 v "$T/qA" "$N1" --log "$T/log"
+grep_out "... every entry covered" "^trusted: .*log: 9 entries covered, 0 pending"
+expect "and as JSON" 0 v "$T/qA" "$N1" --log "$T/log" --json
+jq_out "... covered 9, pending 0" '.result == "trusted" and .covered == 9 and .pending == 0'
+"$mklog" edit "$T/log" "$T/log+1" insert 9 "file 4026532114:/usr/bin/wget wget 1.21" 2>"$T/out"
+expect "an entry logged after the quote is pending, not an error" 0 v "$T/qA" "$N1" --log "$T/log+1"
+grep_out "... 9 covered, 1 pending" "log: 9 entries covered, 1 pending"
+
+# --- an entry's content changed: template digest mismatch, named ---------
+"$mklog" edit "$T/log" "$T/t-content" content 3 "curl 8.5.0 with a backdoor"
+expect "an entry's content changed" 8 v "$T/qA" "$N1" --log "$T/t-content"
+grep_out "... named: entry 3, namespace, path, both digests" \
+	"^template-digest-mismatch: .*: entry 3 \(ns 4026532114, /usr/bin/curl\): sha1 template digest mismatch: log says [0-9a-f]{40}, data gives [0-9a-f]{40}$"
+expect "... --json" 8 v "$T/qA" "$N1" --log "$T/t-content" --json
+jq_out "... JSON has entry 3, namespace, path" \
+	'.result == "template-digest-mismatch" and .exit == 8 and .entry == 3 and .namespace == "4026532114" and .path == "/usr/bin/curl" and .template == "ima-ng"'
+"$mklog" edit "$T/log" "$T/t-event" content 4 "x"
+expect "the event's digest field changed" 8 v "$T/qA" "$N1" --log "$T/t-event"
+grep_out "... names the event" "entry 4 \(ns 4026532114, nsima-event:exec\)"
+"$mklog" edit "$T/log" "$T/t-rename" rename 3 4026532114:/usr/bin/true
+expect "an entry rewritten with recomputed template digests" 7 v "$T/qA" "$N1" --log "$T/t-rename"
+grep_out "... cannot reach the quote; says how far" \
+	"^replay-unreachable: .*replay of 9 entries \(0\.\.8\) never reaches the quoted PCR 11: sha256 after the last is [0-9a-f]{64}, quoted [0-9a-f]{64}"
+
+# --- entries missing, added, reordered: replay cannot reach the quote ----
+"$mklog" edit "$T/log" "$T/t-del" delete 3
+expect "an entry deleted" 7 v "$T/qA" "$N1" --log "$T/t-del"
+grep_out "... 8 entries replayed" "^replay-unreachable: .*replay of 8 entries \(0\.\.7\)"
+"$mklog" edit "$T/log" "$T/t-ins" insert 5 "file 4026532114:/tmp/.x/miner xmrig"
+expect "an entry inserted" 7 v "$T/qA" "$N1" --log "$T/t-ins"
+grep_out "... 10 entries replayed" "replay of 10 entries \(0\.\.9\)"
+"$mklog" edit "$T/log" "$T/t-swap" swap 3 5
+expect "two entries swapped" 7 v "$T/qA" "$N1" --log "$T/t-swap"
+expect "... --json gives replayed, reached and quoted" 7 v "$T/qA" "$N1" --log "$T/t-swap" --json
+jq_out "... reached != quoted, both banks" \
+	'.result == "replay-unreachable" and .replayed == 9 and .from == 0 and (.reached.sha256 | length) == 64 and .reached.sha256 != .quoted.sha256 and (.quoted.sha1 | length) == 40'
+"$mklog" edit "$T/log" "$T/t-head" head 2
+expect "head truncated" 7 v "$T/qA" "$N1" --log "$T/t-head"
+grep_out "... and entry 0 is not an aggregate" \
+	"entry 0 \(host, /usr/bin/containerd-shim-runc-v2\) is not an aggregate \(head truncated\?\)"
+"$mklog" edit "$T/log" "$T/t-tail" tail 6
+expect "tail truncated (a valid prefix, but the quote covers more)" 7 v "$T/qA" "$N1" --log "$T/t-tail"
+grep_out "... 6 entries replayed" "replay of 6 entries \(0\.\.5\)"
+: >"$T/t-empty"
+expect "an empty log against a non-zero PCR" 7 v "$T/qA" "$N1" --log "$T/t-empty"
+
+# --- another boot, another machine --------------------------------------
+expect "a log from another boot (other nsima_aggregate)" 7 v "$T/qA" "$N1" --log "$T/log2"
+expect "TPM B's own log verifies against TPM B's quote" 0 \
+	"$attest" verify --quote "$T/qB/quote.bin" --sig "$T/qB/sig.bin" --pcrs "$T/qB/pcrs" \
+	--ak "$T/akB/ak.pub" --nonce "$N1" --log "$T/log2"
+expect "TPM A's log against TPM B's quote (another machine)" 7 \
+	"$attest" verify --quote "$T/qB/quote.bin" --sig "$T/qB/sig.bin" --pcrs "$T/qB/pcrs" \
+	--ak "$T/akB/ak.pub" --nonce "$N1" --log "$T/log"
+
+# --- the quote itself ---------------------------------------------------
+expect "an old quote replayed with a new nonce" 5 v "$T/qA" "$N2" --log "$T/log"
+grep_out "... as nonce-mismatch" "^nonce-mismatch: "
+expect "TPM B's quote presented under TPM A's AK" 4 v "$T/qB" "$N1" --log "$T/log2"
+grep_out "... as bad-signature" "^bad-signature: "
+cp -r "$T/qA" "$T/qA-pcrs" && cp "$T/qB/pcrs" "$T/qA-pcrs/pcrs"
+expect "PCR values that do not hash to pcrDigest" 6 v "$T/qA-pcrs" "$N1" --log "$T/log"
+grep_out "... as pcr-digest-mismatch" "^pcr-digest-mismatch: "
+
+# --- one namespace's redacted view: namespace attribution ----------------
+expect "export ns 4026532114's redacted view" 0 "$attest" export --log "$T/log" \
+	--ns 4026532114 --redacted --to cel --out "$T/view"
+expect "the view verifies with --ns 4026532114" 0 v "$T/qA" "$N1" --log "$T/view" --ns 4026532114
+grep_out "... all 9 entries covered" "log: 9 entries covered, 0 pending"
+expect "the view is not ns 4026532200's" 11 v "$T/qA" "$N1" --log "$T/view" --ns 4026532200
+"$mklog" edit "$T/view" "$T/v-other" --to cel unredact 5 "$T/log"
+expect "... still replays without --ns (digests are the same)" 0 v "$T/qA" "$N1" --log "$T/v-other"
+expect "another tenant's entry shown in full in the view" 11 v "$T/qA" "$N1" --log "$T/v-other" --ns 4026532114
+grep_out "... named: entry 5, its namespace and path" \
+	"^namespace-attribution: .*: entry 5 \(ns 4026532200, /bin/sh\): shown in full in the view of ns 4026532114 but attributed to another namespace"
+expect "... --json" 11 v "$T/qA" "$N1" --log "$T/v-other" --ns 4026532114 --json
+jq_out "... JSON has entry 5, namespace 4026532200" \
+	'.result == "namespace-attribution" and .exit == 11 and .entry == 5 and .namespace == "4026532200" and .path == "/bin/sh"'
+"$mklog" edit "$T/view" "$T/v-moved" --to cel rename 3 4026532200:/usr/bin/curl
+expect "an entry moved to another namespace (renamed, digests recomputed)" 11 \
+	v "$T/qA" "$N1" --log "$T/v-moved" --ns 4026532114
+grep_out "... named: entry 3 now in ns 4026532200" "entry 3 \(ns 4026532200, /usr/bin/curl\): shown in full"
+"$mklog" edit "$T/view" "$T/v-hidden" --to cel rename 3 4026532200:/usr/bin/curl redact 3
+expect "... and then redacted (its new digests do not replay)" 7 \
+	v "$T/qA" "$N1" --log "$T/v-hidden" --ns 4026532114
+"$mklog" edit "$T/view" "$T/v-own" --to cel redact 3
+expect "known limitation: the tenant's own entry redacted with its true digests still replays" 0 \
+	v "$T/qA" "$N1" --log "$T/v-own" --ns 4026532114
+grep_out "... (docs/nsima-attest.md: a redacted entry cannot be attributed)" "log: 9 entries covered"
+
+# --- a reset TPM ----------------------------------------------------------
+expect "verify and save the clock" 0 v "$T/qA" "$N1" --log "$T/log" --save-clock "$T/clock"
+swtpm_stop A
+swtpm_start A || not_ok "restart swtpm A"
+expect "quote after the reset (PCR 11 zero again)" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA" --nonce "$N2" -o "$T/qR"
+expect "a reset TPM (resetCount changed)" 10 v "$T/qR" "$N2" --log "$T/log" --prev-clock "$T/clock"
+grep_out "... as reset-or-rollback with the counts" "^reset-or-rollback: .*resetCount [0-9]+ -> [0-9]+"
+
+echo "# total $((SECONDS - start))s"
+echo "1..$n"
+exit $failed
