@@ -30,6 +30,7 @@
 
 #include <openssl/evp.h>
 
+#include "checkpoint.h"
 #include "cmds.h"
 #include "common.h"
 #include "evidence.h"
@@ -91,7 +92,9 @@ static void verify_usage(FILE *f)
 		"  --format FMT        binary, ascii or cel (default: detect)\n"
 		"  --log-alg BANK      bank of the list's header digests (default sha1)\n"
 		"  --pcr N             PCR the list extends (default %d)\n"
-		"  --checkpoint F      verifier's saved replay state the log continues from\n"
+		"  --checkpoint F      replay state the log continues from: the verifier's\n"
+		"                      JSON, or the module's checkpoint file (entries: N,\n"
+		"                      <bank>: <hex>; the log then starts at entry N)\n"
 		"  --prev-clock F      previous quote (TPMS_ATTEST) or clock JSON from this TPM\n"
 		"  --save-clock F      write this quote's clock JSON when trusted\n"
 		"  --allow-resume      accept a restartCount increase (TPM Resume)\n"
@@ -371,17 +374,36 @@ static int load_evidence(const struct verify_opts *o, struct verify_in *in,
 	return 0;
 }
 
+/*
+ * --checkpoint: the verifier's own JSON checkpoint ({"pcr":..,"next":..,
+ * "pcrs":{..}}, the log may hold entries before it), or the module's text
+ * checkpoint file (entries: N, <bank>: <hex>): then the list was trimmed
+ * and a --log file starts at entry N, as for replay --checkpoint.
+ */
 static int load_checkpoint(const struct verify_opts *o, struct verify_in *in)
 {
+	size_t len, i = 0;
 	uint8_t *buf;
-	size_t len;
 	int ret;
 
 	ret = read_input(o, o->checkpoint, VERIFY_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
-	ret = PARSE(o, o->checkpoint,
-		    nsima_checkpoint_parse_json(buf, len, &in->cp, &__e));
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+			   buf[i] == '\r'))
+		i++;
+	if (i < len && buf[i] == '{') {
+		ret = PARSE(o, o->checkpoint,
+			    nsima_checkpoint_parse_json(buf, len, &in->cp,
+							&__e));
+	} else {
+		in->cp.pcr = o->pcr;
+		ret = PARSE(o, o->checkpoint,
+			    nsima_checkpoint_parse((const char *)buf, len,
+						   &in->cp, &__e));
+		if (!ret && o->log)
+			in->log.first_index = in->cp.next;
+	}
 	free(buf);
 	in->have_cp = !ret;
 	return ret;
@@ -742,6 +764,7 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 			return fail(o, o->checkpoint, err.code, &err);
 		}
 		r = in->cp;
+		r.pcrs.banks = quoted.banks;
 	} else {
 		rc = nsima_replay_init(&r, o->pcr, quoted.banks, &err);
 		if (rc)

@@ -177,6 +177,29 @@ expect "TPM A's log against TPM B's quote (another machine)" 7 \
 	"$attest" verify --quote "$T/qB/quote.bin" --sig "$T/qB/sig.bin" --pcrs "$T/qB/pcrs" \
 	--ak "$T/akB/ak.pub" --nonce "$N1" --log "$T/log"
 
+# --- incremental: from the module's text checkpoint or a JSON one ------
+"$mklog" edit "$T/log" "$T/first4" tail 4
+"$mklog" edit "$T/log" "$T/after4" head 4
+{ echo "entries: 4"; "$attest" replay --log "$T/first4" | sed 's/:/: /'; echo "sha384: $(printf '00%.0s' $(seq 48))"; } >"$T/cp.txt"
+expect "--checkpoint with the module's text checkpoint (trimmed list)" 0 \
+	v "$T/qA" "$N1" --log "$T/after4" --checkpoint "$T/cp.txt"
+grep_out "... the trimmed list's 5 entries take it to 9" "log: 9 entries covered, 0 pending"
+python3 - "$T/cp.txt" "$T/cp.json" <<-'PY'
+	import json, sys
+	v = dict(l.split(": ") for l in open(sys.argv[1]).read().split("\n") if l)
+	json.dump({"pcr": 11, "next": int(v["entries"]),
+	           "pcrs": {"sha1": v["sha1"], "sha256": v["sha256"]}}, open(sys.argv[2], "w"))
+	PY
+expect "--checkpoint with the same state as JSON (whole list given)" 0 \
+	v "$T/qA" "$N1" --log "$T/log" --checkpoint "$T/cp.json"
+sed "s/^sha256: .*/sha256: $(printf '11%.0s' $(seq 32))/" "$T/cp.txt" >"$T/cp-bad.txt"
+expect "a text checkpoint with another sha256 value" 7 \
+	v "$T/qA" "$N1" --log "$T/after4" --checkpoint "$T/cp-bad.txt"
+grep_out "... replay starts at entry 4" "replay of 5 entries \(4\.\.8\)"
+printf 'entries: 4\nsha1 00\n' >"$T/cp-mal.txt"
+expect "a malformed text checkpoint" 3 v "$T/qA" "$N1" --log "$T/after4" --checkpoint "$T/cp-mal.txt"
+grep_out "... with its line" "cp-mal.txt: line 2: "
+
 # --- the quote itself ---------------------------------------------------
 expect "an old quote replayed with a new nonce" 5 v "$T/qA" "$N2" --log "$T/log"
 grep_out "... as nonce-mismatch" "^nonce-mismatch: "
