@@ -90,19 +90,33 @@ int nsima_banks_parse(const char *list, unsigned int *mask,
 	return 0;
 }
 
-static const EVP_MD *bank_md(int bank)
+static const char *const md_names[NSIMA_BANK_COUNT] = {
+	[NSIMA_BANK_SHA1] = "SHA1",
+	[NSIMA_BANK_SHA256] = "SHA2-256",
+	[NSIMA_BANK_SHA384] = "SHA2-384",
+	[NSIMA_BANK_SHA512] = "SHA2-512",
+};
+
+/*
+ * Hashing is the replay's hot path: one template digest and one extend
+ * per entry and bank, on ~100-byte inputs, where creating and fetching a
+ * context costs more than the hash. So each thread keeps one fetched
+ * EVP_MD and one EVP_MD_CTX per bank and reinitialises them (a cache, not
+ * state: results never depend on it; freed by nsima_hash_cleanup()).
+ */
+static __thread EVP_MD *md_cache[NSIMA_BANK_COUNT];
+static __thread EVP_MD_CTX *ctx_cache[NSIMA_BANK_COUNT];
+
+void nsima_hash_cleanup(void)
 {
-	switch (bank) {
-	case NSIMA_BANK_SHA1:
-		return EVP_sha1();
-	case NSIMA_BANK_SHA256:
-		return EVP_sha256();
-	case NSIMA_BANK_SHA384:
-		return EVP_sha384();
-	case NSIMA_BANK_SHA512:
-		return EVP_sha512();
+	int b;
+
+	for (b = 0; b < NSIMA_BANK_COUNT; b++) {
+		EVP_MD_CTX_free(ctx_cache[b]);
+		EVP_MD_free(md_cache[b]);
+		ctx_cache[b] = NULL;
+		md_cache[b] = NULL;
 	}
-	return NULL;
 }
 
 /* Hash up to three (pointer, length) pieces; NULL pieces are skipped. */
@@ -110,23 +124,31 @@ static int hash3(int bank, const void *a, size_t alen, const void *b,
 		 size_t blen, const void *c, size_t clen, uint8_t *out,
 		 struct nsima_err *err)
 {
-	const EVP_MD *md = bank_md(bank);
 	EVP_MD_CTX *ctx;
 	int ok;
 
-	if (!md)
+	if (bank < 0 || bank >= NSIMA_BANK_COUNT)
 		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
 				     "bad bank %d", bank);
-	ctx = EVP_MD_CTX_new();
-	if (!ctx)
-		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
-				     "out of memory");
-	ok = EVP_DigestInit_ex(ctx, md, NULL) &&
+	if (!md_cache[bank]) {
+		md_cache[bank] = EVP_MD_fetch(NULL, md_names[bank], NULL);
+		if (!md_cache[bank])
+			return nsima_err_set(err, NSIMA_ECRYPTO, NSIMA_AT_NONE,
+					     0, "%s not available",
+					     banks[bank].name);
+	}
+	if (!ctx_cache[bank]) {
+		ctx_cache[bank] = EVP_MD_CTX_new();
+		if (!ctx_cache[bank])
+			return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE,
+					     0, "out of memory");
+	}
+	ctx = ctx_cache[bank];
+	ok = EVP_DigestInit_ex2(ctx, md_cache[bank], NULL) &&
 	     (!a || EVP_DigestUpdate(ctx, a, alen)) &&
 	     (!b || EVP_DigestUpdate(ctx, b, blen)) &&
 	     (!c || EVP_DigestUpdate(ctx, c, clen)) &&
 	     EVP_DigestFinal_ex(ctx, out, NULL);
-	EVP_MD_CTX_free(ctx);
 	if (!ok)
 		return nsima_err_set(err, NSIMA_ECRYPTO, NSIMA_AT_NONE, 0,
 				     "%s digest failed", banks[bank].name);

@@ -67,6 +67,12 @@ int nsima_pcr_extend(int bank, uint8_t *pcr, const uint8_t *digest,
  * Violations: the list stores an all-zero template digest and the PCR is
  * extended with all 0xFF of the bank's size.
  */
+/*
+ * Free this thread's cached hash contexts (optional: for leak checkers and
+ * threads that hashed and are about to exit).
+ */
+void nsima_hash_cleanup(void);
+
 bool nsima_digest_is_zero(const uint8_t *digest, size_t size);
 void nsima_violation_digest(int bank, uint8_t *out);
 

@@ -75,10 +75,22 @@ int nsima_entry_set_data(struct nsima_entry *e, const uint8_t *data,
 	return 0;
 }
 
+static const uint8_t packed_off[NSIMA_BANK_COUNT] = {
+	[NSIMA_BANK_SHA1] = 0,
+	[NSIMA_BANK_SHA256] = 20,
+	[NSIMA_BANK_SHA384] = 20 + 32,
+	[NSIMA_BANK_SHA512] = 20 + 32 + 48,
+};
+
+const uint8_t *nsima_entry_carried(const struct nsima_entry *e, int bank)
+{
+	return e->digests + packed_off[bank];
+}
+
 void nsima_entry_set_digest(struct nsima_entry *e, int bank,
 			    const uint8_t *digest)
 {
-	memcpy(e->digests[bank], digest, nsima_bank_size(bank));
+	memcpy(e->digests + packed_off[bank], digest, nsima_bank_size(bank));
 	e->digest_mask |= NSIMA_BANK_BIT(bank);
 }
 
@@ -133,11 +145,18 @@ int nsima_log_append_at(struct nsima_log *log, struct nsima_entry *e,
 		if (rc)
 			return rc;
 	}
+	if (log->mem + sizeof(*e) + sizeof(uint64_t) + e->data_len >
+	    NSIMA_LOG_MEM_MAX)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_ENTRY,
+				     index,
+				     "list needs more than %zu MiB in memory (%zu entries so far); replay it streamed",
+				     NSIMA_LOG_MEM_MAX >> 20, log->count);
 	if (log->count == log->cap) {
 		rc = grow(log, err);
 		if (rc)
 			return rc;
 	}
+	log->mem += sizeof(*e) + sizeof(uint64_t) + e->data_len;
 	if (log->index)
 		log->index[log->count] = index;
 	log->entries[log->count++] = *e;
@@ -189,7 +208,8 @@ bool nsima_entry_is_violation(const struct nsima_entry *e)
 
 	for (b = 0; b < NSIMA_BANK_COUNT; b++)
 		if ((e->digest_mask & NSIMA_BANK_BIT(b)) &&
-		    nsima_digest_is_zero(e->digests[b], nsima_bank_size(b)))
+		    nsima_digest_is_zero(nsima_entry_carried(e, b),
+					 nsima_bank_size(b)))
 			return true;
 	return false;
 }
@@ -211,7 +231,8 @@ int nsima_entry_digest(const struct nsima_entry *e, int bank, uint8_t *out,
 		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
 				     "bad bank %d", bank);
 	if (e->digest_mask & NSIMA_BANK_BIT(bank)) {
-		memcpy(out, e->digests[bank], nsima_bank_size(bank));
+		memcpy(out, nsima_entry_carried(e, bank),
+		       nsima_bank_size(bank));
 		return 0;
 	}
 	if (!e->data)

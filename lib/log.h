@@ -28,6 +28,17 @@
  */
 #define NSIMA_ENTRY_REDACTED	0x1
 
+/* sha1 + sha256 + sha384 + sha512 digest bytes */
+#define NSIMA_DIGESTS_PACKED	(20 + 32 + 48 + 64)
+
+/*
+ * In-memory lists are capped: entries plus template data at most this
+ * many bytes (NSIMA_EMALFORMED beyond), so a hostile list cannot exhaust
+ * memory. A whole node's list is replayed streamed instead
+ * (nsima_log_foreach_binary, nsima_replay_binary).
+ */
+#define NSIMA_LOG_MEM_MAX	((size_t)1 << 30)
+
 struct nsima_entry {
 	uint32_t pcr;
 	uint32_t flags;
@@ -36,10 +47,16 @@ struct nsima_entry {
 	uint32_t data_len;
 	int name_field;		/* index of the name field in fields, or -1 */
 	struct nsima_span fields[NSIMA_TEMPLATE_FIELDS_MAX];
-	/* template digests the log itself carries, one bit per bank */
+	/*
+	 * template digests the log itself carries, one bit per bank, packed
+	 * (sha1 | sha256 | sha384 | sha512): nsima_entry_carried()
+	 */
 	unsigned int digest_mask;
-	uint8_t digests[NSIMA_BANK_COUNT][NSIMA_DIGEST_MAX];
+	uint8_t digests[NSIMA_DIGESTS_PACKED];
 };
+
+/* Where bank @bank's carried digest of @e is (valid if in digest_mask). */
+const uint8_t *nsima_entry_carried(const struct nsima_entry *e, int bank);
 
 struct nsima_log {
 	struct nsima_entry *entries;
@@ -52,6 +69,7 @@ struct nsima_log {
 	 * entry (a namespace's view). Sparse logs cannot be replayed.
 	 */
 	uint64_t *index;
+	size_t mem;		/* bytes held, against NSIMA_LOG_MEM_MAX */
 };
 
 void nsima_log_init(struct nsima_log *log);
@@ -136,6 +154,26 @@ int nsima_log_parse_binary(const uint8_t *buf, size_t len, int hdr_bank,
 			   struct nsima_log *log, struct nsima_err *err);
 int nsima_log_write_binary(const struct nsima_log *log, int hdr_bank,
 			   struct nsima_buf *out, struct nsima_err *err);
+
+/*
+ * Called for each record of a list streamed by nsima_log_foreach_binary:
+ * @e is the @n-th record (from 0), at byte @off of the input; its data
+ * points into the input and is valid during the call only (copy it with
+ * nsima_log_append_copy to keep it; never free it). Return 0 to go on,
+ * a negative nsima_errcode to stop with that error, 1 to stop quietly.
+ */
+typedef int (*nsima_entry_fn)(const struct nsima_entry *e, size_t n,
+			      size_t off, void *ctx, struct nsima_err *err);
+
+/*
+ * Parse a binary list record by record without keeping it: constant
+ * memory however long the list (the replay of a node's whole list). Same
+ * checks and errors as nsima_log_parse_binary; returns what @fn returns
+ * when it stops the walk.
+ */
+int nsima_log_foreach_binary(const uint8_t *buf, size_t len, int hdr_bank,
+			     nsima_entry_fn fn, void *ctx,
+			     struct nsima_err *err);
 
 /* Ascii lists: "PCR <hdr digest hex> <template> <field> ..." per line. */
 int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,

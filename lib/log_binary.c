@@ -8,6 +8,7 @@
  * The legacy "ima" template has no data_len: its data is a 20-byte digest,
  * u32 name length and the name (without NUL).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "le.h"
@@ -61,8 +62,15 @@ static int legacy_data_len(struct cursor *c, uint32_t *data_len,
 	return 0;
 }
 
-static int parse_entry(struct cursor *c, int hdr_bank, struct nsima_entry *e,
-		       struct nsima_err *err)
+/*
+ * Parse the record at c->pos into @e, without its template data: *start
+ * is where that starts in the input (c->pos is moved past it). @last (may
+ * be NULL) is the previous record's template, reused when the name is the
+ * same so that a long list does not look every record's template up.
+ */
+static int parse_record(struct cursor *c, int hdr_bank, struct nsima_entry *e,
+			const struct nsima_template *last, size_t *start,
+			struct nsima_err *err)
 {
 	size_t dsize = nsima_bank_size(hdr_bank), name_off, data_off;
 	uint32_t pcr, name_len, data_len;
@@ -94,10 +102,17 @@ static int parse_entry(struct cursor *c, int hdr_bank, struct nsima_entry *e,
 	if (rc)
 		return rc;
 	name_off = c->pos;
-	rc = nsima_template_lookup((const char *)c->buf + name_off, name_len,
-				   &e->tmpl, err);
-	if (rc)
-		return nsima_err_move(err, rc, NSIMA_AT_OFFSET, name_off);
+	if (last && last->name[0] && !last->name[name_len] &&
+	    !memcmp(last->name, c->buf + name_off, name_len) &&
+	    strlen(last->name) == name_len) {
+		e->tmpl = *last;
+	} else {
+		rc = nsima_template_lookup((const char *)c->buf + name_off,
+					   name_len, &e->tmpl, err);
+		if (rc)
+			return nsima_err_move(err, rc, NSIMA_AT_OFFSET,
+					      name_off);
+	}
 	c->pos += name_len;
 	if (e->tmpl.legacy) {
 		rc = legacy_data_len(c, &data_len, err);
@@ -121,11 +136,56 @@ static int parse_entry(struct cursor *c, int hdr_bank, struct nsima_entry *e,
 	if (rc)
 		return rc;
 	e->pcr = pcr;
-	rc = nsima_entry_set_data(e, c->buf + data_off, data_len, err);
+	e->data_len = data_len;
+	e->name_field = nsima_template_name_field(&e->tmpl);
+	nsima_entry_set_digest(e, hdr_bank, digest);
+	*start = data_off;
+	c->pos += data_len;
+	return 0;
+}
+
+static int parse_entry(struct cursor *c, int hdr_bank, struct nsima_entry *e,
+		       struct nsima_err *err)
+{
+	size_t data_off;
+	int rc;
+
+	rc = parse_record(c, hdr_bank, e, NULL, &data_off, err);
 	if (rc)
 		return rc;
-	nsima_entry_set_digest(e, hdr_bank, digest);
-	c->pos += data_len;
+	return nsima_entry_set_data(e, c->buf + data_off, e->data_len, err);
+}
+
+int nsima_log_foreach_binary(const uint8_t *buf, size_t len, int hdr_bank,
+			     nsima_entry_fn fn, void *ctx,
+			     struct nsima_err *err)
+{
+	struct cursor c = { buf, len, 0 };
+	struct nsima_template last = { 0 };
+	struct nsima_err local;
+	struct nsima_entry e;
+	size_t data_off, n = 0;
+	int rc;
+
+	if (!err)
+		err = &local;
+	nsima_err_clear(err);
+	if (!nsima_bank_info(hdr_bank))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "bad header bank %d", hdr_bank);
+	while (c.pos < c.len) {
+		size_t off = c.pos;
+
+		rc = parse_record(&c, hdr_bank, &e, &last, &data_off, err);
+		if (rc)
+			return rc;
+		last = e.tmpl;
+		/* borrowed: valid for the call only, never freed */
+		e.data = (uint8_t *)(uintptr_t)(buf + data_off);
+		rc = fn(&e, n++, off, ctx, err);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 

@@ -34,9 +34,9 @@ static int check_digest(const struct nsima_entry *e, int bank,
 	rc = nsima_entry_compute_digest(e, bank, calc, err);
 	if (rc)
 		return rc;
-	if (!memcmp(calc, e->digests[bank], size))
+	if (!memcmp(calc, nsima_entry_carried(e, bank), size))
 		return 0;
-	nsima_hex_encode(e->digests[bank], size, want);
+	nsima_hex_encode(nsima_entry_carried(e, bank), size, want);
 	nsima_hex_encode(calc, size, got);
 	return nsima_err_set(err, NSIMA_EDIGEST, NSIMA_AT_NONE, 0,
 			     "%s template digest mismatch: log says %s, data gives %s",
@@ -177,6 +177,80 @@ int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 	return nsima_err_set(err, NSIMA_EUNREACHABLE, NSIMA_AT_ENTRY, run.next,
 			     "replay of %llu entries never reaches the quoted PCR %u value",
 			     (unsigned long long)(run.next - r->next), r->pcr);
+}
+
+struct stream {
+	struct nsima_replay run;	/* extended so far */
+	struct nsima_replay at;		/* state at the quoted value */
+	const struct nsima_pcrs *quoted;
+	bool matched;
+	unsigned int flags;
+	uint64_t start;
+	uint64_t records;
+};
+
+static int stream_entry(const struct nsima_entry *e, size_t n, size_t off,
+			void *ctx, struct nsima_err *err)
+{
+	struct stream *s = ctx;
+	int rc;
+
+	(void)off;
+	s->records = (uint64_t)n + 1;
+	if (s->flags & NSIMA_REPLAY_VERIFY) {
+		rc = verify_entry(e, err);
+		if (rc)
+			return nsima_err_move(err, rc, NSIMA_AT_ENTRY,
+					      s->start + n);
+	}
+	if (s->matched)
+		return 0;
+	rc = nsima_replay_entry(&s->run, e, s->flags & ~NSIMA_REPLAY_VERIFY,
+				err);
+	if (rc)
+		return rc;
+	if (s->quoted && e->pcr == s->run.pcr &&
+	    pcrs_match(&s->run.pcrs, s->quoted)) {
+		s->matched = true;
+		s->at = s->run;
+	}
+	return 0;
+}
+
+int nsima_replay_binary(struct nsima_replay *r, const uint8_t *buf,
+			size_t len, int hdr_bank, const struct nsima_pcrs *quoted,
+			unsigned int flags, uint64_t *total,
+			struct nsima_err *err)
+{
+	struct stream s = { .run = *r, .quoted = quoted, .flags = flags,
+			    .start = r->next };
+	int rc;
+
+	if (quoted && (!quoted->banks || (quoted->banks & ~r->pcrs.banks)))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "quoted banks 0x%x not replayed (0x%x)",
+				     quoted->banks, r->pcrs.banks);
+	if (quoted && pcrs_match(&r->pcrs, quoted)) {
+		s.matched = true;
+		s.at = *r;
+	}
+	rc = nsima_log_foreach_binary(buf, len, hdr_bank, stream_entry, &s,
+				      err);
+	if (rc)
+		return rc;
+	if (total)
+		*total = s.start + s.records;
+	if (!quoted) {
+		*r = s.run;
+		return 0;
+	}
+	if (!s.matched)
+		return nsima_err_set(err, NSIMA_EUNREACHABLE, NSIMA_AT_ENTRY,
+				     s.run.next,
+				     "replay of %llu entries never reaches the quoted PCR %u value",
+				     (unsigned long long)s.records, r->pcr);
+	*r = s.at;
+	return 0;
 }
 
 int nsima_log_verify(const struct nsima_log *log, uint64_t *bad,

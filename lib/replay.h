@@ -74,6 +74,22 @@ int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 int nsima_log_verify(const struct nsima_log *log, uint64_t *bad,
 		     struct nsima_err *err);
 
+/*
+ * Replay a binary list streamed from @buf, record by record, without
+ * keeping it in memory (nsima_log_foreach_binary); the list's first record
+ * is entry r->next. NSIMA_REPLAY_VERIFY checks every record's carried
+ * digest, those after the quoted value too. @quoted NULL: replay every
+ * record. Else stop extending at the shortest prefix giving @quoted, as
+ * nsima_replay_until (r is then the state there; NSIMA_EUNREACHABLE, r
+ * unchanged, if none does). *total (may be NULL) gets the whole-list index
+ * after the last record. Errors come in list order: a record that fails
+ * its check is reported before a malformed record after it.
+ */
+int nsima_replay_binary(struct nsima_replay *r, const uint8_t *buf,
+			size_t len, int hdr_bank, const struct nsima_pcrs *quoted,
+			unsigned int flags, uint64_t *total,
+			struct nsima_err *err);
+
 /* Whole-log convenience: replay @log for @pcr into @out. */
 int nsima_replay_pcrs(const struct nsima_log *log, uint32_t pcr,
 		      unsigned int banks, unsigned int flags,

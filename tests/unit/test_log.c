@@ -75,7 +75,7 @@ static void test_binary_sha1_log(void **state)
 	assert_string_equal(e->tmpl.name, "ima-sig");
 	assert_int_equal(e->data_len, 67);
 	assert_int_equal(e->digest_mask, NSIMA_BANK_BIT(NSIMA_BANK_SHA1));
-	assert_string_equal(test_hex(e->digests[NSIMA_BANK_SHA1], 20),
+	assert_string_equal(test_hex(nsima_entry_carried(e, NSIMA_BANK_SHA1), 20),
 			    "06685e8b1f967c606ea19e87c0d360877410bbf5");
 	name = nsima_entry_name(e, &len);
 	assert_int_equal(len, 14);
@@ -88,7 +88,7 @@ static void test_binary_sha1_log(void **state)
 	name = nsima_entry_name(e, &len);
 	assert_int_equal(len, 19);
 	assert_memory_equal(name, "/etc/ima/ima-policy", 19);
-	assert_string_equal(test_hex(e->digests[NSIMA_BANK_SHA1], 20),
+	assert_string_equal(test_hex(nsima_entry_carried(e, NSIMA_BANK_SHA1), 20),
 			    "898d03c08d3551a0a15dffc82f23d4ddd72f2654");
 	assert_int_equal(nsima_entry_ns(e, &ref, NULL), 0);
 	assert_true(ref.host);

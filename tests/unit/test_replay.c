@@ -245,6 +245,160 @@ static void test_replay_until(void **state)
 	nsima_log_free(&zoo);
 }
 
+/*
+ * Streamed replay of a binary list (nsima_replay_binary): the same known
+ * values as the in-memory replay, the quote/list race, a tampered record
+ * after the quoted point, a checkpoint start, malformed input.
+ */
+static void test_stream_binary(void **state)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_replay r;
+	struct nsima_pcrs q = { 0 };
+	struct nsima_log log, zoo;
+	struct nsima_buf both;
+	uint64_t total = 0;
+	uint8_t *buf;
+	size_t len, i;
+
+	(void)state;
+	buf = test_load("ibmtss/sha1.log", &len);
+	assert_non_null(buf);
+	assert_int_equal(nsima_replay_init(&r, 10, NSIMA_BANKS_ALL, &err), 0);
+	assert_int_equal(nsima_replay_binary(&r, buf, len, NSIMA_BANK_SHA1,
+					     NULL, NSIMA_REPLAY_VERIFY, &total,
+					     &err),
+			 0);
+	assert_int_equal(total, 362);
+	assert_int_equal(r.next, 362);
+	assert_pcr(&r.pcrs, NSIMA_BANK_SHA1, KV_SHA1);
+	assert_pcr(&r.pcrs, NSIMA_BANK_SHA256, KV_SHA256);
+	assert_pcr(&r.pcrs, NSIMA_BANK_SHA512, KV_SHA512);
+
+	/* 17 zoo entries (other templates: the template cache) after it */
+	load_log("ibmtss/sha1.log", &log);
+	load_log("ibmtss/imatest.log", &zoo);
+	for (i = 0; i < zoo.count; i++)
+		assert_int_equal(nsima_log_append_copy(&log, &zoo.entries[i], &err), 0);
+	nsima_buf_init(&both);
+	assert_int_equal(nsima_log_write_binary(&log, NSIMA_BANK_SHA1, &both,
+						&err), 0);
+	q.banks = NSIMA_BANK_BIT(NSIMA_BANK_SHA256);
+	nsima_hex_decode(KV_SHA256, 64, q.val[NSIMA_BANK_SHA256]);
+	assert_int_equal(nsima_replay_init(&r, 10, NSIMA_BANKS_DEFAULT, &err), 0);
+	assert_int_equal(nsima_replay_binary(&r, both.data, both.len,
+					     NSIMA_BANK_SHA1, &q,
+					     NSIMA_REPLAY_VERIFY, &total, &err),
+			 0);
+	assert_int_equal(r.next, 362);
+	assert_int_equal(total, 379);
+	assert_pcr(&r.pcrs, NSIMA_BANK_SHA1, KV_SHA1);
+
+	/* a pending record whose data no longer matches: found at 370 */
+	nsima_buf_free(&both);
+	nsima_buf_init(&both);
+	log.entries[370].data[log.entries[370].fields[0].off +
+			      log.entries[370].fields[0].len - 1] ^= 1;
+	assert_int_equal(nsima_log_write_binary(&log, NSIMA_BANK_SHA1, &both,
+						&err), 0);
+	assert_int_equal(nsima_replay_init(&r, 10, NSIMA_BANKS_DEFAULT, &err), 0);
+	assert_int_equal(nsima_replay_binary(&r, both.data, both.len,
+					     NSIMA_BANK_SHA1, &q,
+					     NSIMA_REPLAY_VERIFY, &total, &err),
+			 NSIMA_EDIGEST);
+	assert_int_equal(err.where, NSIMA_AT_ENTRY);
+	assert_int_equal(err.pos, 370);
+	/* not checked: the quoted prefix is found */
+	assert_int_equal(nsima_replay_binary(&r, both.data, both.len,
+					     NSIMA_BANK_SHA1, &q, 0, &total,
+					     &err),
+			 0);
+	assert_int_equal(r.next, 362);
+
+	/* a value no prefix gives: unreachable, r unchanged */
+	assert_int_equal(nsima_replay_init(&r, 10, NSIMA_BANKS_DEFAULT, &err), 0);
+	q.val[NSIMA_BANK_SHA256][0] ^= 1;
+	assert_int_equal(nsima_replay_binary(&r, buf, len, NSIMA_BANK_SHA1, &q,
+					     0, &total, &err),
+			 NSIMA_EUNREACHABLE);
+	assert_int_equal(err.pos, 362);
+	assert_int_equal(r.next, 0);	/* unchanged */
+
+	/* truncated last record: the byte offset of what is missing */
+	assert_int_equal(nsima_replay_binary(&r, buf, len - 3, NSIMA_BANK_SHA1,
+					     NULL, 0, &total, &err),
+			 NSIMA_EMALFORMED);
+	assert_int_equal(err.where, NSIMA_AT_OFFSET);
+	assert_true(err.pos < len && err.pos > len - 400);
+	nsima_buf_free(&both);
+	nsima_log_free(&log);
+	nsima_log_free(&zoo);
+	free(buf);
+}
+
+/*
+ * fuzz_binary regression (tests/data/fuzz/): record 0's digest is wrong
+ * and the list is cut inside record 2. Parsing fails at the cut; the
+ * stream reports the bad digest first (list order), and the same cut when
+ * not verifying.
+ */
+static void test_stream_error_order(void **state)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_replay r;
+	struct nsima_log log;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	buf = test_load("fuzz/binary-stream-order.bin", &len);
+	assert_non_null(buf);
+	nsima_log_init(&log);
+	assert_int_equal(nsima_log_parse_binary(buf, len, NSIMA_BANK_SHA1,
+						&log, &err),
+			 NSIMA_EMALFORMED);
+	assert_int_equal(err.where, NSIMA_AT_OFFSET);
+	assert_int_equal(err.pos, 211);
+	assert_int_equal(log.count, 2);
+	assert_int_equal(nsima_replay_init(&r, 10, NSIMA_BANKS_ALL, &err), 0);
+	assert_int_equal(nsima_replay_binary(&r, buf, len, NSIMA_BANK_SHA1,
+					     NULL, NSIMA_REPLAY_VERIFY, NULL,
+					     &err),
+			 NSIMA_EDIGEST);
+	assert_int_equal(err.where, NSIMA_AT_ENTRY);
+	assert_int_equal(err.pos, 0);
+	assert_int_equal(nsima_replay_binary(&r, buf, len, NSIMA_BANK_SHA1,
+					     NULL, 0, NULL, &err),
+			 NSIMA_EMALFORMED);
+	assert_int_equal(err.where, NSIMA_AT_OFFSET);
+	assert_int_equal(err.pos, 211);
+	nsima_log_free(&log);
+	free(buf);
+}
+
+/* In-memory lists stop at NSIMA_LOG_MEM_MAX, with a clear error. */
+static void test_memory_cap(void **state)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_entry e;
+	struct nsima_log log;
+
+	(void)state;
+	nsima_log_init(&log);
+	memset(&e, 0, sizeof(e));
+	e.pcr = 10;
+	e.name_field = -1;
+	log.mem = NSIMA_LOG_MEM_MAX - sizeof(e);
+	assert_int_equal(nsima_log_append(&log, &e, &err), NSIMA_EMALFORMED);
+	assert_int_equal(log.count, 0);
+	assert_non_null(strstr(err.msg, "replay it streamed"));
+	log.mem = 0;
+	assert_int_equal(nsima_log_append(&log, &e, &err), 0);
+	assert_int_equal(log.count, 1);
+	assert_true(log.mem >= sizeof(e));
+	nsima_log_free(&log);
+}
+
 /* poll: checkpoint after 200 entries, then only the slice 200.. */
 static void test_incremental(void **state)
 {
@@ -326,6 +480,9 @@ int main(void)
 		cmocka_unit_test(test_replay_until),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_redacted_replay),
+		cmocka_unit_test(test_stream_binary),
+		cmocka_unit_test(test_stream_error_order),
+		cmocka_unit_test(test_memory_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
