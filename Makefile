@@ -63,6 +63,7 @@ include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/integration/integration.mk
 include tests/e2e/e2e.mk
+include bench/bench.mk
 
 all: $(ALL_TARGETS)
 
