@@ -2,9 +2,14 @@
 /*
  * Helpers shared by the log subcommands.
  */
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "common.h"
@@ -69,4 +74,39 @@ void attest_json_error(int code, const char *input, const struct nsima_err *err)
 	if (err->where == NSIMA_AT_ENTRY)
 		printf(",\"entry\":%llu", (unsigned long long)err->pos);
 	printf("}\n");
+}
+
+int attest_map_file(const char *path, uint8_t **buf, size_t *len,
+		    bool *mapped, struct nsima_err *err)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	*mapped = false;
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+			 0);
+		if (p != MAP_FAILED) {
+			close(fd);
+			madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+			*buf = p;
+			*len = (size_t)st.st_size;
+			*mapped = true;
+			return 0;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return nsima_read_file(path, ATTEST_LOG_MAX, buf, len, err);
+}
+
+void attest_unmap_file(uint8_t *buf, size_t len, bool mapped)
+{
+	if (mapped)
+		munmap(buf, len);
+	else
+		free(buf);
 }

@@ -18,6 +18,14 @@
  */
 int attest_load_log(const char *path, enum nsima_log_format fmt, int hdr_bank,
 		    bool json, struct nsima_log *log);
+/*
+ * Map a regular file read-only (no copy, no size limit: for lists that are
+ * streamed); anything else ("-", pipes) is read, up to ATTEST_LOG_MAX.
+ * *mapped says how attest_unmap_file must release it.
+ */
+int attest_map_file(const char *path, uint8_t **buf, size_t *len,
+		    bool *mapped, struct nsima_err *err);
+void attest_unmap_file(uint8_t *buf, size_t len, bool mapped);
 /* Report a libnsima error @rc; returns its exit code. */
 int attest_report(const char *input, int rc, const struct nsima_err *err,
 		  bool json);

@@ -15,14 +15,10 @@
  * rest after the trimmed entries and the replay starts from the PCR values
  * the checkpoint gives.
  */
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "checkpoint.h"
 #include "cmds.h"
@@ -288,37 +284,6 @@ static int run_stream(const struct replay_opts *o, const uint8_t *buf,
 	return NSIMA_EXIT_OK;
 }
 
-/*
- * Map a regular file (no copy, no size limit: the list is streamed);
- * anything else (stdin, pipes) is read. *mapped says which to undo.
- */
-static int map_log(const char *path, uint8_t **buf, size_t *len,
-		   bool *mapped, struct nsima_err *err)
-{
-	struct stat st;
-	void *p;
-	int fd;
-
-	*mapped = false;
-	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
-	    st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-			 0);
-		if (p != MAP_FAILED) {
-			close(fd);
-			madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-			*buf = p;
-			*len = (size_t)st.st_size;
-			*mapped = true;
-			return 0;
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	return nsima_read_file(path, ATTEST_LOG_MAX, buf, len, err);
-}
-
 int cmd_replay(int argc, char **argv)
 {
 	struct nsima_err err = { 0 };
@@ -332,7 +297,7 @@ int cmd_replay(int argc, char **argv)
 	rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? NSIMA_EXIT_OK : rc;
-	rc = map_log(o.log, &buf, &len, &mapped, &err);
+	rc = attest_map_file(o.log, &buf, &len, &mapped, &err);
 	if (rc)
 		return attest_report(o.log, rc, &err, o.json);
 	if (o.fmt == NSIMA_FORMAT_BINARY ||
@@ -346,9 +311,6 @@ int cmd_replay(int argc, char **argv)
 			  run(&o, &log);
 		nsima_log_free(&log);
 	}
-	if (mapped)
-		munmap(buf, len);
-	else
-		free(buf);
+	attest_unmap_file(buf, len, mapped);
 	return rc;
 }

@@ -68,6 +68,12 @@ struct verify_in {
 	bool have_ev;
 	struct nsima_log log;
 	bool have_log;
+	/* a binary list, checked streamed (log then only has first_index) */
+	const uint8_t *raw;
+	size_t raw_len;
+	int raw_bank;
+	uint8_t *raw_buf;		/* what to unmap or free */
+	bool raw_mapped;
 	struct nsima_replay cp;		/* where the replay starts */
 	bool have_cp;
 };
@@ -314,10 +320,11 @@ static int load_files(const struct verify_opts *o, struct verify_in *in)
 static int load_evidence(const struct verify_opts *o, struct verify_in *in,
 			 const struct nsima_akpub *trusted)
 {
+	enum nsima_log_format fmt;
 	struct nsima_akpub evak;
 	uint8_t *buf;
 	size_t len;
-	int ret;
+	int ret, bank;
 
 	ret = read_input(o, o->evidence, NSIMA_EVIDENCE_MAX, &buf, &len);
 	if (ret)
@@ -358,15 +365,23 @@ static int load_evidence(const struct verify_opts *o, struct verify_in *in,
 			attest_msg("verify: --log and a bundle with a log: give one");
 			return NSIMA_EXIT_USAGE;
 		}
+		fmt = o->fmt ? o->fmt : (enum nsima_log_format)in->ev.log_format;
+		bank = o->log_alg_given ? o->log_alg : in->ev.log_alg;
 		nsima_log_init(&in->log);
 		in->have_log = true;
+		if (fmt == NSIMA_FORMAT_AUTO)
+			fmt = nsima_log_sniff(in->ev.log, in->ev.log_len);
+		if (fmt == NSIMA_FORMAT_BINARY) {
+			/* streamed from the bundle's buffer */
+			in->raw = in->ev.log;
+			in->raw_len = in->ev.log_len;
+			in->raw_bank = bank;
+			in->log.first_index = in->ev.log_first;
+			return 0;
+		}
 		ret = PARSE(o, "evidence log.data",
-			    nsima_log_parse(in->ev.log, in->ev.log_len,
-					    o->fmt ? o->fmt :
-						     (enum nsima_log_format)in->ev.log_format,
-					    o->log_alg_given ? o->log_alg :
-							       in->ev.log_alg,
-					    &in->log, &__e));
+			    nsima_log_parse(in->ev.log, in->ev.log_len, fmt,
+					    bank, &in->log, &__e));
 		in->log.first_index = in->ev.log_first;
 		if (ret)
 			return ret;
@@ -380,6 +395,33 @@ static int load_evidence(const struct verify_opts *o, struct verify_in *in,
  * checkpoint file (entries: N, <bank>: <hex>): then the list was trimmed
  * and a --log file starts at entry N, as for replay --checkpoint.
  */
+/* --log: a binary list is kept mapped and streamed, others are parsed. */
+static int load_log(const struct verify_opts *o, struct verify_in *in)
+{
+	struct nsima_err err = { 0 };
+	uint8_t *buf;
+	size_t len;
+	bool mapped;
+	int rc;
+
+	rc = attest_map_file(o->log, &buf, &len, &mapped, &err);
+	if (rc)
+		return fail(o, o->log, rc, &err);
+	if (o->fmt == NSIMA_FORMAT_BINARY ||
+	    (o->fmt == NSIMA_FORMAT_AUTO &&
+	     nsima_log_sniff(buf, len) == NSIMA_FORMAT_BINARY)) {
+		in->raw = buf;
+		in->raw_len = len;
+		in->raw_bank = o->log_alg;
+		in->raw_buf = buf;
+		in->raw_mapped = mapped;
+		return 0;
+	}
+	rc = nsima_log_parse(buf, len, o->fmt, o->log_alg, &in->log, &err);
+	attest_unmap_file(buf, len, mapped);
+	return rc ? fail(o, o->log, rc, &err) : 0;
+}
+
 static int load_checkpoint(const struct verify_opts *o, struct verify_in *in)
 {
 	size_t len, i = 0;
@@ -508,10 +550,8 @@ struct entry_desc {
 	const char *tmpl;
 };
 
-static void describe(const struct nsima_log *log, uint64_t index,
-		     struct entry_desc *d)
+static void describe_entry(const struct nsima_entry *e, struct entry_desc *d)
 {
-	const struct nsima_entry *e = find_entry(log, index);
 	struct nsima_nsref ref;
 	size_t i;
 
@@ -538,6 +578,12 @@ static void describe(const struct nsima_log *log, uint64_t index,
 		d->path[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
 	}
 	d->path[d->path_len] = '\0';
+}
+
+static void describe(const struct nsima_log *log, uint64_t index,
+		     struct entry_desc *d)
+{
+	describe_entry(find_entry(log, index), d);
 }
 
 /* "(ns 4026532114, /usr/bin/curl)" */
@@ -579,16 +625,16 @@ static void json_desc(const struct entry_desc *d)
  * A failure at an entry of @log: "<category>: <input>: entry N (ns X, P):
  * <msg>", or JSON with entry, namespace, path.
  */
-static int fail_entry(const struct verify_opts *o, const char *input, int rc,
-		      const struct nsima_err *err, const struct nsima_log *log)
+static int fail_entry_desc(const struct verify_opts *o, const char *input,
+			   int rc, const struct nsima_err *err,
+			   const struct entry_desc *dp)
 {
 	char line[NSIMA_ERR_MSG_MAX + 1024], what[300];
 	int code = attest_exit_code(rc);
-	struct entry_desc d;
+	struct entry_desc d = *dp;
 
 	if (err->where != NSIMA_AT_ENTRY)
 		return fail(o, input, rc, err);
-	describe(log, err->pos, &d);
 	desc_format(&d, what, sizeof(what));
 	snprintf(line, sizeof(line), "%s: entry %llu %s: %s", input,
 		 (unsigned long long)err->pos, what,
@@ -606,6 +652,15 @@ static int fail_entry(const struct verify_opts *o, const char *input, int rc,
 	return code;
 }
 
+static int fail_entry(const struct verify_opts *o, const char *input, int rc,
+		      const struct nsima_err *err, const struct nsima_log *log)
+{
+	struct entry_desc d;
+
+	describe(log, err->pos, &d);
+	return fail_entry_desc(o, input, rc, err, &d);
+}
+
 /*
  * The replay never reached the quoted value. Which entry is wrong cannot
  * be told from a PCR (a deleted, inserted or reordered entry, a truncated
@@ -614,34 +669,31 @@ static int fail_entry(const struct verify_opts *o, const char *input, int rc,
  * quoted one, and whether the log starts with an aggregate.
  */
 static int fail_unreachable(const struct verify_opts *o, const char *input,
-			    const struct verify_in *in,
 			    const struct nsima_replay *start,
+			    const struct nsima_replay *stop, bool reached,
+			    const struct nsima_err *stop_err,
+			    const struct entry_desc *d0,
 			    const struct nsima_pcrs *quoted)
 {
 	char line[NSIMA_ERR_MSG_MAX + 1024], hint[400] = "", what[300];
 	char h1[2 * NSIMA_DIGEST_MAX + 1], h2[2 * NSIMA_DIGEST_MAX + 1];
-	struct nsima_replay end = *start;
-	struct nsima_err err = { 0 };
+	const struct nsima_replay end = *stop;
+	const struct nsima_err err = *stop_err;
 	uint64_t replayed;
-	struct entry_desc d;
-	bool reached;
 	int bank, b, show = -1;
 
-	reached = !nsima_replay_log(&end, &in->log, 0, &err);
 	replayed = end.next - start->next;
 	for (b = 0; b < NSIMA_BANK_COUNT; b++)
 		if (quoted->banks & NSIMA_BANK_BIT(b))
 			show = show < 0 || b == NSIMA_BANK_SHA256 ? b : show;
 	bank = show;
-	if (start->next == 0 && in->log.count) {
-		describe(&in->log, 0, &d);
-		if (d.named && strcmp(d.path, "nsima_aggregate") &&
-		    strcmp(d.path, "boot_aggregate")) {
-			desc_format(&d, what, sizeof(what));
-			snprintf(hint, sizeof(hint),
-				 "; entry 0 %s is not an aggregate (head truncated?)",
-				 what);
-		}
+	if (start->next == 0 && d0 && d0->named &&
+	    strcmp(d0->path, "nsima_aggregate") &&
+	    strcmp(d0->path, "boot_aggregate")) {
+		desc_format(d0, what, sizeof(what));
+		snprintf(hint, sizeof(hint),
+			 "; entry 0 %s is not an aggregate (head truncated?)",
+			 what);
 	}
 	if (reached) {
 		nsima_hex_encode(end.pcrs.val[bank], nsima_bank_size(bank), h1);
@@ -695,36 +747,163 @@ static int fail_unreachable(const struct verify_opts *o, const char *input,
  * entry of another namespace, of the host, or without a name is a
  * namespace attribution failure at that entry.
  */
-static int check_ns(const struct verify_opts *o, const struct nsima_log *log,
-		    struct nsima_err *err)
+static int check_ns_entry(const struct verify_opts *o,
+			  const struct nsima_entry *e, uint64_t index,
+			  struct nsima_err *err)
 {
 	struct nsima_nsref ref;
 	char want[24];
-	size_t i;
 
+	if (!e->data)
+		return 0;
 	if (o->host)
 		snprintf(want, sizeof(want), "host");
 	else
 		snprintf(want, sizeof(want), "ns %llu",
 			 (unsigned long long)o->nsid);
-	for (i = 0; i < log->count; i++) {
-		const struct nsima_entry *e = &log->entries[i];
+	if (nsima_entry_ns(e, &ref, NULL))
+		return nsima_err_set(err, NSIMA_ENAMESPACE, NSIMA_AT_ENTRY,
+				     index,
+				     "shown in full in the view of %s but has no name to attribute it",
+				     want);
+	if (!nsima_entry_in_ns(e, o->host, o->nsid))
+		return nsima_err_set(err, NSIMA_ENAMESPACE, NSIMA_AT_ENTRY,
+				     index,
+				     "shown in full in the view of %s but attributed to another namespace",
+				     want);
+	return 0;
+}
 
-		if (!e->data)
-			continue;
-		if (nsima_entry_ns(e, &ref, NULL))
-			return nsima_err_set(err, NSIMA_ENAMESPACE,
-					     NSIMA_AT_ENTRY,
-					     nsima_log_index(log, i),
-					     "shown in full in the view of %s but has no name to attribute it",
-					     want);
-		if (!nsima_entry_in_ns(e, o->host, o->nsid))
-			return nsima_err_set(err, NSIMA_ENAMESPACE,
-					     NSIMA_AT_ENTRY,
-					     nsima_log_index(log, i),
-					     "shown in full in the view of %s but attributed to another namespace",
-					     want);
+static int check_ns(const struct verify_opts *o, const struct nsima_log *log,
+		    struct nsima_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < log->count; i++) {
+		rc = check_ns_entry(o, &log->entries[i],
+				    nsima_log_index(log, i), err);
+		if (rc)
+			return rc;
 	}
+	return 0;
+}
+
+static bool pcrs_equal(const struct nsima_pcrs *have,
+		       const struct nsima_pcrs *want)
+{
+	int b;
+
+	for (b = 0; b < NSIMA_BANK_COUNT; b++)
+		if ((want->banks & NSIMA_BANK_BIT(b)) &&
+		    memcmp(have->val[b], want->val[b], nsima_bank_size(b)))
+			return false;
+	return true;
+}
+
+static int unreachable_mem(const struct verify_opts *o, const char *input,
+			   const struct verify_in *in,
+			   const struct nsima_replay *start,
+			   const struct nsima_pcrs *quoted)
+{
+	struct nsima_replay end = *start;
+	struct nsima_err err = { 0 };
+	struct entry_desc d0;
+	bool reached;
+
+	reached = !nsima_replay_log(&end, &in->log, 0, &err);
+	describe(&in->log, 0, &d0);
+	return fail_unreachable(o, input, start, &end, reached, &err, &d0,
+				quoted);
+}
+
+/*
+ * A binary list is checked as it is parsed (constant memory, however long
+ * the node's list): each record in list order is attributed (--ns), its
+ * template digest checked and extended; the first bad record is reported.
+ * Records before the replay state's start are checked, not extended.
+ */
+struct vstream {
+	const struct verify_opts *o;
+	const struct nsima_pcrs *quoted;
+	uint64_t first;			/* whole-list index of record 0 */
+	struct nsima_replay start, run, at, skip;
+	bool matched;
+	uint64_t records;
+	struct entry_desc d0, bad;
+};
+
+static int vstream_entry(const struct nsima_entry *e, size_t n, size_t off,
+			 void *ctx, struct nsima_err *err)
+{
+	struct vstream *s = ctx;
+	uint64_t idx = s->first + n;
+	int rc = 0;
+
+	(void)off;
+	s->records = (uint64_t)n + 1;
+	if (idx == 0)
+		describe_entry(e, &s->d0);
+	if (s->o->ns_set)
+		rc = check_ns_entry(s->o, e, idx, err);
+	if (!rc && idx < s->start.next) {
+		s->skip.next = idx;
+		rc = nsima_replay_entry(&s->skip, e, NSIMA_REPLAY_VERIFY, err);
+	} else if (!rc) {
+		rc = nsima_replay_entry(&s->run, e, NSIMA_REPLAY_VERIFY, err);
+		if (!rc && !s->matched && e->pcr == s->run.pcr &&
+		    pcrs_equal(&s->run.pcrs, s->quoted)) {
+			s->matched = true;
+			s->at = s->run;
+		}
+	}
+	if (rc)
+		describe_entry(e, &s->bad);
+	return rc;
+}
+
+static int check_stream(const struct verify_opts *o, const char *input,
+			const struct verify_in *in,
+			const struct nsima_replay *r,
+			const struct nsima_pcrs *quoted,
+			struct verify_out *out)
+{
+	struct vstream s = { .o = o, .quoted = quoted,
+			     .first = in->log.first_index, .start = *r,
+			     .run = *r, .skip = *r };
+	struct nsima_err err = { 0 };
+	int rc;
+
+	if (r->next < s.first) {
+		nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
+			      "log starts at entry %llu, replay continues at %llu",
+			      (unsigned long long)s.first,
+			      (unsigned long long)r->next);
+		return fail(o, input, err.code, &err);
+	}
+	if (pcrs_equal(&r->pcrs, quoted)) {
+		s.matched = true;
+		s.at = *r;
+	}
+	rc = nsima_log_foreach_binary(in->raw, in->raw_len, in->raw_bank,
+				      vstream_entry, &s, &err);
+	if (rc && err.where == NSIMA_AT_ENTRY)
+		return fail_entry_desc(o, input, rc, &err, &s.bad);
+	if (rc)
+		return fail(o, input, rc, &err);
+	if (r->next > s.first + s.records) {
+		nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
+			      "log holds entries %llu..%llu, replay continues at %llu",
+			      (unsigned long long)s.first,
+			      (unsigned long long)(s.first + s.records),
+			      (unsigned long long)r->next);
+		return fail(o, input, err.code, &err);
+	}
+	if (!s.matched)
+		return fail_unreachable(o, input, r, &s.run, true, &err,
+					s.records ? &s.d0 : NULL, quoted);
+	out->covered = s.at.next;
+	out->pending = s.first + s.records - s.at.next;
 	return 0;
 }
 
@@ -770,6 +949,8 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 		if (rc)
 			return fail(o, input, rc, &err);
 	}
+	if (in->raw)
+		return check_stream(o, input, in, &r, &quoted, out);
 	rc = o->ns_set ? check_ns(o, &in->log, &err) : 0;
 	if (!rc)
 		rc = nsima_log_verify(&in->log, NULL, &err);
@@ -777,7 +958,7 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 		return fail_entry(o, input, rc, &err, &in->log);
 	rc = nsima_replay_until(&r, &in->log, &quoted, 0, &err);
 	if (rc == NSIMA_EUNREACHABLE)
-		return fail_unreachable(o, input, in, &r, &quoted);
+		return unreachable_mem(o, input, in, &r, &quoted);
 	if (rc)
 		return fail_entry(o, input, rc, &err, &in->log);
 	out->covered = r.next;
@@ -872,8 +1053,7 @@ static int run(const struct verify_opts *o, struct verify_in *in)
 	if (o->log) {
 		nsima_log_init(&in->log);
 		in->have_log = true;
-		ret = attest_load_log(o->log, o->fmt, o->log_alg, o->json,
-				      &in->log);
+		ret = load_log(o, in);
 		if (ret)
 			return ret;
 	}
@@ -931,6 +1111,8 @@ int cmd_verify(int argc, char **argv)
 	nsima_evidence_free(&in->ev);
 	if (in->have_log)
 		nsima_log_free(&in->log);
+	if (in->raw_buf)
+		attest_unmap_file(in->raw_buf, in->raw_len, in->raw_mapped);
 	free(in);
 	return ret;
 }

@@ -168,6 +168,14 @@ grep_out "... 6 entries replayed" "replay of 6 entries \(0\.\.5\)"
 : >"$T/t-empty"
 expect "an empty log against a non-zero PCR" 7 v "$T/qA" "$N1" --log "$T/t-empty"
 
+# binary lists are checked streamed, others in memory: the same verdicts
+"$attest" export --log "$T/t-content" --to ascii --out "$T/t-content.ascii"
+expect "content changed, as an ascii list (checked in memory)" 8 v "$T/qA" "$N1" --log "$T/t-content.ascii"
+grep_out "... the same entry named" "^template-digest-mismatch: .*: entry 3 \(ns 4026532114, /usr/bin/curl\): sha1 template digest mismatch"
+"$attest" export --log "$T/t-del" --to cel --out "$T/t-del.cel"
+expect "an entry deleted, as a CEL list" 7 v "$T/qA" "$N1" --log "$T/t-del.cel"
+grep_out "... 8 entries replayed" "^replay-unreachable: .*replay of 8 entries \(0\.\.7\)"
+
 # --- another boot, another machine --------------------------------------
 expect "a log from another boot (other nsima_aggregate)" 7 v "$T/qA" "$N1" --log "$T/log2"
 expect "TPM B's own log verifies against TPM B's quote" 0 \
