@@ -389,12 +389,6 @@ static int load_evidence(const struct verify_opts *o, struct verify_in *in,
 	return 0;
 }
 
-/*
- * --checkpoint: the verifier's own JSON checkpoint ({"pcr":..,"next":..,
- * "pcrs":{..}}, the log may hold entries before it), or the module's text
- * checkpoint file (entries: N, <bank>: <hex>): then the list was trimmed
- * and a --log file starts at entry N, as for replay --checkpoint.
- */
 /* --log: a binary list is kept mapped and streamed, others are parsed. */
 static int load_log(const struct verify_opts *o, struct verify_in *in)
 {
@@ -422,6 +416,12 @@ static int load_log(const struct verify_opts *o, struct verify_in *in)
 	return rc ? fail(o, o->log, rc, &err) : 0;
 }
 
+/*
+ * --checkpoint: the verifier's own JSON checkpoint ({"pcr":..,"next":..,
+ * "pcrs":{..}}, the log may hold entries before it), or the module's text
+ * checkpoint file (entries: N, <bank>: <hex>): then the list was trimmed
+ * and a --log file starts at entry N, as for replay --checkpoint.
+ */
 static int load_checkpoint(const struct verify_opts *o, struct verify_in *in)
 {
 	size_t len, i = 0;
@@ -547,7 +547,7 @@ struct entry_desc {
 	char ns[24];		/* "host" or the nsid */
 	char path[256];		/* printable: controls as '?' */
 	size_t path_len;
-	const char *tmpl;
+	char tmpl[NSIMA_TEMPLATE_FMT_MAX + 1];	/* "" when redacted */
 };
 
 static void describe_entry(const struct nsima_entry *e, struct entry_desc *d)
@@ -561,7 +561,8 @@ static void describe_entry(const struct nsima_entry *e, struct entry_desc *d)
 	d->known = true;
 	d->redacted = !e->data;
 	d->violation = nsima_entry_is_violation(e);
-	d->tmpl = e->data ? e->tmpl.name : NULL;
+	if (e->data)
+		snprintf(d->tmpl, sizeof(d->tmpl), "%s", e->tmpl.name);
 	if (nsima_entry_ns(e, &ref, NULL))
 		return;
 	d->named = true;
@@ -608,7 +609,7 @@ static void json_desc(const struct entry_desc *d)
 	if (!d->known)
 		return;
 	printf(",\"redacted\":%s", d->redacted ? "true" : "false");
-	if (d->tmpl) {
+	if (d->tmpl[0]) {
 		printf(",\"template\":");
 		attest_json_string(d->tmpl, strlen(d->tmpl));
 	}
