@@ -131,6 +131,8 @@ rmmod nsima
 for kind in uts pid cgroup; do
 	check "ns=$kind accepted" insmod $KO ns=$kind pcr=12 unloadable=1
 	is "status shows ns $kind" "$(sed -n 's/^ns: //p' $SFS/status)" $kind
+	is "pcr=12: every entry is for PCR 12" \
+		"$(cut -d' ' -f1 $SFS/ascii_runtime_measurements | sort -u | tr -d ' ')" 12
 	/nsima/nsima-load || not_ok "nsima-load with ns=$kind"
 	case $kind in
 	uts) run="unshare -u" ;; pid) run="unshare -p -f" ;;
@@ -147,6 +149,8 @@ for kind in uts pid cgroup; do
 	/nsima/nsima-load --unpin
 	for i in 1 2 3 4 5 6 7 8 9 10; do rmmod nsima 2>/dev/null && break; sleep 0.5; done
 done
+read -r p12 </sys/class/tpm/tpm0/pcr-sha256/12
+check "PCR 12 was extended ($p12)" test "$p12" != "$(printf '0%.0s' $(seq 64))"
 check "default parameters" insmod $KO
 if rmmod nsima 2>/dev/null; then
 	not_ok "rmmod succeeded with the production default (unloadable=0)"
