@@ -17,11 +17,7 @@ cd "$(dirname "$0")/../.."
 B=${B:-build}
 attest=$B/bin/nsima-attest
 mklog=$B/tests/bin/mklog
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+. tests/integration/tap.inc
 
 for tool in swtpm swtpm_setup tpm2_pcrextend tpm2_flushcontext jq; do
 	if ! command -v $tool >/dev/null; then
@@ -39,28 +35,6 @@ done
 . tests/integration/swtpm.inc
 swtpm_init
 T=$SWTPM_TMP
-
-# expect <desc> <exit code> <command...>: output in $T/out
-expect() {
-	local desc=$1 want=$2 rc
-	shift 2
-	"$@" >"$T/out" 2>&1
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then
-		ok "$desc (exit $rc)"
-	else
-		not_ok "$desc: exit $rc, want $want" "$*" "$(head -c 800 "$T/out")"
-	fi
-}
-
-# grep_out <desc> <regex>: the last command's output matches
-grep_out() {
-	if grep -qE -- "$2" "$T/out"; then
-		ok "$1"
-	else
-		not_ok "$1: no /$2/ in output" "$(head -c 800 "$T/out")"
-	fi
-}
 
 # jq_out <desc> <jq boolean expression> over the last (JSON) output
 jq_out() {
