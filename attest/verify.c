@@ -790,18 +790,6 @@ static int check_ns(const struct verify_opts *o, const struct nsima_log *log,
 	return 0;
 }
 
-static bool pcrs_equal(const struct nsima_pcrs *have,
-		       const struct nsima_pcrs *want)
-{
-	int b;
-
-	for (b = 0; b < NSIMA_BANK_COUNT; b++)
-		if ((want->banks & NSIMA_BANK_BIT(b)) &&
-		    memcmp(have->val[b], want->val[b], nsima_bank_size(b)))
-			return false;
-	return true;
-}
-
 static int unreachable_mem(const struct verify_opts *o, const char *input,
 			   const struct verify_in *in,
 			   const struct nsima_replay *start,
@@ -853,7 +841,7 @@ static int vstream_entry(const struct nsima_entry *e, size_t n, size_t off,
 	} else if (!rc) {
 		rc = nsima_replay_entry(&s->run, e, NSIMA_REPLAY_VERIFY, err);
 		if (!rc && !s->matched && e->pcr == s->run.pcr &&
-		    pcrs_equal(&s->run.pcrs, s->quoted)) {
+		    nsima_pcrs_match(&s->run.pcrs, s->quoted)) {
 			s->matched = true;
 			s->at = s->run;
 		}
@@ -882,7 +870,7 @@ static int check_stream(const struct verify_opts *o, const char *input,
 			      (unsigned long long)r->next);
 		return fail(o, input, err.code, &err);
 	}
-	if (pcrs_equal(&r->pcrs, quoted)) {
+	if (nsima_pcrs_match(&r->pcrs, quoted)) {
 		s.matched = true;
 		s.at = *r;
 	}

@@ -134,8 +134,8 @@ int nsima_replay_log(struct nsima_replay *r, const struct nsima_log *log,
 	return rc;
 }
 
-static bool pcrs_match(const struct nsima_pcrs *have,
-		       const struct nsima_pcrs *want)
+bool nsima_pcrs_match(const struct nsima_pcrs *have,
+		      const struct nsima_pcrs *want)
 {
 	int b;
 
@@ -161,7 +161,7 @@ int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 	rc = slice_start(r, log, &i, err);
 	if (rc)
 		return rc;
-	if (pcrs_match(&run.pcrs, quoted))
+	if (nsima_pcrs_match(&run.pcrs, quoted))
 		return 0;
 	for (; i < log->count; i++) {
 		const struct nsima_entry *e = &log->entries[i];
@@ -169,7 +169,7 @@ int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 		rc = nsima_replay_entry(&run, e, flags, err);
 		if (rc)
 			return rc;
-		if (e->pcr == run.pcr && pcrs_match(&run.pcrs, quoted)) {
+		if (e->pcr == run.pcr && nsima_pcrs_match(&run.pcrs, quoted)) {
 			*r = run;
 			return 0;
 		}
@@ -210,7 +210,7 @@ static int stream_entry(const struct nsima_entry *e, size_t n, size_t off,
 	if (rc)
 		return rc;
 	if (s->quoted && e->pcr == s->run.pcr &&
-	    pcrs_match(&s->run.pcrs, s->quoted)) {
+	    nsima_pcrs_match(&s->run.pcrs, s->quoted)) {
 		s->matched = true;
 		s->at = s->run;
 	}
@@ -230,7 +230,7 @@ int nsima_replay_binary(struct nsima_replay *r, const uint8_t *buf,
 		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
 				     "quoted banks 0x%x not replayed (0x%x)",
 				     quoted->banks, r->pcrs.banks);
-	if (quoted && pcrs_match(&r->pcrs, quoted)) {
+	if (quoted && nsima_pcrs_match(&r->pcrs, quoted)) {
 		s.matched = true;
 		s.at = *r;
 	}

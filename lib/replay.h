@@ -11,6 +11,7 @@
 #ifndef NSIMA_REPLAY_H
 #define NSIMA_REPLAY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -36,6 +37,10 @@ struct nsima_replay {
 #define NSIMA_REPLAY_RECOMPUTE	0x1
 /* Check each carried digest against the data; fail with NSIMA_EDIGEST. */
 #define NSIMA_REPLAY_VERIFY	0x2
+
+/* True when @have equals @want in every bank of want->banks. */
+bool nsima_pcrs_match(const struct nsima_pcrs *have,
+		      const struct nsima_pcrs *want);
 
 /* Start at entry 0 with every bank in @banks all zero. */
 int nsima_replay_init(struct nsima_replay *r, uint32_t pcr,
