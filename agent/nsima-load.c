@@ -56,6 +56,11 @@ static int unpin_all(void)
 			rc = 1;
 		}
 	}
+	if (!pin_path(path, sizeof(path), NSIMA_KFUNC_ERRORS_MAP) &&
+	    unlink(path) && errno != ENOENT) {
+		fprintf(stderr, "nsima-load: %s: %s\n", path, strerror(errno));
+		rc = 1;
+	}
 	nsima_bpf__destroy(skel);
 	return rc;
 }
@@ -104,6 +109,15 @@ static int load_and_pin(void)
 	if (mkdir(NSIMA_BPFFS_DIR, 0700) && errno != EEXIST) {
 		fprintf(stderr, "nsima-load: %s: %s (is bpffs mounted?)\n",
 			NSIMA_BPFFS_DIR, strerror(errno));
+		goto fail;
+	}
+	/* Failed kfunc calls per program, for the agent. */
+	if (pin_path(path, sizeof(path), NSIMA_KFUNC_ERRORS_MAP))
+		goto fail;
+	unlink(path);	/* a previous load's counters */
+	err = bpf_map__pin(skel->maps.kfunc_errors, path);
+	if (err) {
+		fprintf(stderr, "nsima-load: pin %s: %s\n", path, strerror(-err));
 		goto fail;
 	}
 	bpf_object__for_each_program(prog, skel->obj) {

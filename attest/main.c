@@ -41,6 +41,8 @@ static const char *const exit_names[NSIMA_EXIT_MAX + 1] = {
 	[NSIMA_EXIT_ROLLBACK] = "reset-or-rollback",
 	[NSIMA_EXIT_NAMESPACE] = "namespace-attribution",
 	[NSIMA_EXIT_IO] = "io-error",
+	[NSIMA_EXIT_NS_INCOMPLETE] = "ns-incomplete",
+	[NSIMA_EXIT_NS_STATE_MISSING] = "ns-state-missing",
 };
 
 const char *attest_exit_name(int code)
@@ -79,6 +81,10 @@ int attest_exit_code(int errcode)
 		return NSIMA_EXIT_ROLLBACK;
 	case NSIMA_EPOLICY:
 		return NSIMA_EXIT_POLICY;
+	case NSIMA_ENSINCOMPLETE:
+		return NSIMA_EXIT_NS_INCOMPLETE;
+	case NSIMA_ENSUNPROVEN:
+		return NSIMA_EXIT_NS_STATE_MISSING;
 	}
 	return NSIMA_EXIT_INTERNAL;
 }

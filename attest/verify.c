@@ -8,7 +8,8 @@
  *                       [--select LIST] [--log F [--format FMT]
  *                       [--log-alg BANK]] [--pcr N] [--checkpoint F]
  *                       [--prev-clock F] [--save-clock F] [--allow-resume]
- *                       [--ns NSID|host] [--json]
+ *                       [--ns NSID|host [--allow-unproven-ns]
+ *                       [--ns-chain COUNT:HEX]] [--json]
  *
  * --ak is the AK the verifier trusts (from enroll): TPM2B_PUBLIC or PEM.
  * A bundle's own AK must be the same key. Checks, in order, each with its
@@ -19,7 +20,11 @@
  * with --ns, every entry shown in full belongs to that namespace (11),
  * every template digest matches its data (8) and replaying it reaches the
  * quoted PCR (7). Entries after that point are "pending" (the quote/log
- * race), not an error. A failure names the first bad entry (index,
+ * race), not an error. With --ns, the view must also agree with the
+ * namespace's latest ns_state entry the quote covers (count and chain of
+ * its entries before it, recomputed from what the view shows: 13), and
+ * without one the view's completeness is unproven (14, unless
+ * --allow-unproven-ns). A failure names the first bad entry (index,
  * namespace, path) where one can be named; docs/nsima-attest.md.
  */
 #include <getopt.h>
@@ -36,6 +41,7 @@
 #include "evidence.h"
 #include "fileio.h"
 #include "hex.h"
+#include "nsstate.h"
 #include "nsview.h"
 #include "quote.h"
 #include "replay.h"
@@ -55,6 +61,9 @@ struct verify_opts {
 	unsigned int clock_flags;
 	bool ns_set, host;
 	uint64_t nsid;
+	bool allow_unproven;		/* --allow-unproven-ns */
+	bool ns_chain_set;		/* --ns-chain */
+	struct nsima_ns_state ns_chain;
 	bool json;
 };
 
@@ -81,6 +90,9 @@ struct verify_in {
 struct verify_out {
 	uint64_t covered, pending;
 	double ms;
+	/* --ns: the covered entries against the namespace's ns_state */
+	struct nsima_ns_check nc;
+	uint64_t ns_first;		/* > 0: the view starts there, unchecked */
 };
 
 static void verify_usage(FILE *f)
@@ -105,7 +117,11 @@ static void verify_usage(FILE *f)
 		"  --save-clock F      write this quote's clock JSON when trusted\n"
 		"  --allow-resume      accept a restartCount increase (TPM Resume)\n"
 		"  --ns NSID|host      the log is this namespace's (redacted) view: every\n"
-		"                      entry in full must be attributed to it\n"
+		"                      entry in full must be attributed to it, and it must\n"
+		"                      agree with the namespace's latest covered ns_state\n"
+		"  --allow-unproven-ns accept a view no ns_state proves complete (reported)\n"
+		"  --ns-chain COUNT:HEX the namespace's ns_state count and chain before the\n"
+		"                      replay's start (--checkpoint), from a previous verify\n"
 		"  --json              one JSON object on stdout\n",
 		NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR);
 }
@@ -114,7 +130,8 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 {
 	enum { O_QUOTE = 256, O_SIG, O_AK, O_PCRS, O_EVIDENCE, O_LOG,
 	       O_FORMAT, O_LOG_ALG, O_PCR, O_CHECKPOINT, O_PREV, O_SAVE,
-	       O_RESUME, O_SELECT, O_NONCE, O_NS, O_JSON };
+	       O_RESUME, O_SELECT, O_NONCE, O_NS, O_ALLOW_UNPROVEN, O_NS_CHAIN,
+	       O_JSON };
 	static const struct option longopts[] = {
 		{ "quote", required_argument, NULL, O_QUOTE },
 		{ "sig", required_argument, NULL, O_SIG },
@@ -132,6 +149,8 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 		{ "select", required_argument, NULL, O_SELECT },
 		{ "nonce", required_argument, NULL, O_NONCE },
 		{ "ns", required_argument, NULL, O_NS },
+		{ "allow-unproven-ns", no_argument, NULL, O_ALLOW_UNPROVEN },
+		{ "ns-chain", required_argument, NULL, O_NS_CHAIN },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -225,6 +244,17 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 			}
 			o->ns_set = true;
 			break;
+		case O_ALLOW_UNPROVEN:
+			o->allow_unproven = true;
+			break;
+		case O_NS_CHAIN:
+			if (nsima_ns_state_parse_text(optarg, &o->ns_chain,
+						      &err)) {
+				attest_error("verify: --ns-chain", &err);
+				return NSIMA_EXIT_USAGE;
+			}
+			o->ns_chain_set = true;
+			break;
 		case O_JSON:
 			o->json = true;
 			break;
@@ -238,6 +268,10 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 	}
 	if (optind != argc) {
 		attest_msg("verify: unexpected argument '%s'", argv[optind]);
+		return NSIMA_EXIT_USAGE;
+	}
+	if ((o->allow_unproven || o->ns_chain_set) && !o->ns_set) {
+		attest_msg("verify: --allow-unproven-ns and --ns-chain need --ns");
 		return NSIMA_EXIT_USAGE;
 	}
 	if (!o->ak || !o->nonce_len) {
@@ -811,6 +845,7 @@ static int unreachable_mem(const struct verify_opts *o, const char *input,
  * the node's list): each record in list order is attributed (--ns), its
  * template digest checked and extended; the first bad record is reported.
  * Records before the replay state's start are checked, not extended.
+ * With --ns, the records the quote covers go through the ns_state check.
  */
 struct vstream {
 	const struct verify_opts *o;
@@ -820,6 +855,8 @@ struct vstream {
 	bool matched;
 	uint64_t records;
 	struct entry_desc d0, bad;
+	struct nsima_ns_check *nc;	/* --ns, else NULL */
+	struct entry_desc *state;	/* the latest ns_state the check saw */
 };
 
 static int vstream_entry(const struct nsima_entry *e, size_t n, size_t off,
@@ -827,6 +864,7 @@ static int vstream_entry(const struct nsima_entry *e, size_t n, size_t off,
 {
 	struct vstream *s = ctx;
 	uint64_t idx = s->first + n;
+	bool covered = idx < s->start.next || !s->matched;
 	int rc = 0;
 
 	(void)off;
@@ -846,6 +884,11 @@ static int vstream_entry(const struct nsima_entry *e, size_t n, size_t off,
 			s->at = s->run;
 		}
 	}
+	if (!rc && s->nc && covered) {
+		rc = nsima_ns_check_entry(s->nc, e, idx, err);
+		if (!rc && s->nc->have && s->nc->state_index == idx)
+			describe_entry(e, s->state);
+	}
 	if (rc)
 		describe_entry(e, &s->bad);
 	return rc;
@@ -855,11 +898,12 @@ static int check_stream(const struct verify_opts *o, const char *input,
 			const struct verify_in *in,
 			const struct nsima_replay *r,
 			const struct nsima_pcrs *quoted,
-			struct verify_out *out)
+			struct verify_out *out, struct entry_desc *state)
 {
 	struct vstream s = { .o = o, .quoted = quoted,
 			     .first = in->log.first_index, .start = *r,
-			     .run = *r, .skip = *r };
+			     .run = *r, .skip = *r,
+			     .nc = o->ns_set ? &out->nc : NULL, .state = state };
 	struct nsima_err err = { 0 };
 	int rc;
 
@@ -896,10 +940,160 @@ static int check_stream(const struct verify_opts *o, const char *input,
 	return 0;
 }
 
+/*
+ * --ns: the view is checked against the namespace's latest ns_state the
+ * quote covers. The running count and chain start at entry 0 from zero,
+ * or at the replay's start with the verifier's --ns-chain; a view that
+ * starts after entry 0 without it cannot be checked (unproven).
+ */
+static void ns_check_init(const struct verify_opts *o,
+			  const struct verify_in *in,
+			  const struct nsima_replay *r, struct verify_out *out)
+{
+	if (o->ns_chain_set) {
+		nsima_ns_check_init(&out->nc, o->host, o->nsid, r->next,
+				    &o->ns_chain);
+		return;
+	}
+	nsima_ns_check_init(&out->nc, o->host, o->nsid, 0, NULL);
+	out->ns_first = in->log.first_index;
+}
+
+static void ns_name(const struct verify_opts *o, char *buf, size_t size)
+{
+	if (o->host)
+		snprintf(buf, size, "host");
+	else
+		snprintf(buf, size, "%llu", (unsigned long long)o->nsid);
+}
+
+static void json_ns_state(const char *key, const struct nsima_ns_state *s)
+{
+	char hex[2 * NSIMA_NS_STATE_CHAIN + 1];
+
+	nsima_hex_encode(s->chain, NSIMA_NS_STATE_CHAIN, hex);
+	printf(",\"%s\":{\"count\":%llu,\"chain\":\"%s\"}", key,
+	       (unsigned long long)s->count, hex);
+}
+
+/*
+ * ,"ns":{..}: whose view, whether an ns_state proves it complete, the
+ * latest covered ns_state (entry, what it says, what the view gives), the
+ * namespace's entries after it, the covered entries redacted, and the
+ * running state after the covered entries (--ns-chain of a next verify
+ * that continues from a checkpoint there).
+ */
+static void json_ns(const struct verify_opts *o, const struct verify_out *out,
+		    bool proven)
+{
+	const struct nsima_ns_check *c = &out->nc;
+	char ns[24], st[NSIMA_NS_STATE_TEXT_MAX];
+
+	ns_name(o, ns, sizeof(ns));
+	nsima_ns_state_format(&c->run, st);
+	printf(",\"ns\":{\"namespace\":\"%s\",\"proven\":%s", ns,
+	       proven ? "true" : "false");
+	if (c->have && !out->ns_first) {
+		printf(",\"state_entry\":%llu",
+		       (unsigned long long)c->state_index);
+		json_ns_state("stated", &c->stated);
+		json_ns_state("shown", &c->shown);
+	} else {
+		printf(",\"state_entry\":null");
+	}
+	printf(",\"entries\":%llu,\"after\":%llu,\"redacted\":%llu,\"covered\":%llu,\"chain\":\"%s\"}",
+	       (unsigned long long)(c->run.count - c->start.count),
+	       (unsigned long long)nsima_ns_check_after(c),
+	       (unsigned long long)c->redacted,
+	       (unsigned long long)c->entries, st);
+}
+
+/* The verdict line's namespace part (trusted), or a failure's tail. */
+static void ns_summary(const struct verify_opts *o,
+		       const struct verify_out *out, bool proven, char *buf,
+		       size_t size)
+{
+	const struct nsima_ns_check *c = &out->nc;
+	char ns[24], after[128] = "";
+	uint64_t n = nsima_ns_check_after(c);
+
+	ns_name(o, ns, sizeof(ns));
+	if (proven && n)
+		snprintf(after, sizeof(after),
+			 "; %llu entries after the last ns_state: completeness not proven for them",
+			 (unsigned long long)n);
+	if (proven)
+		snprintf(buf, size,
+			 "ns %s: complete up to its ns_state at entry %llu (%llu entries)%s; %llu of %llu covered entries redacted",
+			 ns, (unsigned long long)c->state_index,
+			 (unsigned long long)c->stated.count, after,
+			 (unsigned long long)c->redacted,
+			 (unsigned long long)c->entries);
+	else
+		snprintf(buf, size,
+			 "ns %s: completeness unproven: %llu entries of it shown; %llu of %llu covered entries redacted",
+			 ns, (unsigned long long)(c->run.count - c->start.count),
+			 (unsigned long long)c->redacted,
+			 (unsigned long long)c->entries);
+}
+
+/*
+ * ns-incomplete (13) at the ns_state entry, or ns-state-missing (14);
+ * 0 when the view agrees with its latest ns_state or --allow-unproven-ns
+ * takes an unproven one.
+ */
+static int ns_verdict(const struct verify_opts *o, const char *input,
+		      const struct verify_out *out,
+		      const struct entry_desc *state)
+{
+	char line[NSIMA_ERR_MSG_MAX + 1024], what[300], sum[400];
+	struct nsima_err err = { 0 };
+	int rc, code;
+
+	if (out->ns_first)
+		rc = nsima_err_set(&err, NSIMA_ENSUNPROVEN, NSIMA_AT_NONE, 0,
+				   "the view starts at entry %llu: the namespace's ns_state count and chain before it are unknown (--ns-chain)",
+				   (unsigned long long)out->ns_first);
+	else
+		rc = nsima_ns_check_result(&out->nc, &err);
+	if (!rc || (rc == NSIMA_ENSUNPROVEN && o->allow_unproven))
+		return 0;
+	code = attest_exit_code(rc);
+	if (err.where == NSIMA_AT_ENTRY) {
+		snprintf(sum, sizeof(sum), "%llu of %llu covered entries redacted",
+			 (unsigned long long)out->nc.redacted,
+			 (unsigned long long)out->nc.entries);
+		desc_format(state, what, sizeof(what));
+		snprintf(line, sizeof(line), "%s: entry %llu %s: %s; %s", input,
+			 (unsigned long long)err.pos, what, err.msg, sum);
+	} else {
+		ns_summary(o, out, false, sum, sizeof(sum));
+		snprintf(line, sizeof(line), "%s: %s; %s%s", input, err.msg,
+			 sum,
+			 rc == NSIMA_ENSUNPROVEN ?
+				 " (--allow-unproven-ns accepts it)" : "");
+	}
+	if (!o->json) {
+		printf("%s: %s\n", attest_exit_name(code), line);
+		return code;
+	}
+	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
+	       attest_exit_name(code), code);
+	attest_json_string(line, strlen(line));
+	if (err.where == NSIMA_AT_ENTRY) {
+		printf(",\"entry\":%llu", (unsigned long long)err.pos);
+		json_desc(state);
+	}
+	json_ns(o, out, false);
+	printf("}\n");
+	return code;
+}
+
 static int check_log(const struct verify_opts *o, struct verify_in *in,
 		     struct verify_out *out)
 {
 	const char *input = o->log ? o->log : o->evidence;
+	struct entry_desc state = { 0 };
 	struct nsima_err err = { 0 };
 	struct nsima_pcrs quoted;
 	struct nsima_replay r;
@@ -938,8 +1132,14 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 		if (rc)
 			return fail(o, input, rc, &err);
 	}
-	if (in->raw)
-		return check_stream(o, input, in, &r, &quoted, out);
+	if (o->ns_set)
+		ns_check_init(o, in, &r, out);
+	if (in->raw) {
+		rc = check_stream(o, input, in, &r, &quoted, out, &state);
+		if (rc)
+			return rc;
+		return o->ns_set ? ns_verdict(o, input, out, &state) : 0;
+	}
 	rc = o->ns_set ? check_ns(o, &in->log, &err) : 0;
 	if (!rc)
 		rc = nsima_log_verify(&in->log, NULL, &err);
@@ -952,7 +1152,20 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 		return fail_entry(o, input, rc, &err, &in->log);
 	out->covered = r.next;
 	out->pending = in->log.first_index + in->log.count - r.next;
-	return 0;
+	if (!o->ns_set)
+		return 0;
+	/* the entries the quote covers, against the latest ns_state */
+	rc = nsima_ns_check_log(&out->nc, &in->log, r.next, &err);
+	if (rc)
+		return fail_entry(o, input, rc, &err, &in->log);
+	describe(&in->log, out->nc.state_index, &state);
+	return ns_verdict(o, input, out, &state);
+}
+
+/* A trusted --ns view: proven complete, or accepted unproven. */
+static bool ns_proven(const struct verify_out *out)
+{
+	return !out->ns_first && !nsima_ns_check_result(&out->nc, NULL);
 }
 
 static void print_trusted(const struct verify_opts *o,
@@ -973,6 +1186,12 @@ static void print_trusted(const struct verify_opts *o,
 			printf("; log: %llu entries covered, %llu pending",
 			       (unsigned long long)out->covered,
 			       (unsigned long long)out->pending);
+		if (in->have_log && o->ns_set) {
+			char sum[400];
+
+			ns_summary(o, out, ns_proven(out), sum, sizeof(sum));
+			printf("; %s", sum);
+		}
 		printf("\n");
 		return;
 	}
@@ -998,6 +1217,8 @@ static void print_trusted(const struct verify_opts *o,
 		printf(",\"covered\":%llu,\"pending\":%llu",
 		       (unsigned long long)out->covered,
 		       (unsigned long long)out->pending);
+	if (in->have_log && o->ns_set)
+		json_ns(o, out, ns_proven(out));
 	printf(",\"ms\":%.3f}\n", out->ms);
 }
 

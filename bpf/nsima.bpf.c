@@ -13,6 +13,7 @@
 #define PROT_EXEC	0x4
 #define FMODE_WRITE	0x2
 #define CAP_OPT_NOAUDIT	(1 << 1)
+#define PF_KTHREAD	0x00200000
 
 extern int bpf_nsima_measure_file(struct file *file, __u32 hook) __ksym;
 extern int bpf_nsima_file_write(struct file *file) __ksym;
@@ -26,21 +27,48 @@ const volatile __u64 host_mntns = 0;	/* events from the host are not logged */
 const volatile __u64 watched_caps = 0;	/* bit n: capability n is an event */
 
 /*
- * Events are per-CPU scratch, not stack: the mount struct is larger than
- * the BPF stack allows.
+ * The mount event is larger than the BPF stack allows. Not per-CPU
+ * scratch: a sleepable program can be preempted on its CPU and another
+ * task's program would overwrite the event. Task storage is the task's
+ * own, and a task runs one hook at a time.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct nsima_ev_mount);
 } mount_scratch SEC(".maps");
 
-static __always_inline bool in_host_mntns(void)
+/* Failed kfunc calls per program (enum nsima_prog), read by the agent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSIMA_PROG_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} kfunc_errors SEC(".maps");
+
+static __always_inline void count_error(int rc, __u32 prog)
+{
+	__u64 *n;
+
+	if (rc >= 0)
+		return;
+	n = bpf_map_lookup_elem(&kfunc_errors, &prog);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+/*
+ * Events come from tasks of containers: not from the host's mount
+ * namespace, and not from kernel threads (kdevtmpfs keeps a private
+ * mount namespace of its own).
+ */
+static __always_inline bool not_a_tenant(void)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 
-	return BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum) == host_mntns;
+	return (t->flags & PF_KTHREAD) ||
+	       BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum) == host_mntns;
 }
 
 /* Every executed binary, before it runs. */
@@ -54,7 +82,8 @@ int BPF_PROG(nsima_bprm_check, struct linux_binprm *bprm)
 	 */
 	if (!bpf_core_type_exists(struct file))
 		return 0;
-	bpf_nsima_measure_file(bprm->file, NSIMA_HOOK_BPRM_CHECK);
+	count_error(bpf_nsima_measure_file(bprm->file, NSIMA_HOOK_BPRM_CHECK),
+		    NSIMA_PROG_BPRM_CHECK);
 	return 0;
 }
 
@@ -64,7 +93,8 @@ int BPF_PROG(nsima_mmap_exec, struct file *file, unsigned long reqprot,
 	     unsigned long prot, unsigned long flags)
 {
 	if (file && (prot & PROT_EXEC))
-		bpf_nsima_measure_file(file, NSIMA_HOOK_MMAP_EXEC);
+		count_error(bpf_nsima_measure_file(file, NSIMA_HOOK_MMAP_EXEC),
+			    NSIMA_PROG_MMAP_EXEC);
 	return 0;
 }
 
@@ -73,7 +103,7 @@ SEC("lsm.s/file_open")
 int BPF_PROG(nsima_file_open, struct file *file)
 {
 	if (file->f_mode & FMODE_WRITE)
-		bpf_nsima_file_write(file);
+		count_error(bpf_nsima_file_write(file), NSIMA_PROG_FILE_OPEN);
 	return 0;
 }
 
@@ -83,13 +113,15 @@ int BPF_PROG(nsima_sb_mount, const char *dev_name, const struct path *path,
 	     const char *type, unsigned long flags, void *data)
 {
 	struct nsima_ev_mount *m;
-	__u32 zero = 0;
 
-	if (in_host_mntns())
+	if (not_a_tenant())
 		return 0;
-	m = bpf_map_lookup_elem(&mount_scratch, &zero);
-	if (!m)
+	m = bpf_task_storage_get(&mount_scratch, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!m) {
+		count_error(-1, NSIMA_PROG_SB_MOUNT);
 		return 0;
+	}
 	m->dev[0] = m->fstype[0] = 0;
 	if (dev_name)
 		bpf_probe_read_kernel_str(m->dev, sizeof(m->dev), dev_name);
@@ -98,7 +130,8 @@ int BPF_PROG(nsima_sb_mount, const char *dev_name, const struct path *path,
 	if (bpf_d_path((struct path *)path, m->path, sizeof(m->path)) < 0)
 		m->path[0] = 0;
 	m->flags = flags;
-	bpf_nsima_measure_event(m, sizeof(*m), NSIMA_EVENT_MOUNT);
+	count_error(bpf_nsima_measure_event(m, sizeof(*m), NSIMA_EVENT_MOUNT),
+		    NSIMA_PROG_SB_MOUNT);
 	return 0;
 }
 
@@ -111,11 +144,12 @@ int BPF_PROG(nsima_capable, const struct cred *cred, struct user_namespace *ns,
 
 	if (cap < 0 || cap >= 64 || !(watched_caps & (1ULL << cap)))
 		return 0;
-	if ((opts & CAP_OPT_NOAUDIT) || in_host_mntns())
+	if ((opts & CAP_OPT_NOAUDIT) || not_a_tenant())
 		return 0;
 	c.cap = cap;
 	c.opts = opts;
-	bpf_nsima_queue_event(&c, sizeof(c), NSIMA_EVENT_CAPABLE);
+	count_error(bpf_nsima_queue_event(&c, sizeof(c), NSIMA_EVENT_CAPABLE),
+		    NSIMA_PROG_CAPABLE);
 	return 0;
 }
 

@@ -11,9 +11,8 @@
  * never cached and its measurement records an open-writers violation, as
  * IMA does.
  *
- * The hit path is an RCU hash lookup: no global lock. Misses serialise on
- * one of NSIMA_CACHE_LOCKS hashed mutexes so that two tasks executing the
- * same new file measure it once.
+ * The hit path is an RCU hash lookup: no global lock. Two tasks missing on
+ * the same key measure once (nsima_measure.c waits on the key only).
  *
  * Time of measure, time of use (ToMToU): a file that was measured and is
  * open read-only somewhere (an interpreter reading a measured script, a
@@ -25,40 +24,28 @@
 
 #include <linux/fs.h>
 #include <linux/iversion.h>
-#include <linux/jhash.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/limits.h>
 #include <crypto/sha2.h>
 #include "nsima.h"
 
-static bool nsima_cache_enabled = true;
-module_param_named(cache, nsima_cache_enabled, bool, 0644);
+static bool nsima_cache_on = true;
+module_param_named(cache, nsima_cache_on, bool, 0644);
 MODULE_PARM_DESC(cache, "measure unchanged files once per namespace (default 1)");
 
 static unsigned int nsima_cache_max = 1 << 16;
 module_param_named(cache_max, nsima_cache_max, uint, 0644);
-MODULE_PARM_DESC(cache_max, "cache entries kept before the cache is emptied");
+MODULE_PARM_DESC(cache_max, "cache entries kept at most (then files are measured, not cached)");
 
-/* A file's identity: stable across renames, new for a replaced file. */
-struct nsima_inode_key {
-	unsigned long ino;
-	dev_t dev;
-	u32 gen;
-};
+unsigned int nsima_ns_cache_max = 4096;
+module_param_named(ns_cache_max, nsima_ns_cache_max, uint, 0644);
+MODULE_PARM_DESC(ns_cache_max, "cache entries one namespace may hold (beyond: a quota violation, then measured uncached)");
 
-struct nsima_cache_key {
-	struct nsima_ns *ns;
-	struct nsima_inode_key inode;
-};
-
-struct nsima_cache_state {
-	u64 iversion;
-	struct timespec64 ctime, mtime;
-	loff_t size;
-};
+static unsigned int nsima_tomtou_max = 1 << 18;
+module_param_named(tomtou_max, nsima_tomtou_max, uint, 0644);
+MODULE_PARM_DESC(tomtou_max, "measured inodes tracked for ToMToU (beyond: 'untracked' violations)");
 
 struct nsima_cache_ent {
 	struct rhash_head node;
@@ -92,15 +79,15 @@ static const struct rhashtable_params nsima_measured_params = {
 
 static struct rhashtable nsima_measured_table;
 
-#define NSIMA_CACHE_LOCKS 64
-static struct mutex nsima_cache_locks[NSIMA_CACHE_LOCKS];
+bool nsima_cache_enabled(void)
+{
+	return READ_ONCE(nsima_cache_on);
+}
 
 int nsima_cache_init(void)
 {
-	int i, rc;
+	int rc;
 
-	for (i = 0; i < NSIMA_CACHE_LOCKS; i++)
-		mutex_init(&nsima_cache_locks[i]);
 	rc = rhashtable_init(&nsima_cache, &nsima_cache_params);
 	if (rc)
 		return rc;
@@ -115,9 +102,17 @@ static void nsima_cache_free(void *ptr, void *arg)
 	kfree(ptr);
 }
 
+static void nsima_cache_ent_free(void *ptr, void *arg)
+{
+	struct nsima_cache_ent *c = ptr;
+
+	atomic_dec(&c->key.ns->cache_count);
+	kfree(c);
+}
+
 void nsima_cache_exit(void)
 {
-	rhashtable_free_and_destroy(&nsima_cache, nsima_cache_free, NULL);
+	rhashtable_free_and_destroy(&nsima_cache, nsima_cache_ent_free, NULL);
 	rhashtable_free_and_destroy(&nsima_measured_table, nsima_cache_free,
 				    NULL);
 }
@@ -131,25 +126,45 @@ static void nsima_inode_key(struct inode *inode, struct nsima_inode_key *k)
 	k->gen = inode->i_generation;
 }
 
-/* Remember that @inode was measured (bounded like the cache). */
-static void nsima_mark_measured(struct inode *inode)
+/*
+ * Remember that @inode was measured, for ToMToU. -ENOSPC when the table
+ * is full (tomtou_max) or memory is short: the caller logs an "untracked"
+ * violation, so a ToMToU that cannot be detected is not silent.
+ */
+int nsima_mark_measured(struct inode *inode)
 {
 	struct nsima_inode_key k;
 	struct nsima_measured *m;
+	int rc;
 
 	nsima_inode_key(inode, &k);
 	if (rhashtable_lookup_fast(&nsima_measured_table, &k,
 				   nsima_measured_params))
-		return;
-	if (atomic_read(&nsima_measured_table.nelems) >= nsima_cache_max)
-		return;
+		return 0;
+	if (atomic_read(&nsima_measured_table.nelems) >= nsima_tomtou_max)
+		return -ENOSPC;
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
-		return;
+		return -ENOSPC;
 	m->key = k;
-	if (rhashtable_lookup_insert_fast(&nsima_measured_table, &m->node,
-					  nsima_measured_params))
-		kfree(m);	/* inserted meanwhile, or no memory */
+	rc = rhashtable_lookup_insert_fast(&nsima_measured_table, &m->node,
+					   nsima_measured_params);
+	if (rc)
+		kfree(m);
+	return rc == -EEXIST ? 0 : rc ? -ENOSPC : 0;
+}
+
+bool nsima_was_measured(struct inode *inode)
+{
+	struct nsima_inode_key k;
+	bool measured;
+
+	nsima_inode_key(inode, &k);
+	rcu_read_lock();
+	measured = rhashtable_lookup(&nsima_measured_table, &k,
+				     nsima_measured_params);
+	rcu_read_unlock();
+	return measured;
 }
 
 unsigned long nsima_cache_size(void)
@@ -157,15 +172,15 @@ unsigned long nsima_cache_size(void)
 	return atomic_read(&nsima_cache.nelems);
 }
 
-static void nsima_cache_key(struct nsima_ns *ns, struct inode *inode,
-			    struct nsima_cache_key *k)
+void nsima_cache_key(struct nsima_ns *ns, struct inode *inode,
+		     struct nsima_cache_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->ns = ns;
 	nsima_inode_key(inode, &k->inode);
 }
 
-static void nsima_cache_state(struct inode *inode, struct nsima_cache_state *s)
+void nsima_cache_state(struct inode *inode, struct nsima_cache_state *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (IS_I_VERSION(inode))
@@ -175,8 +190,8 @@ static void nsima_cache_state(struct inode *inode, struct nsima_cache_state *s)
 	s->size = i_size_read(inode);
 }
 
-static bool nsima_cache_hit(const struct nsima_cache_key *k,
-			    const struct nsima_cache_state *s)
+bool nsima_cache_hit(const struct nsima_cache_key *k,
+		     const struct nsima_cache_state *s)
 {
 	struct nsima_cache_ent *c;
 	bool hit;
@@ -190,12 +205,15 @@ static bool nsima_cache_hit(const struct nsima_cache_key *k,
 
 static void nsima_cache_remove(struct nsima_cache_ent *c)
 {
-	if (!rhashtable_remove_fast(&nsima_cache, &c->node, nsima_cache_params))
+	if (!rhashtable_remove_fast(&nsima_cache, &c->node,
+				    nsima_cache_params)) {
+		atomic_dec(&c->key.ns->cache_count);
 		kfree_rcu(c, rcu);
+	}
 }
 
-/* Forget everything cached for an ended namespace. */
-void nsima_cache_forget_ns(struct nsima_ns *ns)
+/* Forget everything cached for namespaces that ended (one walk). */
+void nsima_cache_forget_ended(void)
 {
 	struct rhashtable_iter it;
 	struct nsima_cache_ent *c;
@@ -205,189 +223,46 @@ void nsima_cache_forget_ns(struct nsima_ns *ns)
 	while ((c = rhashtable_walk_next(&it))) {
 		if (IS_ERR(c))
 			continue;	/* -EAGAIN: table resized, go on */
-		if (c->key.ns == ns)
+		if (c->key.ns->ended)
 			nsima_cache_remove(c);
 	}
 	rhashtable_walk_stop(&it);
 	rhashtable_walk_exit(&it);
 }
 
-static void nsima_cache_store(const struct nsima_cache_key *k,
-			      const struct nsima_cache_state *s)
+/*
+ * Remember that @k was measured in state @s. -EDQUOT when @ns holds
+ * ns_cache_max entries already (the caller logs that once); a full global
+ * cache (cache_max) or no memory only means measuring again next time.
+ */
+int nsima_cache_store(struct nsima_ns *ns, const struct nsima_cache_key *k,
+		      const struct nsima_cache_state *s)
 {
 	struct nsima_cache_ent *c, *old;
 
 	if (atomic_read(&nsima_cache.nelems) >= nsima_cache_max)
-		return;		/* full: measure, do not remember */
+		return 0;	/* full: measure, do not remember */
+	if (atomic_inc_return(&ns->cache_count) > READ_ONCE(nsima_ns_cache_max)) {
+		atomic_dec(&ns->cache_count);
+		return -EDQUOT;
+	}
 	c = kmalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
-		return;
+		goto undo;
 	c->key = *k;
 	c->state = *s;
 	old = rhashtable_lookup_get_insert_fast(&nsima_cache, &c->node,
 						nsima_cache_params);
 	if (!old)
-		return;
+		return 0;
 	if (IS_ERR(old) || rhashtable_replace_fast(&nsima_cache, &old->node,
 						   &c->node,
 						   nsima_cache_params)) {
 		kfree(c);
-		return;
+		goto undo;
 	}
-	kfree_rcu(old, rcu);
-}
-
-/* A violation: zero digest logged, 0xFF extended. */
-static int nsima_add_violation(struct nsima_ns *ns, const char *name)
-{
-	u8 zero[SHA256_DIGEST_SIZE] = { 0 };
-	void *data;
-	u32 len;
-
-	data = nsima_build_entry_data(NSIMA_T_NG, zero, name, NULL, 0, &len);
-	if (!data)
-		return -ENOMEM;
-	return nsima_add_entry(ns, NSIMA_T_NG, data, len, true);
-}
-
-static int nsima_measure_uncached(struct nsima_ns *ns, struct file *file,
-				  bool writers)
-{
-	u8 digest[SHA256_DIGEST_SIZE];
-	char *pathbuf, *path, *name;
-	void *data;
-	u32 len;
-	int rc;
-
-	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	name = kmalloc(NSIMA_NAME_MAX, GFP_KERNEL);
-	if (!pathbuf || !name) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	path = d_path(&file->f_path, pathbuf, PATH_MAX);
-	if (IS_ERR(path)) {
-		rc = PTR_ERR(path);
-		goto out;
-	}
-	rc = nsima_entry_name(ns, path, name, NSIMA_NAME_MAX);
-	if (rc)
-		goto out;
-	if (writers) {
-		rc = nsima_add_violation(ns, name);
-		if (rc)
-			goto out;
-	}
-	rc = nsima_hash_file(file, digest);
-	if (rc)
-		goto out;
-	rc = -ENOMEM;
-	data = nsima_build_entry_data(NSIMA_T_NG, digest, name, NULL, 0, &len);
-	if (data)
-		rc = nsima_add_entry(ns, NSIMA_T_NG, data, len, false);
-out:
-	kfree(name);
-	kfree(pathbuf);
-	return rc;
-}
-
-int nsima_measure_file(struct file *file, u32 hook)
-{
-	struct inode *inode = file_inode(file);
-	struct nsima_cache_state before, after;
-	struct nsima_cache_key k;
-	struct nsima_ns *ns;
-	struct mutex *lock;	/* serialises misses on this key */
-	bool writers;
-	int rc;
-
-	if (hook == 0 || hook > NSIMA_HOOK_MAX)
-		return -EINVAL;
-	if (!S_ISREG(inode->i_mode))
-		return 0;	/* only regular files have contents to measure */
-	ns = nsima_current_ns();
-	if (!ns)
-		return -ENOMEM;
-
-	nsima_cache_key(ns, inode, &k);
-	nsima_cache_state(inode, &before);
-	writers = atomic_read(&inode->i_writecount) > 0;
-	if (!nsima_cache_enabled || writers) {
-		rc = nsima_measure_uncached(ns, file, writers);
-		if (!rc)
-			nsima_mark_measured(inode);
-		return rc;
-	}
-	if (nsima_cache_hit(&k, &before)) {
-		atomic_long_inc(&nsima_stats.cache_hits);
-		return 0;
-	}
-
-	lock = &nsima_cache_locks[jhash(&k, sizeof(k), 0) % NSIMA_CACHE_LOCKS];
-	mutex_lock(lock);
-	if (nsima_cache_hit(&k, &before)) {	/* measured meanwhile */
-		atomic_long_inc(&nsima_stats.cache_hits);
-		rc = 0;
-		goto out;
-	}
-	rc = nsima_measure_uncached(ns, file, false);
-	if (rc)
-		goto out;
-	nsima_mark_measured(inode);
-	/* Cache only if the file did not change while it was hashed. */
-	nsima_cache_state(inode, &after);
-	if (!memcmp(&before, &after, sizeof(before)) &&
-	    atomic_read(&inode->i_writecount) <= 0)
-		nsima_cache_store(&k, &before);
-out:
-	mutex_unlock(lock);
-	return rc;
-}
-
-/*
- * @file is being opened for write: if its inode was measured and is open
- * read-only elsewhere, record a ToMToU violation named after the file.
- */
-int nsima_check_write(struct file *file)
-{
-	struct inode *inode = file_inode(file);
-	struct nsima_inode_key k;
-	char *pathbuf, *path, *name;
-	struct nsima_ns *ns;
-	bool measured;
-	int rc;
-
-	if (!S_ISREG(inode->i_mode) || !(file->f_mode & FMODE_WRITE))
-		return 0;
-#if defined(CONFIG_IMA) || defined(CONFIG_FILE_LOCKING)
-	if (atomic_read(&inode->i_readcount) <= 0)
-		return 0;
-#else
-	return 0;	/* the kernel does not count read-only opens */
-#endif
-	nsima_inode_key(inode, &k);
-	rcu_read_lock();
-	measured = rhashtable_lookup(&nsima_measured_table, &k,
-				     nsima_measured_params);
-	rcu_read_unlock();
-	if (!measured)
-		return 0;
-	ns = nsima_current_ns();
-	if (!ns)
-		return -ENOMEM;
-
-	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	name = kmalloc(NSIMA_NAME_MAX, GFP_KERNEL);
-	rc = -ENOMEM;
-	if (!pathbuf || !name)
-		goto out;
-	path = d_path(&file->f_path, pathbuf, PATH_MAX);
-	rc = IS_ERR(path) ? PTR_ERR(path) :
-			    nsima_entry_name(ns, path, name, NSIMA_NAME_MAX);
-	if (!rc)
-		rc = nsima_add_violation(ns, name);
-out:
-	kfree(name);
-	kfree(pathbuf);
-	return rc;
+	kfree_rcu(old, rcu);	/* replaced: one entry of @ns either way */
+undo:
+	atomic_dec(&ns->cache_count);
+	return 0;
 }

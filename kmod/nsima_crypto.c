@@ -14,11 +14,17 @@
 #include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/err.h>
+#include <linux/moduleparam.h>
+#include <linux/sched/signal.h>
 #include <crypto/sha1.h>
 #include <crypto/sha2.h>
 #include "nsima.h"
 
-#define NSIMA_READ_CHUNK	(64 * 1024)
+#define NSIMA_READ_CHUNK	(32 * 1024)
+
+unsigned long long nsima_hash_max = 4ULL << 30;
+module_param_named(hash_max, nsima_hash_max, ullong, 0644);
+MODULE_PARM_DESC(hash_max, "files larger than this many bytes get a too_large violation, not a digest (default 4 GiB; 0: no limit)");
 
 struct crypto_shash *nsima_file_tfm;
 static struct crypto_shash *nsima_sha1_tfm;
@@ -69,11 +75,17 @@ void nsima_crypto_exit(void)
 }
 
 /*
- * SHA-256 of the whole file. A file not opened for reading is reopened
- * read-only on the same path (the measured object, not a name lookup).
+ * SHA-256 of the whole file. A file not opened for reading, or opened
+ * O_DIRECT (kernel_read() would need aligned buffers), is reopened
+ * read-only on the same path: the measured object, not a name lookup.
+ * -EFBIG beyond hash_max bytes (checked before and while reading),
+ * -EINTR on a fatal signal, -ENOKEY when the crypto API fails, else the
+ * read error.
  */
 int nsima_hash_file(struct file *file, u8 *digest)
 {
+	unsigned long long max = READ_ONCE(nsima_hash_max);
+	size_t chunk = NSIMA_READ_CHUNK;
 	struct file *f = file;
 	loff_t pos = 0;
 	ssize_t n;
@@ -81,32 +93,47 @@ int nsima_hash_file(struct file *file, u8 *digest)
 	int rc;
 	SHASH_DESC_ON_STACK(desc, nsima_file_tfm);
 
-	if (!(file->f_mode & FMODE_READ) || !(file->f_mode & FMODE_CAN_READ)) {
+	if (max && i_size_read(file_inode(file)) > max)
+		return -EFBIG;
+	if (!(file->f_mode & FMODE_READ) || !(file->f_mode & FMODE_CAN_READ) ||
+	    (file->f_flags & O_DIRECT)) {
 		f = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
 				current_cred());
 		if (IS_ERR(f))
 			return PTR_ERR(f);
 	}
 
-	buf = kmalloc(NSIMA_READ_CHUNK, GFP_KERNEL);
+	buf = kmalloc(chunk, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf) {
+		chunk = PAGE_SIZE;
+		buf = kmalloc(chunk, GFP_KERNEL);
+	}
 	if (!buf) {
 		rc = -ENOMEM;
 		goto out;
 	}
 
 	desc->tfm = nsima_file_tfm;
-	rc = crypto_shash_init(desc);
+	rc = crypto_shash_init(desc) ? -ENOKEY : 0;
 	while (!rc) {
-		n = kernel_read(f, buf, NSIMA_READ_CHUNK, &pos);
+		if (fatal_signal_pending(current)) {
+			rc = -EINTR;
+			break;
+		}
+		n = kernel_read(f, buf, chunk, &pos);
 		if (n < 0) {
 			rc = n;
 			break;
 		}
 		if (n == 0) {
-			rc = crypto_shash_final(desc, digest);
+			rc = crypto_shash_final(desc, digest) ? -ENOKEY : 0;
 			break;
 		}
-		rc = crypto_shash_update(desc, buf, n);
+		if (max && pos > max) {
+			rc = -EFBIG;	/* grew while we read it */
+			break;
+		}
+		rc = crypto_shash_update(desc, buf, n) ? -ENOKEY : 0;
 		cond_resched();
 	}
 	kfree(buf);

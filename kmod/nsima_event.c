@@ -4,8 +4,11 @@
  *
  * A BPF program passes the event's struct (include/nsima/abi.h); the
  * module checks its size, attributes it to current's namespace and renders
- * it as canonical JSON (keys sorted, no spaces; strings escaped, bytes
- * outside printable ASCII as \u00XX), so a program cannot inject JSON.
+ * it as canonical JSON (nsima_json.c), so a program cannot inject JSON.
+ * The event is copied at kfunc entry, before anything may sleep, and the
+ * JSON buffer is sized for the worst case of every string escaped; an
+ * event that still cannot be rendered becomes a render_error violation
+ * and one that cannot be appended a counted "lost" violation.
  *
  * bpf_nsima_measure_event() measures at once (sleepable hooks).
  * bpf_nsima_queue_event() is for hooks that may not sleep (lsm/capable):
@@ -28,6 +31,10 @@
 #include <crypto/sha2.h>
 #include "nsima.h"
 
+static unsigned int nsima_ns_events_max = 64;
+module_param_named(ns_events_max, nsima_ns_events_max, uint, 0644);
+MODULE_PARM_DESC(ns_events_max, "queued events one namespace may hold (beyond: dropped, logged as that namespace's overflow violation)");
+
 static unsigned int nsima_evq_size = 256;
 module_param_named(event_queue, nsima_evq_size, uint, 0444);
 MODULE_PARM_DESC(event_queue, "slots in the queue of non-sleepable events (default 256)");
@@ -42,7 +49,9 @@ static const u32 nsima_event_sizes[] = {
 };
 
 struct nsima_evslot {
-	struct ns_common *ns;		/* reference, NULL: host */
+	struct ns_common *ns;		/* reference, NULL: host or unknown */
+	struct nsima_ns *rec;		/* its record if it had one (ev_queued) */
+	bool unknown;			/* the task had no namespaces left */
 	pid_t pid;
 	u32 type, size;
 	char comm[TASK_COMM_LEN];
@@ -53,90 +62,23 @@ static struct nsima_evslot *nsima_evq;
 static unsigned int nsima_evq_head, nsima_evq_tail;	/* tail - head = depth */
 static DEFINE_SPINLOCK(nsima_evq_lock);
 static atomic_long_t nsima_evq_dropped_unlogged = ATOMIC_LONG_INIT(0);
+static atomic_t nsima_ns_drops = ATOMIC_INIT(0);	/* some record's ev_dropped */
 static struct workqueue_struct *nsima_event_wq;
 static void nsima_event_work(struct work_struct *work);
 static DECLARE_WORK(nsima_event_work_item, nsima_event_work);
 
-/* ---- canonical JSON ---- */
-
-struct nsima_json {
-	char *buf;
-	size_t len, size;
-	bool overflow;
-};
-
-static void json_raw(struct nsima_json *j, const char *s, size_t n)
+static void nsima_json_addr(struct nsima_json *j,
+			    const struct nsima_ev_connect *c)
 {
-	if (j->len + n > j->size) {
-		j->overflow = true;
-		return;
-	}
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
-}
+	char a[64];
 
-static void json_fmt(struct nsima_json *j, const char *fmt, ...)
-{
-	char tmp[64];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	json_raw(j, tmp, min_t(int, n, sizeof(tmp) - 1));
-}
-
-/* "key": first member without a leading comma */
-static void json_key(struct nsima_json *j, const char *key)
-{
-	if (j->len > 1)
-		json_raw(j, ",", 1);
-	json_fmt(j, "\"%s\":", key);
-}
-
-/* A string of at most @max bytes (stops at NUL), escaped. */
-static void json_str(struct nsima_json *j, const char *key, const char *s,
-		     size_t max)
-{
-	size_t i;
-
-	json_key(j, key);
-	json_raw(j, "\"", 1);
-	for (i = 0; i < max && s[i]; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			json_fmt(j, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			json_fmt(j, "\\u%04x", c);
-		else
-			json_raw(j, &s[i], 1);
-	}
-	json_raw(j, "\"", 1);
-}
-
-static void json_u64(struct nsima_json *j, const char *key, u64 v)
-{
-	json_key(j, key);
-	json_fmt(j, "%llu", v);
-}
-
-static void json_s64(struct nsima_json *j, const char *key, s64 v)
-{
-	json_key(j, key);
-	json_fmt(j, "%lld", v);
-}
-
-static void json_addr(struct nsima_json *j, const struct nsima_ev_connect *c)
-{
-	json_key(j, "addr");
 	if (c->family == AF_INET)
-		json_fmt(j, "\"%pI4\"", c->addr);
+		snprintf(a, sizeof(a), "\"%pI4\"", c->addr);
 	else if (c->family == AF_INET6)
-		json_fmt(j, "\"%pI6c\"", c->addr);
+		snprintf(a, sizeof(a), "\"%pI6c\"", c->addr);
 	else
-		json_fmt(j, "\"\"");
+		strscpy(a, "\"\"", sizeof(a));
+	nsima_json_value(j, "addr", a);
 }
 
 /*
@@ -146,68 +88,72 @@ static void json_addr(struct nsima_json *j, const struct nsima_ev_connect *c)
 static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
 			const char *comm, pid_t pid)
 {
-	json_raw(j, "{", 1);
+	nsima_json_begin(j);
 	switch (type) {
 	case NSIMA_EVENT_MOUNT: {
 		const struct nsima_ev_mount *m = buf;
 
-		json_str(j, "comm", comm, TASK_COMM_LEN);
-		json_str(j, "dev", m->dev, sizeof(m->dev));
-		json_u64(j, "flags", m->flags);
-		json_str(j, "fstype", m->fstype, sizeof(m->fstype));
-		json_str(j, "path", m->path, sizeof(m->path));
-		json_s64(j, "pid", pid);
+		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
+		nsima_json_str(j, "dev", m->dev, sizeof(m->dev));
+		nsima_json_u64(j, "flags", m->flags);
+		nsima_json_str(j, "fstype", m->fstype, sizeof(m->fstype));
+		nsima_json_str(j, "path", m->path, sizeof(m->path));
+		nsima_json_s64(j, "pid", pid);
 		break;
 	}
 	case NSIMA_EVENT_CAPABLE: {
 		const struct nsima_ev_capable *c = buf;
 
-		json_s64(j, "cap", c->cap);
-		json_str(j, "comm", comm, TASK_COMM_LEN);
-		json_u64(j, "opts", c->opts);
-		json_s64(j, "pid", pid);
+		nsima_json_s64(j, "cap", c->cap);
+		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
+		nsima_json_u64(j, "opts", c->opts);
+		nsima_json_s64(j, "pid", pid);
 		break;
 	}
 	case NSIMA_EVENT_EXEC: {
 		const struct nsima_ev_exec *x = buf;
 
-		json_str(j, "comm", comm, TASK_COMM_LEN);
-		json_str(j, "path", x->path, sizeof(x->path));
-		json_s64(j, "pid", pid);
-		json_u64(j, "reason", x->reason);
+		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
+		nsima_json_str(j, "path", x->path, sizeof(x->path));
+		nsima_json_s64(j, "pid", pid);
+		nsima_json_u64(j, "reason", x->reason);
 		break;
 	}
 	case NSIMA_EVENT_CONNECT: {
 		const struct nsima_ev_connect *c = buf;
 
-		json_addr(j, c);
-		json_str(j, "comm", comm, TASK_COMM_LEN);
-		json_u64(j, "family", c->family);
-		json_s64(j, "pid", pid);
-		json_u64(j, "port", c->port);
+		nsima_json_addr(j, c);
+		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
+		nsima_json_u64(j, "family", c->family);
+		nsima_json_s64(j, "pid", pid);
+		nsima_json_u64(j, "port", c->port);
 		break;
 	}
 	case NSIMA_EVENT_OVERFLOW: {
 		const u64 *v = buf;
 
-		json_u64(j, "dropped", v[0]);
+		nsima_json_u64(j, "dropped", v[0]);
 		break;
 	}
-	case NSIMA_EVENT_NS_END: {
+	case NSIMA_EVENT_NS_END:
+	case NSIMA_EVENT_LOST: {
 		const u64 *v = buf;
 
-		json_u64(j, "entries", v[0]);
+		nsima_json_u64(j, "entries", v[0]);
 		break;
 	}
 	default:
 		return -EINVAL;
 	}
-	json_raw(j, "}", 1);
-	return j->overflow ? -E2BIG : 0;
+	return nsima_json_end(j);
 }
 
 static const char *nsima_event_name(u32 type)
 {
+	if (type == NSIMA_EVENT_NS_STATE)
+		return NSIMA_EVENT_NS_STATE_NAME;
+	if (type == NSIMA_EVENT_LOST)
+		return NSIMA_EVENT_LOST_NAME;
 	if (type == NSIMA_EVENT_OVERFLOW)
 		return NSIMA_EVENT_OVERFLOW_NAME;
 	if (type == NSIMA_EVENT_NS_END)
@@ -217,7 +163,17 @@ static const char *nsima_event_name(u32 type)
 	return NULL;
 }
 
-/* Build and append the ima-buf entry of an event. */
+/*
+ * Worst case of any event's JSON: every string member escaped at 6 bytes
+ * a byte, plus keys and numbers.
+ */
+#define NSIMA_EVENT_JSON_MAX \
+	(NSIMA_JSON_STR_MAX(NSIMA_EVENT_SIZE_MAX + TASK_COMM_LEN) + 512)
+
+/*
+ * Build and append the ima-buf entry of an event. Never silent: a render
+ * failure is a violation, an allocation failure a counted loss.
+ */
 static int nsima_add_event(struct nsima_ns *ns, u32 type, const void *buf,
 			   const char *comm, pid_t pid, bool violation)
 {
@@ -228,31 +184,36 @@ static int nsima_add_event(struct nsima_ns *ns, u32 type, const void *buf,
 	u32 len;
 	int rc;
 
-	j.size = 2 * NSIMA_EVENT_SIZE_MAX + 256;
-	j.buf = kmalloc(j.size, GFP_KERNEL);
-	name = kmalloc(NSIMA_NAME_MAX, GFP_KERNEL);
-	rc = -ENOMEM;
-	if (!j.buf || !name)
-		goto out;
-	rc = nsima_render(&j, type, buf, comm, pid);
-	if (rc)
-		goto out;
+	if (type <= NSIMA_EVENT_TYPE_MAX && !nsima_ns_admit(ns))
+		return -EDQUOT;
 	snprintf(what, sizeof(what), "%s%s", NSIMA_EVENT_PREFIX,
 		 nsima_event_name(type));
-	rc = nsima_entry_name(ns, what, name, NSIMA_NAME_MAX);
-	if (rc)
+	name = nsima_name_alloc(ns, what, strlen(what));
+	j.size = NSIMA_EVENT_JSON_MAX;
+	j.buf = kmalloc(j.size, GFP_KERNEL);
+	rc = -ENOMEM;
+	if (!j.buf || !name)
+		goto lost;
+	rc = nsima_render(&j, type, buf, comm, pid);
+	if (rc) {
+		rc = nsima_violation(ns, name, 0, NSIMA_V_RENDER_ERROR, rc) ?:
+		     -E2BIG;
 		goto out;
+	}
 	if (violation)
 		memset(digest, 0, sizeof(digest));
-	else
-		rc = nsima_sha256(j.buf, j.len, digest);
-	if (rc)
-		goto out;
+	else if (nsima_sha256(j.buf, j.len, digest))
+		memset(digest, 0, sizeof(digest)), violation = true;
 	rc = -ENOMEM;
 	data = nsima_build_entry_data(NSIMA_T_BUF, digest, name, j.buf, j.len,
 				      &len);
 	if (data)
 		rc = nsima_add_entry(ns, NSIMA_T_BUF, data, len, violation);
+	if (!rc)
+		goto out;
+lost:
+	if (type != NSIMA_EVENT_LOST)	/* nsima_lost_flush() retries those */
+		nsima_lost(ns);
 out:
 	kfree(name);
 	kfree(j.buf);
@@ -270,47 +231,89 @@ static int nsima_check_event(const void *buf, u32 size, u32 type)
 
 int nsima_measure_event(const void *buf, u32 size, u32 type)
 {
-	struct nsima_ns *ns;
+	u8 ev[NSIMA_EVENT_SIZE_MAX];
 	int rc;
 
 	rc = nsima_check_event(buf, size, type);
 	if (rc)
 		return rc;
-	ns = nsima_current_ns();
-	if (!ns)
-		return -ENOMEM;
-	return nsima_add_event(ns, type, buf, current->comm,
+	/* Copy before anything may sleep: @buf is the caller's memory. */
+	memcpy(ev, buf, size);
+	return nsima_add_event(nsima_current_ns(), type, ev, current->comm,
 			       task_tgid_nr(current), false);
 }
 
-/* Events the module writes itself: ns_end (a = entries), overflow (a = n). */
+/*
+ * Events the module writes itself: ns_end (a = entries), overflow and
+ * lost (a = how many; violations).
+ */
 int nsima_log_internal_event(struct nsima_ns *ns, u32 type, u64 a, u64 b)
 {
 	u64 v[2] = { a, b };
 
 	return nsima_add_event(ns, type, v, "", 0,
-			       type == NSIMA_EVENT_OVERFLOW);
+			       type == NSIMA_EVENT_OVERFLOW ||
+			       type == NSIMA_EVENT_LOST);
+}
+
+/* A drop of @r's event (NULL: unattributable): logged as overflow. */
+static void nsima_event_dropped(struct nsima_ns *r)
+{
+	atomic_long_inc(&nsima_stats.events_dropped);
+	if (r) {
+		atomic_long_inc(&r->ev_dropped);
+		atomic_set(&nsima_ns_drops, 1);
+	} else {
+		atomic_long_inc(&nsima_evq_dropped_unlogged);
+	}
 }
 
 int nsima_queue_event(const void *buf, u32 size, u32 type)
 {
 	struct nsima_evslot *s;
+	struct ns_common *ns;
+	struct nsima_ns *r;
 	unsigned long flags;
 	int rc;
 
 	rc = nsima_check_event(buf, size, type);
 	if (rc)
 		return rc;
+	/*
+	 * A tracing program sharing the kfunc hook (6.1) may run in NMI
+	 * context, where the queue lock could be held by the interrupted
+	 * code: count the event as dropped instead (logged as overflow).
+	 */
+	if (in_nmi()) {
+		nsima_event_dropped(NULL);
+		return -EBUSY;
+	}
+	/* The namespace's record, if it has one: its share of the queue. */
+	rcu_read_lock();
+	ns = nsima_current_ns_common();
+	r = ns ? nsima_ns_lookup_rcu(ns) : NULL;
+	if (r && atomic_inc_return(&r->ev_queued) >
+		 READ_ONCE(nsima_ns_events_max)) {
+		atomic_dec(&r->ev_queued);
+		nsima_event_dropped(r);
+		rcu_read_unlock();
+		queue_work(nsima_event_wq, &nsima_event_work_item);
+		return -EDQUOT;
+	}
+	rcu_read_unlock();
 	spin_lock_irqsave(&nsima_evq_lock, flags);
 	if (nsima_evq_tail - nsima_evq_head >= nsima_evq_size) {
 		spin_unlock_irqrestore(&nsima_evq_lock, flags);
-		atomic_long_inc(&nsima_stats.events_dropped);
-		atomic_long_inc(&nsima_evq_dropped_unlogged);
+		if (r)
+			atomic_dec(&r->ev_queued);
+		nsima_event_dropped(r);
 		queue_work(nsima_event_wq, &nsima_event_work_item);
 		return -ENOSPC;
 	}
 	s = &nsima_evq[nsima_evq_tail % nsima_evq_size];
 	s->ns = nsima_ns_hold_current();
+	s->rec = r;
+	s->unknown = !ns;
 	s->pid = task_tgid_nr(current);
 	s->type = type;
 	s->size = size;
@@ -323,6 +326,23 @@ int nsima_queue_event(const void *buf, u32 size, u32 type)
 	return 0;
 }
 
+/* Log @r's dropped events as its own overflow violation. */
+static bool nsima_ns_overflow_flush(struct nsima_ns *r)
+{
+	long n = atomic_long_xchg(&r->ev_dropped, 0);
+
+	if (n <= 0)
+		return false;
+	if (!nsima_log_internal_event(r, NSIMA_EVENT_OVERFLOW, n, 0))
+		return false;
+	atomic_long_add(n, &r->ev_dropped);	/* try again later */
+	return true;
+}
+
+/*
+ * Dropped events: each namespace's are its own overflow violation; those
+ * that could not be attributed (NMI) are the host's.
+ */
 static void nsima_log_overflow(void)
 {
 	long n = atomic_long_xchg(&nsima_evq_dropped_unlogged, 0);
@@ -330,6 +350,9 @@ static void nsima_log_overflow(void)
 	if (n > 0 && nsima_log_internal_event(nsima_ns_get_record(NULL),
 					      NSIMA_EVENT_OVERFLOW, n, 0))
 		atomic_long_add(n, &nsima_evq_dropped_unlogged); /* retry later */
+	if (atomic_xchg(&nsima_ns_drops, 0) &&
+	    nsima_ns_for_each(nsima_ns_overflow_flush))
+		atomic_set(&nsima_ns_drops, 1);		/* retry later */
 }
 
 static void nsima_event_work(struct work_struct *work)
@@ -349,10 +372,12 @@ static void nsima_event_work(struct work_struct *work)
 		nsima_evq_head++;
 		spin_unlock_irqrestore(&nsima_evq_lock, flags);
 
-		if (nsima_add_event(nsima_ns_get_record(slot.ns) ?: nsima_ns_get_record(NULL),
+		if (nsima_add_event(nsima_ns_slot_record(slot.ns, slot.unknown),
 				    slot.type, slot.buf, slot.comm, slot.pid,
 				    false))
 			atomic_long_inc(&nsima_stats.measure_errors);
+		if (slot.rec)
+			atomic_dec(&slot.rec->ev_queued);
 		nsima_ns_put_common(slot.ns);
 		cond_resched();
 	}
@@ -390,4 +415,53 @@ void nsima_event_exit(void)
 {
 	destroy_workqueue(nsima_event_wq);	/* drains the ring */
 	kvfree(nsima_evq);
+}
+
+/*
+ * Append an ns_state entry for @ns: its count and chain at the moment
+ * the entry goes into the list (retried while the namespace's own
+ * entries race with it). Privileged callers only (nsima_fs.c).
+ */
+int nsima_log_ns_state(struct nsima_ns *ns)
+{
+	char what[64], buf[128], *name;
+	u8 chain[SHA256_DIGEST_SIZE], digest[SHA256_DIGEST_SIZE];
+	struct nsima_json j = { .buf = buf, .size = sizeof(buf) };
+	int tries, rc = -EAGAIN;
+	bool broken;
+	void *data;
+	u64 count;
+	u32 len;
+
+	snprintf(what, sizeof(what), "%s%s", NSIMA_EVENT_PREFIX,
+		 NSIMA_EVENT_NS_STATE_NAME);
+	name = nsima_name_alloc(ns, what, strlen(what));
+	if (!name)
+		return -ENOMEM;
+	for (tries = 0; tries < 100 && rc == -EAGAIN; tries++) {
+		char hex[2 * SHA256_DIGEST_SIZE + 1];
+
+		nsima_ns_state(ns, &count, chain, &broken);
+		if (broken) {
+			rc = -EIO;
+			break;
+		}
+		bin2hex(hex, chain, sizeof(chain));
+		hex[sizeof(hex) - 1] = '\0';
+		j.len = 0;
+		j.overflow = false;
+		nsima_json_begin(&j);
+		nsima_json_str(&j, "chain", hex, sizeof(hex));
+		nsima_json_u64(&j, "count", count);
+		rc = nsima_json_end(&j) ?: nsima_sha256(j.buf, j.len, digest);
+		if (rc)
+			break;
+		data = nsima_build_entry_data(NSIMA_T_BUF, digest, name, j.buf,
+					      j.len, &len);
+		rc = data ? nsima_add_entry_state(ns, NSIMA_T_BUF, data, len,
+						  NSIMA_E_NS_STATE, count) :
+			    -ENOMEM;
+	}
+	kfree(name);
+	return rc;
 }

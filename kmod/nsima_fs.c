@@ -8,8 +8,13 @@
  *   status                       TPM, banks, PCR, mode, errors, queues, memory
  *   checkpoint                   entries trimmed and the PCR values they give
  *   trim                         write N: free the first N entries (CAP_SYS_ADMIN)
+ *   ns_state                     write an nsid: append that namespace's
+ *                                ns_state entry (CAP_SYS_ADMIN)
  *   ns/<nsid>/                   the same lists, count and violations for
- *                                one namespace; removed when it ends
+ *                                one namespace, and its info (lineage,
+ *                                state); removed when it ends. Opening
+ *                                them needs being in that namespace or
+ *                                CAP_SYS_ADMIN in the initial user ns.
  *
  * The lists are read under RCU (from ->start to ->stop). A reader whose
  * file was opened before a trim gets -ESTALE and reopens.
@@ -28,10 +33,11 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <asm/unaligned.h>
+#include <crypto/sha2.h>
 #include "nsima.h"
 
 static struct dentry *nsima_dir, *nsima_ns_dir;
-static struct dentry *nsima_files[8];
+static struct dentry *nsima_files[10];
 
 /* Per open list file: which namespace (NULL: all) and a resume cursor. */
 struct nsima_seq {
@@ -177,14 +183,74 @@ static const struct seq_operations nsima_ascii_seqops = {
 	.show = nsima_ascii_show,
 };
 
+/*
+ * A namespace's files: for tasks in that namespace, and for a privileged
+ * caller of the initial user namespace; not for other tenants.
+ */
+static int nsima_view_allowed(struct nsima_ns *ns)
+{
+	if (!ns || (ns->ns && nsima_current_ns_common() == ns->ns))
+		return 0;
+	return capable(CAP_SYS_ADMIN) ? 0 : -EACCES;
+}
+
+/*
+ * The namespace of a view file (NULL: a global file), with a use taken:
+ * the record stays while the file is open. A removed view's inode holds
+ * an error pointer (nsima_fs_remove_ns(), under the same lock).
+ */
+static int nsima_view_get(struct inode *inode, struct nsima_ns **nsp)
+{
+	struct nsima_ns *ns;
+	int rc;
+
+	nsima_ns_lock();
+	ns = inode->i_private;
+	rc = IS_ERR(ns) ? PTR_ERR(ns) : nsima_view_allowed(ns);
+	if (!rc && ns)
+		nsima_ns_get(ns);
+	nsima_ns_unlock();
+	*nsp = rc ? NULL : ns;
+	return rc;
+}
+
+static void nsima_view_put(struct nsima_ns *ns)
+{
+	if (ns)
+		nsima_ns_put(ns);
+}
+
+static int nsima_view_open(struct inode *inode, struct file *file)
+{
+	struct nsima_ns *ns;
+	int rc = nsima_view_get(inode, &ns);
+
+	file->private_data = ns;
+	return rc;
+}
+
+static int nsima_view_release(struct inode *inode, struct file *file)
+{
+	nsima_view_put(file->private_data);
+	return 0;
+}
+
 static int nsima_list_open(struct file *file, const struct seq_operations *ops)
 {
 	struct nsima_seq *s;
+	struct nsima_ns *ns;
+	int rc;
+
+	rc = nsima_view_get(file_inode(file), &ns);
+	if (rc)
+		return rc;
 
 	s = __seq_open_private(file, ops, sizeof(*s));
-	if (!s)
+	if (!s) {
+		nsima_view_put(ns);
 		return -ENOMEM;
-	s->ns = file_inode(file)->i_private;
+	}
+	s->ns = ns;
 	s->trim_gen = nsima_trim_generation();
 	return 0;
 }
@@ -199,12 +265,21 @@ static int nsima_ascii_open(struct inode *inode, struct file *file)
 	return nsima_list_open(file, &nsima_ascii_seqops);
 }
 
+static int nsima_list_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct nsima_seq *s = m->private;
+
+	nsima_view_put(s->ns);
+	return seq_release_private(inode, file);
+}
+
 static const struct file_operations nsima_binary_fops = {
 	.owner = THIS_MODULE,
 	.open = nsima_binary_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release_private,
+	.release = nsima_list_release,
 };
 
 static const struct file_operations nsima_ascii_fops = {
@@ -212,20 +287,20 @@ static const struct file_operations nsima_ascii_fops = {
 	.open = nsima_ascii_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release_private,
+	.release = nsima_list_release,
 };
 
 /* count / violations: of the namespace in i_private, or global */
 static ssize_t nsima_number_read(struct file *file, char __user *buf,
 				 size_t count, loff_t *ppos, bool violations)
 {
-	struct nsima_ns *ns = file_inode(file)->i_private;
+	struct nsima_ns *ns = file->private_data;
 	char tmp[32];
 	long v;
 	int len;
 
 	if (ns)
-		v = atomic_long_read(violations ? &ns->violations : &ns->count);
+		v = atomic_long_read(violations ? &ns->violations : &ns->in_list);
 	else
 		v = atomic_long_read(violations ? &nsima_stats.violations :
 						  &nsima_stats.entries);
@@ -247,13 +322,17 @@ static ssize_t nsima_violations_read(struct file *file, char __user *buf,
 
 static const struct file_operations nsima_count_fops = {
 	.owner = THIS_MODULE,
+	.open = nsima_view_open,
 	.read = nsima_count_read,
+	.release = nsima_view_release,
 	.llseek = generic_file_llseek,
 };
 
 static const struct file_operations nsima_violations_fops = {
 	.owner = THIS_MODULE,
+	.open = nsima_view_open,
 	.read = nsima_violations_read,
+	.release = nsima_view_release,
 	.llseek = generic_file_llseek,
 };
 
@@ -271,11 +350,13 @@ static const char *nsima_bank_name(u16 alg_id)
 
 static int nsima_status_show(struct seq_file *m, void *v)
 {
-	unsigned long live, ended;
+	unsigned long live, ended, freed;
+	u8 (*load)[NSIMA_DIGEST_MAX];
 	unsigned int depth, size;
+	s64 first, last;
 	int i;
 
-	nsima_ns_counts(&live, &ended);
+	nsima_ns_counts(&live, &ended, &freed);
 	nsima_event_queue_depth(&depth, &size);
 	seq_printf(m, "tpm: %s\n", nsima_chip ? "present" : "none");
 	seq_puts(m, "banks:");
@@ -288,10 +369,16 @@ static int nsima_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "entries: %ld\n", atomic_long_read(&nsima_stats.entries));
 	seq_printf(m, "entries_total: %ld\n", atomic_long_read(&nsima_stats.total));
 	seq_printf(m, "trimmed: %llu\n", nsima_first_index());
+	seq_printf(m, "extended: %llu\n", nsima_extended_count());
 	seq_printf(m, "violations: %ld\n", atomic_long_read(&nsima_stats.violations));
 	seq_printf(m, "tpm_errors: %ld\n", atomic_long_read(&nsima_stats.tpm_errors));
+	nsima_tpm_error_range(&first, &last);
+	seq_printf(m, "tpm_error_first: %lld\n", first);
+	seq_printf(m, "tpm_error_last: %lld\n", last);
 	seq_printf(m, "measure_errors: %ld\n",
 		   atomic_long_read(&nsima_stats.measure_errors));
+	seq_printf(m, "lost: %ld\n", atomic_long_read(&nsima_stats.lost));
+	seq_printf(m, "hash_max: %llu\n", READ_ONCE(nsima_hash_max));
 	seq_printf(m, "pending_extends: %ld\n",
 		   atomic_long_read(&nsima_stats.pending));
 	seq_printf(m, "cache_entries: %lu\n", nsima_cache_size());
@@ -303,7 +390,24 @@ static int nsima_status_show(struct seq_file *m, void *v)
 		   atomic_long_read(&nsima_stats.events_dropped));
 	seq_printf(m, "namespaces_live: %lu\n", live);
 	seq_printf(m, "namespaces_ended: %lu\n", ended);
+	seq_printf(m, "namespaces_freed: %lu\n", freed);
+	seq_printf(m, "ns_entries_max: %u\n", READ_ONCE(nsima_ns_entries_max));
+	seq_printf(m, "ns_cache_max: %u\n", READ_ONCE(nsima_ns_cache_max));
+	seq_printf(m, "quota_dropped: %ld\n",
+		   atomic_long_read(&nsima_stats.quota_dropped));
 	seq_printf(m, "memory_bytes: %ld\n", atomic_long_read(&nsima_stats.bytes));
+	seq_printf(m, "aggregate_bank: %s\n",
+		   nsima_aggregate_alg() ? nsima_bank_name(nsima_aggregate_alg()) :
+					   "none");
+	load = kmalloc_array(NSIMA_MAX_BANKS, NSIMA_DIGEST_MAX, GFP_KERNEL);
+	if (!load)
+		return -ENOMEM;
+	nsima_pcr_at_load(load);
+	for (i = 0; i < nsima_nr_banks; i++)
+		seq_printf(m, "pcr_at_load_%s: %*phN\n",
+			   nsima_bank_name(nsima_banks[i].alg_id),
+			   nsima_banks[i].digest_size, load[i]);
+	kfree(load);
 	return 0;
 }
 
@@ -351,6 +455,89 @@ static const struct file_operations nsima_checkpoint_fops = {
 	.release = single_release,
 };
 
+/* ns/<nsid>/info: identity, lineage and state of one namespace. */
+static int nsima_info_show(struct seq_file *m, void *v)
+{
+	struct nsima_ns *ns = m->private;
+	u8 chain[SHA256_DIGEST_SIZE];
+	bool broken;
+	u64 count;
+
+	nsima_ns_state(ns, &count, chain, &broken);
+	seq_printf(m, "nsid: %llu\n", ns->nsid);
+	seq_printf(m, "parent_nsid: %llu\n", ns->parent_nsid);
+	seq_printf(m, "cgroup_id: %llu\n", ns->cgroup_id);
+	seq_printf(m, "creator_pid: %d\n", ns->creator_pid);
+	seq_printf(m, "creator_comm: %s\n", ns->creator_comm);
+	seq_printf(m, "entries: %ld\n", atomic_long_read(&ns->in_list));
+	seq_printf(m, "entries_total: %ld\n", atomic_long_read(&ns->count));
+	seq_printf(m, "violations: %ld\n", atomic_long_read(&ns->violations));
+	seq_printf(m, "quota_dropped: %ld\n",
+		   atomic_long_read(&ns->quota_dropped));
+	seq_printf(m, "cache_entries: %d\n", atomic_read(&ns->cache_count));
+	seq_printf(m, "state_count: %llu\n", count);
+	seq_printf(m, "state_chain: %*phN%s\n", SHA256_DIGEST_SIZE, chain,
+		   broken ? " (broken)" : "");
+	return 0;
+}
+
+static int nsima_info_open(struct inode *inode, struct file *file)
+{
+	struct nsima_ns *ns;
+	int rc = nsima_view_get(inode, &ns);
+
+	if (rc)
+		return rc;
+	rc = single_open(file, nsima_info_show, ns);
+	if (rc)
+		nsima_view_put(ns);
+	return rc;
+}
+
+static int nsima_info_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	nsima_view_put(m->private);
+	return single_release(inode, file);
+}
+
+static const struct file_operations nsima_info_fops = {
+	.owner = THIS_MODULE,
+	.open = nsima_info_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = nsima_info_release,
+};
+
+/* Write an nsid: append its ns_state entry. Privileged, like trim. */
+static ssize_t nsima_ns_state_write(struct file *file, const char __user *buf,
+				    size_t count, loff_t *ppos)
+{
+	struct nsima_ns *ns;
+	u64 nsid;
+	int rc;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	rc = kstrtou64_from_user(buf, count, 10, &nsid);
+	if (rc)
+		return rc;
+	ns = nsima_ns_find(nsid);
+	if (!ns)
+		return -ENOENT;
+	rc = nsima_log_ns_state(ns);
+	nsima_ns_put(ns);
+	return rc ? rc : count;
+}
+
+static const struct file_operations nsima_ns_state_fops = {
+	.owner = THIS_MODULE,
+	.write = nsima_ns_state_write,
+	.llseek = generic_file_llseek,
+};
+
 /* Only a privileged caller of the initial user namespace may trim. */
 static ssize_t nsima_trim_write(struct file *file, const char __user *buf,
 				size_t count, loff_t *ppos)
@@ -391,8 +578,10 @@ int nsima_fs_add_ns(struct nsima_ns *ns)
 	ns->violations_file = securityfs_create_file(NSIMA_VIOLATIONS_FILE, 0440,
 						     ns->dir, ns,
 						     &nsima_violations_fops);
+	ns->info_file = securityfs_create_file(NSIMA_INFO_FILE, 0440, ns->dir,
+					       ns, &nsima_info_fops);
 	if (IS_ERR(ns->binary) || IS_ERR(ns->ascii) || IS_ERR(ns->count_file) ||
-	    IS_ERR(ns->violations_file))
+	    IS_ERR(ns->violations_file) || IS_ERR(ns->info_file))
 		goto err;
 	return 0;
 err:
@@ -401,9 +590,23 @@ err:
 	return -EIO;
 }
 
+/* An open of a removed view fails: its inode no longer names @ns. */
+static void nsima_fs_poison(struct dentry *d)
+{
+	if (!IS_ERR_OR_NULL(d) && d_inode(d))
+		d_inode(d)->i_private = ERR_PTR(-ENOENT);
+}
+
+/* Remove @ns's view; under nsima_ns_lock(). */
 void nsima_fs_remove_ns(struct nsima_ns *ns)
 {
+	nsima_fs_poison(ns->binary);
+	nsima_fs_poison(ns->ascii);
+	nsima_fs_poison(ns->count_file);
+	nsima_fs_poison(ns->violations_file);
+	nsima_fs_poison(ns->info_file);
 	/* securityfs_remove() ignores NULL and error pointers. */
+	securityfs_remove(ns->info_file);
 	securityfs_remove(ns->violations_file);
 	securityfs_remove(ns->count_file);
 	securityfs_remove(ns->ascii);
@@ -414,6 +617,7 @@ void nsima_fs_remove_ns(struct nsima_ns *ns)
 	ns->binary = NULL;
 	ns->count_file = NULL;
 	ns->violations_file = NULL;
+	ns->info_file = NULL;
 }
 
 static const struct {
@@ -428,6 +632,7 @@ static const struct {
 	{ NSIMA_STATUS_FILE, 0440, &nsima_status_fops },
 	{ NSIMA_CHECKPOINT_FILE, 0440, &nsima_checkpoint_fops },
 	{ NSIMA_TRIM_FILE, 0200, &nsima_trim_fops },
+	{ NSIMA_NS_STATE_FILE, 0200, &nsima_ns_state_fops },
 };
 
 int nsima_fs_init(void)

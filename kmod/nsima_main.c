@@ -105,6 +105,34 @@ static int nsima_check_params(void)
 	return 0;
 }
 
+/* A namespace's first entry: its securityfs view. */
+static void nsima_ns_created(struct nsima_ns *r)
+{
+	nsima_fs_add_ns(r);	/* a missing view is logged, not fatal */
+}
+
+/*
+ * Namespaces that ended (a batch, under the records' lock): views gone,
+ * cache forgotten in one walk, then each gets its ns_end entry, before
+ * its inode number can be reused.
+ */
+static void nsima_ns_ended(struct list_head *records)
+{
+	struct nsima_ns *r;
+
+	list_for_each_entry(r, records, all)
+		nsima_fs_remove_ns(r);
+	nsima_cache_forget_ended();
+	list_for_each_entry(r, records, all)
+		nsima_log_internal_event(r, NSIMA_EVENT_NS_END,
+					 atomic_long_read(&r->count), 0);
+}
+
+static const struct nsima_ns_ops nsima_ns_ops = {
+	.created = nsima_ns_created,
+	.ended = nsima_ns_ended,
+};
+
 static int __init nsima_init(void)
 {
 	int rc;
@@ -112,7 +140,7 @@ static int __init nsima_init(void)
 	rc = nsima_check_params();
 	if (rc)
 		return rc;
-	rc = nsima_ns_init(nsima_ns_kind);
+	rc = nsima_ns_init(nsima_ns_kind, &nsima_ns_ops);
 	if (rc)
 		return rc;
 	rc = nsima_banks_init();
@@ -127,6 +155,7 @@ static int __init nsima_init(void)
 	rc = nsima_cache_init();
 	if (rc)
 		goto err_queue;
+	nsima_measure_init();
 	rc = nsima_event_init();
 	if (rc)
 		goto err_cache;
@@ -153,12 +182,14 @@ static int __init nsima_init(void)
 
 err_fs:
 	nsima_event_exit();
-	nsima_ns_stop();
+	nsima_ns_stop(nsima_fs_remove_ns);
+	nsima_measure_exit();
 	nsima_fs_exit();
 	goto err_cache;
 err_event:
 	nsima_event_exit();
 err_cache:
+	nsima_measure_exit();
 	nsima_cache_exit();
 err_queue:
 	nsima_queue_exit();
@@ -174,10 +205,12 @@ err_ns:
 static void __exit nsima_exit(void)
 {
 	nsima_event_exit();	/* drains queued events */
-	nsima_ns_stop();	/* no more ns_end events, no more views */
+	nsima_ns_stop(nsima_fs_remove_ns);	/* no ns_end, no views */
+	nsima_measure_exit();	/* no more lost entries logged */
 	nsima_fs_exit();
 	nsima_cache_exit();
-	nsima_queue_exit();
+	nsima_queue_exit();	/* pending extends done */
+	nsima_cap_pcr();	/* no later list replays from zero */
 	nsima_ns_exit();
 	nsima_crypto_exit();
 	nsima_banks_exit();

@@ -7,9 +7,16 @@
  * Each namespace with entries has a record (struct nsima_ns) found by a
  * lock-free RCU hash lookup on the namespace object. The record holds a
  * reference on the namespace while it lives, so its inode number cannot
- * be reused meanwhile; a periodic scan notices when that reference is the
- * last one, logs an "ns_end" event, removes the namespace's securityfs
- * view and drops the reference. Its entries stay in the global list.
+ * be reused meanwhile; a periodic scan of the live records notices when
+ * that reference is the last one and hands the ended records, in one
+ * batch and after one RCU grace period, to the ops->ended callback (which
+ * logs "ns_end", removes the views, forgets the cache), then drops the
+ * references. An ended record stays, for its entries, until trim has
+ * freed them all and nothing else uses it (nsima_ns_reap()); the scan
+ * never walks ended records: it costs O(live).
+ *
+ * A leaf: this file calls nothing of the module's but through the ops
+ * given to nsima_ns_init().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,6 +46,15 @@ static struct nsima_ns nsima_host = {
 	.all = LIST_HEAD_INIT(nsima_host.all),
 };
 
+/*
+ * Tasks whose namespace cannot be known (past exit_task_namespaces(), or
+ * when a record cannot be allocated): never the host's record.
+ */
+static struct nsima_ns nsima_unknown = {
+	.nsid = NSIMA_NSID_UNKNOWN,
+	.all = LIST_HEAD_INIT(nsima_unknown.all),
+};
+
 static struct ns_common *nsima_host_ns;
 
 static const struct rhashtable_params nsima_ns_params = {
@@ -49,9 +65,11 @@ static const struct rhashtable_params nsima_ns_params = {
 };
 
 static struct rhashtable nsima_ns_table;
-static LIST_HEAD(nsima_ns_list);		/* every record, live or ended */
+static LIST_HEAD(nsima_ns_list);		/* live records: scanned */
+static LIST_HEAD(nsima_ns_ended_list);		/* ended, entries not trimmed */
 static DEFINE_MUTEX(nsima_ns_mutex);		/* record creation and end */
-static unsigned long nsima_ns_live, nsima_ns_ended;
+static unsigned long nsima_ns_live, nsima_ns_ended, nsima_ns_freed;
+static const struct nsima_ns_ops *nsima_ns_ops;
 
 static void nsima_ns_scan(struct work_struct *work);
 static DECLARE_DELAYED_WORK(nsima_ns_scan_work, nsima_ns_scan);
@@ -93,7 +111,7 @@ static const struct {
 	[NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP },
 };
 
-int nsima_ns_init(const char *kind)
+int nsima_ns_init(const char *kind, const struct nsima_ns_ops *ops)
 {
 	struct ns_common *ns;
 	int i, rc;
@@ -113,8 +131,17 @@ int nsima_ns_init(const char *kind)
 		return -EOPNOTSUPP;
 	}
 	nsima_host_ns = ns;
+	nsima_ns_ops = ops;
+	refcount_set(&nsima_host.users, 1);
+	refcount_set(&nsima_unknown.users, 1);
 	atomic_long_set(&nsima_host.count, 0);
 	atomic_long_set(&nsima_host.violations, 0);
+	atomic_long_set(&nsima_host.lost, 0);
+	atomic_long_set(&nsima_unknown.count, 0);
+	atomic_long_set(&nsima_unknown.violations, 0);
+	atomic_long_set(&nsima_unknown.lost, 0);
+	atomic_long_set(&nsima_host.in_list, 0);
+	atomic_long_set(&nsima_unknown.in_list, 0);
 	rc = rhashtable_init(&nsima_ns_table, &nsima_ns_params);
 	if (rc)
 		return rc;
@@ -123,15 +150,15 @@ int nsima_ns_init(const char *kind)
 	return 0;
 }
 
-/* Unload, first step: no more scans, no more views. */
-void nsima_ns_stop(void)
+/* Unload, first step: no more scans; @fn on every live record. */
+void nsima_ns_stop(void (*fn)(struct nsima_ns *r))
 {
 	struct nsima_ns *r;
 
 	cancel_delayed_work_sync(&nsima_ns_scan_work);
 	mutex_lock(&nsima_ns_mutex);
 	list_for_each_entry(r, &nsima_ns_list, all)
-		nsima_fs_remove_ns(r);
+		fn(r);
 	mutex_unlock(&nsima_ns_mutex);
 }
 
@@ -141,12 +168,64 @@ void nsima_ns_exit(void)
 	struct nsima_ns *r, *tmp;
 
 	cancel_delayed_work_sync(&nsima_ns_scan_work);
+	list_splice_init(&nsima_ns_ended_list, &nsima_ns_list);
 	list_for_each_entry_safe(r, tmp, &nsima_ns_list, all) {
 		if (r->ns)
 			r->ns->ops->put(r->ns);
 		kfree(r);
 	}
 	rhashtable_destroy(&nsima_ns_table);
+}
+
+/* Records are used under this mutex (views, nsima_ns_find()). */
+void nsima_ns_lock(void)
+{
+	mutex_lock(&nsima_ns_mutex);
+}
+
+void nsima_ns_unlock(void)
+{
+	mutex_unlock(&nsima_ns_mutex);
+}
+
+/* A use of @r (an open view, a writer); under nsima_ns_lock(). */
+void nsima_ns_get(struct nsima_ns *r)
+{
+	refcount_inc(&r->users);
+}
+
+void nsima_ns_put(struct nsima_ns *r)
+{
+	refcount_dec(&r->users);	/* freed by nsima_ns_reap() */
+}
+
+/* Can an ended record go? Its entries, losses, drops and users are gone. */
+static bool nsima_ns_idle(struct nsima_ns *r)
+{
+	return !atomic_long_read(&r->in_list) && !atomic_long_read(&r->lost) &&
+	       !atomic_long_read(&r->ev_dropped) &&
+	       !atomic_read(&r->ev_queued) && refcount_read(&r->users) == 1;
+}
+
+/*
+ * Free the ended records nothing refers to any more: called after trim
+ * has freed entries (and an RCU grace period passed since they were
+ * unlinked). Readers that still hold a pointer are RCU readers.
+ */
+void nsima_ns_reap(void)
+{
+	struct nsima_ns *r, *tmp;
+
+	mutex_lock(&nsima_ns_mutex);
+	list_for_each_entry_safe(r, tmp, &nsima_ns_ended_list, all) {
+		if (!nsima_ns_idle(r))
+			continue;
+		list_del(&r->all);
+		nsima_ns_ended--;
+		nsima_ns_freed++;
+		kfree_rcu(r, rcu);
+	}
+	mutex_unlock(&nsima_ns_mutex);
 }
 
 /* current's namespace object, no reference taken (stable for current). */
@@ -178,6 +257,64 @@ void nsima_ns_put_common(struct ns_common *ns)
 }
 
 /*
+ * Lineage of a new record: who created the namespace's first entry, that
+ * task's cgroup and its parent's namespace. A container that unshares a
+ * new namespace thus stays linked to the container (the agent follows
+ * parent_nsid and cgroup_id).
+ */
+static void nsima_ns_lineage(struct nsima_ns *r)
+{
+	struct task_struct *parent;
+	struct ns_common *pns;
+
+	if (current->flags & PF_KTHREAD) {	/* a queued event's worker */
+		r->parent_nsid = NSIMA_NSID_UNKNOWN;
+		return;
+	}
+	r->creator_pid = task_tgid_nr(current);
+	get_task_comm(r->creator_comm, current);
+	rcu_read_lock();
+	r->cgroup_id = cgroup_id(task_dfl_cgroup(current));
+	parent = rcu_dereference(current->real_parent);
+	task_lock(parent);
+	pns = task_ns(parent);
+	r->parent_nsid = pns ? (pns == nsima_host_ns ? 0 : pns->inum) :
+			       NSIMA_NSID_UNKNOWN;
+	task_unlock(parent);
+	rcu_read_unlock();
+}
+
+/*
+ * The live record of @nsid (0: host), with a use taken (nsima_ns_put());
+ * NULL if none.
+ */
+struct nsima_ns *nsima_ns_find(u64 nsid)
+{
+	struct nsima_ns *r, *found = NULL;
+
+	if (!nsid)
+		found = &nsima_host;
+	else if (nsid == NSIMA_NSID_UNKNOWN)
+		found = &nsima_unknown;
+	mutex_lock(&nsima_ns_mutex);
+	list_for_each_entry(r, &nsima_ns_list, all)
+		if (!found && r->nsid == nsid)
+			found = r;
+	if (found)
+		refcount_inc(&found->users);
+	mutex_unlock(&nsima_ns_mutex);
+	return found;
+}
+
+/* The record of namespace @ns if it exists, from any context (RCU). */
+struct nsima_ns *nsima_ns_lookup_rcu(struct ns_common *ns)
+{
+	if (!ns || ns == nsima_host_ns)
+		return &nsima_host;
+	return rhashtable_lookup(&nsima_ns_table, &ns, nsima_ns_params);
+}
+
+/*
  * Record of namespace @ns (NULL: host); created on first use, which may
  * sleep. The caller holds a reference on @ns or runs inside it.
  */
@@ -199,8 +336,10 @@ struct nsima_ns *nsima_ns_get_record(struct ns_common *ns)
 	if (!r)
 		goto out;
 	refcount_inc(&ns->count);
+	refcount_set(&r->users, 1);
 	r->ns = ns;
 	r->nsid = ns->inum;
+	nsima_ns_lineage(r);
 	if (rhashtable_insert_fast(&nsima_ns_table, &r->node, nsima_ns_params)) {
 		ns->ops->put(ns);
 		kfree(r);
@@ -209,62 +348,99 @@ struct nsima_ns *nsima_ns_get_record(struct ns_common *ns)
 	}
 	list_add_tail(&r->all, &nsima_ns_list);
 	nsima_ns_live++;
-	nsima_fs_add_ns(r);	/* a missing view is logged, not fatal */
+	nsima_ns_ops->created(r);	/* its view: a failure is logged */
 out:
 	mutex_unlock(&nsima_ns_mutex);
 	return r;
 }
 
-/* Record of current's namespace (NULL only on allocation failure). */
+/*
+ * Record of current's namespace; the "unknown" record for an exiting task
+ * whose namespaces are gone, or when no record can be allocated. Never
+ * NULL, never the host's record for a task outside the host namespace.
+ */
 struct nsima_ns *nsima_current_ns(void)
 {
 	struct ns_common *ns = task_ns(current);
 
-	if (!ns)		/* exiting task: its namespaces are gone */
-		return NULL;
-	return nsima_ns_get_record(ns);
+	return ns ? nsima_ns_get_record(ns) ?: &nsima_unknown : &nsima_unknown;
 }
 
-void nsima_ns_counts(unsigned long *live, unsigned long *ended)
+/* Record for a queued event: its held namespace (NULL: host) or unknown. */
+struct nsima_ns *nsima_ns_slot_record(struct ns_common *ns, bool unknown)
+{
+	if (unknown)
+		return &nsima_unknown;
+	return nsima_ns_get_record(ns) ?: &nsima_unknown;
+}
+
+/*
+ * Call @fn on every record (host, unknown, each namespace) under the
+ * records' mutex; true if any call returned true.
+ */
+bool nsima_ns_for_each(bool (*fn)(struct nsima_ns *ns))
+{
+	struct nsima_ns *r;
+	bool any;
+
+	any = fn(&nsima_host);
+	any |= fn(&nsima_unknown);
+	mutex_lock(&nsima_ns_mutex);
+	list_for_each_entry(r, &nsima_ns_list, all)
+		any |= fn(r);
+	list_for_each_entry(r, &nsima_ns_ended_list, all)
+		any |= fn(r);
+	mutex_unlock(&nsima_ns_mutex);
+	return any;
+}
+
+void nsima_ns_counts(unsigned long *live, unsigned long *ended,
+		     unsigned long *freed)
 {
 	mutex_lock(&nsima_ns_mutex);
 	*live = nsima_ns_live;
 	*ended = nsima_ns_ended;
+	*freed = nsima_ns_freed;
 	mutex_unlock(&nsima_ns_mutex);
 }
 
 /*
- * A record whose reference is the namespace's last one: nothing can enter
- * the namespace any more (an nsfs bind mount or an open ns file would hold
- * a reference of its own). End it.
+ * Records whose reference is their namespace's last one: nothing can
+ * enter the namespace any more (an nsfs bind mount or an open ns file
+ * would hold a reference of its own). They leave the lookup table; after
+ * one grace period no lookup returns them; ops->ended() handles the batch
+ * (under the mutex: views go before anyone can open them again); then the
+ * namespace references are dropped, so the inode numbers can be reused
+ * only after the ns_end entries are in the list.
  */
-static void nsima_ns_end(struct nsima_ns *r)
-{
-	struct ns_common *ns = r->ns;
-
-	rhashtable_remove_fast(&nsima_ns_table, &r->node, nsima_ns_params);
-	r->ended = true;
-	nsima_ns_live--;
-	nsima_ns_ended++;
-	nsima_fs_remove_ns(r);
-	nsima_cache_forget_ns(r);
-	nsima_log_internal_event(r, NSIMA_EVENT_NS_END,
-				 atomic_long_read(&r->count), 0);
-	/* After the grace period no hash lookup can return r with r->ns. */
-	synchronize_rcu();
-	r->ns = NULL;
-	ns->ops->put(ns);
-}
-
 static void nsima_ns_scan(struct work_struct *work)
 {
-	struct nsima_ns *r;
+	struct nsima_ns *r, *tmp;
+	LIST_HEAD(ended);
 
 	mutex_lock(&nsima_ns_mutex);
-	list_for_each_entry(r, &nsima_ns_list, all)
-		if (!r->ended && refcount_read(&r->ns->count) == 1)
-			nsima_ns_end(r);
+	list_for_each_entry_safe(r, tmp, &nsima_ns_list, all) {
+		if (refcount_read(&r->ns->count) != 1)
+			continue;
+		rhashtable_remove_fast(&nsima_ns_table, &r->node,
+				       nsima_ns_params);
+		r->ended = true;
+		list_move_tail(&r->all, &ended);
+		nsima_ns_live--;
+		nsima_ns_ended++;
+	}
 	mutex_unlock(&nsima_ns_mutex);
+	if (!list_empty(&ended)) {
+		synchronize_rcu();
+		mutex_lock(&nsima_ns_mutex);
+		nsima_ns_ops->ended(&ended);
+		list_for_each_entry(r, &ended, all) {
+			r->ns->ops->put(r->ns);
+			r->ns = NULL;
+		}
+		list_splice_tail(&ended, &nsima_ns_ended_list);
+		mutex_unlock(&nsima_ns_mutex);
+	}
 	schedule_delayed_work(&nsima_ns_scan_work,
 			      msecs_to_jiffies(max(nsima_ns_scan_ms, 10U)));
 }

@@ -75,19 +75,46 @@ int nsima_entry_field(const struct nsima_entry *e, int idx, const u8 **field,
 	}
 }
 
-/*
- * Entry name for @what (a path, or "nsima-event:<type>") measured in @ns:
- * plain for the host, "<nsid>:<what>" for any other namespace.
- */
-int nsima_entry_name(struct nsima_ns *ns, const char *what, char *out,
-		     size_t size)
+/* Bytes that stand for themselves in a name (abi.h, "Names"). */
+static bool nsima_name_plain(unsigned char c)
 {
-	int n;
+	return c > ' ' && c < 0x7f && c != NSIMA_NAME_ESCAPE;
+}
 
-	if (ns->nsid)
-		n = snprintf(out, size, "%llu%c%s", ns->nsid,
-			     NSIMA_NS_SEPARATOR, what);
-	else
-		n = snprintf(out, size, "%s", what);
-	return n < size ? 0 : -ENAMETOOLONG;
+/*
+ * Entry name for @len bytes of @what (a path, or "nsima-event:<type>")
+ * measured in @ns: "<nsid>:" outside the host namespace, then @what with
+ * spaces as '_' and every other byte outside 0x21..0x7e, and the escape
+ * character, as "\xNN". Returns a kmalloc'ed NUL-terminated string, or
+ * NULL (no memory, or longer than NSIMA_NAME_MAX).
+ */
+char *nsima_name_alloc(struct nsima_ns *ns, const char *what, size_t len)
+{
+	size_t i, n, size;
+	char *out;
+
+	size = len + 1 + (ns->nsid ? 21 : 0);
+	for (i = 0; i < len; i++)
+		if (what[i] != ' ' && !nsima_name_plain(what[i]))
+			size += 3;
+	if (size > NSIMA_NAME_MAX)
+		return NULL;
+	out = kmalloc(size, GFP_KERNEL);
+	if (!out)
+		return NULL;
+	n = ns->nsid ? scnprintf(out, size, "%llu%c", ns->nsid,
+				 NSIMA_NS_SEPARATOR) : 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = what[i];
+
+		if (c == ' ')
+			out[n++] = '_';
+		else if (nsima_name_plain(c))
+			out[n++] = c;
+		else
+			n += scnprintf(out + n, size - n, "%c%c%02x",
+				       NSIMA_NAME_ESCAPE, 'x', c);
+	}
+	out[n] = '\0';
+	return out;
 }

@@ -76,6 +76,10 @@ const char *nsima_strerror(int code)
 		return "reset or rollback";
 	case NSIMA_EPOLICY:
 		return "policy violation";
+	case NSIMA_ENSINCOMPLETE:
+		return "namespace view incomplete";
+	case NSIMA_ENSUNPROVEN:
+		return "namespace view completeness unproven";
 	}
 	return "unknown error";
 }

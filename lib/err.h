@@ -27,6 +27,8 @@ enum nsima_errcode {
 	NSIMA_EPCRDIGEST = -13,	/* quoted PCR digest does not match PCR values */
 	NSIMA_EROLLBACK = -14,	/* reset/restart counter or boot went backwards */
 	NSIMA_EPOLICY = -15,	/* runtime policy violation */
+	NSIMA_ENSINCOMPLETE = -16, /* a namespace's view contradicts its ns_state */
+	NSIMA_ENSUNPROVEN = -17, /* no ns_state proves a namespace's view */
 };
 
 /* What nsima_err.pos counts. */

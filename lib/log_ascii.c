@@ -9,11 +9,18 @@
  * without signature ends with a space). The kernel replaces spaces in names
  * with '_'; a name with spaces from another producer is still read when the
  * template has one string field, which then takes the extra words.
+ *
+ * No line holds a control byte (0x00-0x1f, 0x7f) but its final newline:
+ * the parser refuses one (with its line) and the writer refuses a string
+ * field holding one (with its entry), so whatever is written reads back
+ * and no name can forge a line or a field. nsima.ko escapes such bytes in
+ * its names (name.h), so its binary and ascii lists carry the same bytes.
  */
 #include <string.h>
 
 #include "hex.h"
 #include "log.h"
+#include "name.h"
 
 #define LINE_MAX_BYTES	(2 * (size_t)NSIMA_TEMPLATE_DATA_MAX + 4096)
 
@@ -167,6 +174,29 @@ static int parse_line(struct tok line, uint64_t lineno, int hdr_bank,
 	return 0;
 }
 
+/*
+ * A line holds no control byte (0x00-0x1f, 0x7f) but its terminating '\n'.
+ * nsima.ko escapes every such byte in its names; IMA replaces only spaces,
+ * so one of its names may hold a raw '\r', '\t' or ESC, which readers
+ * read differently (a line break for some, part of a field for Keylime):
+ * such a list must be read in its binary form.
+ */
+static int check_text(struct tok line, uint64_t lineno, struct nsima_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < line.len; i++) {
+		uint8_t c = (uint8_t)line.p[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_LINE,
+					     lineno,
+					     "control byte 0x%02x at column %zu: a line holds none but its final newline",
+					     c, i + 1);
+	}
+	return 0;
+}
+
 int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,
 			  struct nsima_log *log, struct nsima_err *err)
 {
@@ -193,9 +223,9 @@ int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,
 		if (line.len > LINE_MAX_BYTES)
 			return line_err(err, NSIMA_EMALFORMED, lineno,
 					"line too long");
-		if (memchr(line.p, '\0', line.len))
-			return line_err(err, NSIMA_EMALFORMED, lineno,
-					"NUL byte in a text list");
+		rc = check_text(line, lineno, err);
+		if (rc)
+			return rc;
 		rc = parse_line(line, lineno, hdr_bank, &e, err);
 		if (!rc)
 			rc = nsima_log_append(log, &e, err);
@@ -204,6 +234,42 @@ int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,
 			return rc;
 		}
 	}
+	return 0;
+}
+
+/* Raw bytes shown in a message, escaped as nsima names are (name.h). */
+#define SHOWN_MAX	32
+
+/*
+ * A string field the ascii list can carry: no control byte (check_text
+ * refuses the line), and no space unless it is the template's only string
+ * field (which takes the extra words).
+ */
+static int check_string_out(const struct nsima_entry *e, int i, bool only,
+			    struct nsima_err *err)
+{
+	const struct nsima_span *s = &e->fields[i];
+	const uint8_t *v = e->data + s->off;
+	const uint8_t *nul = memchr(v, '\0', s->len);
+	size_t k, len = nul ? (size_t)(nul - v) : s->len;
+	char shown[NSIMA_NAME_ESCAPED_MAX(SHOWN_MAX) + 1];
+
+	for (k = 0; k < len; k++)
+		if (v[k] < 0x20 || v[k] == 0x7f)
+			break;
+	if (k < len) {
+		if (nsima_name_escape(v, len < SHOWN_MAX ? len : SHOWN_MAX,
+				      shown, sizeof(shown), NULL) < 0)
+			shown[0] = '\0';
+		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
+				     "field '%s' contains control byte 0x%02x at byte %zu (\"%s%s\" escaped): not representable in an ascii list",
+				     nsima_field_name(e->tmpl.field[i]), v[k], k,
+				     shown, len > SHOWN_MAX ? "..." : "");
+	}
+	if (!only && memchr(v, ' ', len))
+		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
+				     "field '%s' contains a space",
+				     nsima_field_name(e->tmpl.field[i]));
 	return 0;
 }
 
@@ -226,15 +292,11 @@ static int write_line(struct nsima_buf *out, const struct nsima_entry *e,
 		enum nsima_field_fmt fmt = nsima_field_fmt(e->tmpl.field[i]);
 
 		/* only what parse_line can read back */
-		if (fmt == NSIMA_FMT_STRING &&
-		    (memchr(v, '\n', s->len) ||
-		     (i != sf && memchr(v, ' ', s->len))))
-			return nsima_err_set(err, NSIMA_EUNSUPPORTED,
-					     NSIMA_AT_NONE, 0,
-					     "field '%s' contains a %s",
-					     nsima_field_name(e->tmpl.field[i]),
-					     memchr(v, '\n', s->len) ?
-						     "newline" : "space");
+		if (fmt == NSIMA_FMT_STRING) {
+			rc = check_string_out(e, i, i == sf, err);
+			if (rc)
+				return rc;
+		}
 		if (nsima_buf_append(out, " ", 1) ||
 		    nsima_field_print(out, e->tmpl.field[i], v, s->len))
 			goto nomem;

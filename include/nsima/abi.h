@@ -36,6 +36,22 @@ enum nsima_hook {
 /* bpffs location where the loader pins its links */
 #define NSIMA_BPFFS_DIR		"/sys/fs/bpf/nsima"
 
+/*
+ * Failed kfunc calls, counted per program in an array map pinned at
+ * NSIMA_BPFFS_DIR "/" NSIMA_KFUNC_ERRORS_MAP (u32 key: enum nsima_prog,
+ * u64 value). The module logs a violation for each failure that loses a
+ * measurement; the count lets the agent report them.
+ */
+#define NSIMA_KFUNC_ERRORS_MAP	"kfunc_errors"
+enum nsima_prog {
+	NSIMA_PROG_BPRM_CHECK = 0,
+	NSIMA_PROG_MMAP_EXEC = 1,
+	NSIMA_PROG_FILE_OPEN = 2,
+	NSIMA_PROG_SB_MOUNT = 3,
+	NSIMA_PROG_CAPABLE = 4,
+	NSIMA_PROG_MAX = 5,
+};
+
 /* Templates (IMA names) */
 #define NSIMA_TEMPLATE_NG	"ima-ng"
 #define NSIMA_TEMPLATE_BUF	"ima-buf"
@@ -46,7 +62,13 @@ enum nsima_hook {
 #define NSIMA_NS_SEPARATOR	':'
 
 /* Limits */
-#define NSIMA_NAME_MAX		4096	/* bytes in an n-ng field incl. NUL */
+/*
+ * Bytes in an n-ng field, NUL included: a path of up to PATH_MAX - 1
+ * bytes, every byte escaped (4 bytes each, see "Names" below), plus the
+ * "<nsid>:" prefix.
+ */
+#define NSIMA_PATH_MAX		4096
+#define NSIMA_NAME_MAX		(4 * NSIMA_PATH_MAX + 32)
 #define NSIMA_TEMPLATE_NAME_MAX	16	/* IMA's IMA_TEMPLATE_NAME_LEN_MAX */
 #define NSIMA_DIGEST_MAX	64	/* sha512 */
 #define NSIMA_SHA1_SIZE		20
@@ -62,6 +84,65 @@ enum nsima_hook {
 #define NSIMA_EVENT_NAME_LEN_MAX 255	/* legacy "ima" template name field */
 #define NSIMA_TEMPLATE_IMA	"ima"	/* legacy template: d|n, no data_len */
 #define NSIMA_TEMPLATE_SIG	"ima-sig"
+
+/*
+ * Names. nsima.ko writes every name into the template data already
+ * escaped, so the binary and the ascii list carry the same bytes and no
+ * name can add a line or a field to the ascii list:
+ *   - a space becomes '_' (IMA's convention);
+ *   - every byte outside 0x21..0x7e, and the backslash itself, becomes
+ *     "\xNN" (a backslash, 'x', two lowercase hex digits);
+ *   - file names are absolute in the mount namespace (d_absolute_path:
+ *     a chroot does not shorten them); when no absolute path exists
+ *     (detached mount, longer than PATH_MAX) the name is the file's own
+ *     dentry name, which does not start with '/'.
+ * A name therefore holds only bytes 0x21..0x7e.
+ */
+#define NSIMA_NAME_ESCAPE	'\\'
+
+/*
+ * Entries from a task whose namespace cannot be known (a task past
+ * exit_task_namespaces()) are attributed to this id: above every inode
+ * number, so it names no real namespace.
+ */
+#define NSIMA_NSID_UNKNOWN	(1ULL << 32)
+
+/*
+ * Violations (zero template digest in the list, all-0xFF extended, as
+ * IMA) are ima-buf entries: n-ng names the file (or the event), buf is
+ * canonical JSON {"errno":E,"hook":"<hook>","reason":"<reason>"}.
+ */
+#define NSIMA_VIOLATION_REASONS { \
+	"open_writers",	/* executed/mapped while open for write */ \
+	"tomtou",	/* measured file opened for write while read */ \
+	"read_error",	/* the file could not be read (errno) */ \
+	"too_large",	/* larger than hash_max: not hashed */ \
+	"interrupted",	/* fatal signal while waiting or hashing */ \
+	"no_memory",	/* allocation failure: file not hashed */ \
+	"hash_error",	/* the crypto API failed (errno) */ \
+	"render_error",	/* an event could not be rendered */ \
+	"quota",	/* a per-namespace bound was reached */ \
+	"untracked",	/* measured, but not tracked for ToMToU */ \
+}
+
+enum nsima_violation {
+	NSIMA_V_OPEN_WRITERS = 0,
+	NSIMA_V_TOMTOU,
+	NSIMA_V_READ_ERROR,
+	NSIMA_V_TOO_LARGE,
+	NSIMA_V_INTERRUPTED,
+	NSIMA_V_NO_MEMORY,
+	NSIMA_V_HASH_ERROR,
+	NSIMA_V_RENDER_ERROR,
+	NSIMA_V_QUOTA,
+	NSIMA_V_UNTRACKED,
+	NSIMA_V_MAX,
+};
+
+/* Hook names in violation JSON, indexed by enum nsima_hook (0: none). */
+#define NSIMA_HOOK_NAMES { "", "bprm_check", "mmap_exec", "file_open", \
+			   "file_write" }
+#define NSIMA_HOOK_FILE_WRITE	4	/* bpf_nsima_file_write(), not a caller id */
 
 /* Name of an event entry: "<nsid>:nsima-event:<type>". */
 #define NSIMA_EVENT_PREFIX	"nsima-event:"
@@ -89,6 +170,8 @@ enum nsima_event_type {
 	/* Written by the module itself, never accepted from a caller: */
 	NSIMA_EVENT_OVERFLOW = 100,	/* queued events dropped: violation */
 	NSIMA_EVENT_NS_END = 101,	/* a namespace ended */
+	NSIMA_EVENT_LOST = 102,		/* entries not appended: violation */
+	NSIMA_EVENT_NS_STATE = 103,	/* a namespace's count and chain */
 };
 
 #define NSIMA_EVENT_NAMES { \
@@ -96,6 +179,16 @@ enum nsima_event_type {
 	[NSIMA_EVENT_EXEC] = "exec", [NSIMA_EVENT_CONNECT] = "connect" }
 #define NSIMA_EVENT_OVERFLOW_NAME "overflow"
 #define NSIMA_EVENT_NS_END_NAME	"ns_end"
+#define NSIMA_EVENT_LOST_NAME	"lost"
+#define NSIMA_EVENT_NS_STATE_NAME "ns_state"
+/*
+ * ns_state: {"chain":"<hex>","count":N}. count: the namespace's entries
+ * before this one (ns_state entries excluded); chain: c0 = 32 zero bytes,
+ * c_i = SHA-256(c_{i-1} || SHA-256(template data of entry i)). Appended
+ * on request: write the nsid (decimal) to securityfs ns_state.
+ */
+#define NSIMA_NS_STATE_FILE	"ns_state"
+#define NSIMA_INFO_FILE		"info"
 
 #define NSIMA_EV_STR_MAX	256	/* string members, NUL included */
 

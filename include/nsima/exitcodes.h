@@ -20,7 +20,9 @@ enum nsima_exit {
 	NSIMA_EXIT_ROLLBACK = 10,	/* TPM reset/restart count or boot went back */
 	NSIMA_EXIT_NAMESPACE = 11,	/* entry attributed to the wrong namespace */
 	NSIMA_EXIT_IO = 12,		/* cannot read or write a file */
-	NSIMA_EXIT_MAX = 12,
+	NSIMA_EXIT_NS_INCOMPLETE = 13,	/* a namespace's view contradicts its ns_state */
+	NSIMA_EXIT_NS_STATE_MISSING = 14, /* no ns_state proves the view complete */
+	NSIMA_EXIT_MAX = 14,
 };
 
 #endif /* NSIMA_EXITCODES_H */

@@ -22,6 +22,7 @@ unshare -m /tmp/worker 1 &
 unshare -m /tmp/worker 2 &
 trims=0
 total=0
+behind=0
 for round in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.5
 	n=$(( $(cat $SFS/count) / 2 ))
@@ -29,10 +30,15 @@ for round in 1 2 3 4 5 6 7 8 9 10; do
 		trims=$((trims + 1))
 		total=$((total + n))
 	fi
+	# The checkpoint never runs ahead of the TPM: trimmed <= extended.
+	t=$(sed -n 's/^trimmed: //p' $SFS/status)
+	x=$(sed -n 's/^extended: //p' $SFS/status)
+	[ "$t" -le "$x" ] || behind=$((behind + 1))
 done
 : >/tmp/stop
 wait
 is "10 trims accepted while measuring" "$trims" 10
+is "no trim passed the extend position" "$behind" 0
 is "status: trimmed = sum of the trims" "$(sed -n 's/^trimmed: //p' $SFS/status)" "$total"
 echo "# trimmed $total entries in 10 rounds; workers ran $(cat /tmp/count.1) + $(cat /tmp/count.2)"
 # The workers' namespaces end (ns_end entries), then the TPM catches up.

@@ -9,6 +9,12 @@
  *   nsima-probe sethostname N      N sethostname() calls (CAP_SYS_ADMIN checks)
  *   nsima-probe exec-loop N FILE   fork+exec FILE N times; print ns per exec
  *   nsima-probe open-loop N FILE   open+close FILE N times; print ns per open
+ *   nsima-probe deep-exec N FILE   from the cwd, N nested 200-byte directories
+ *                                  (mkdir+chdir, so beyond PATH_MAX), copy
+ *                                  FILE there as ./cc and execute it
+ *   nsima-probe ns-loop N FILE     N children, each in a new mount namespace
+ *                                  maps FILE PROT_EXEC and exits; prints
+ *                                  how many succeeded
  *   nsima-probe cgroupns PROG ARG...  run PROG in a new cgroup namespace
  *                                  (busybox unshare has no -C)
  */
@@ -19,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,6 +106,66 @@ static int do_open_loop(long n, const char *path)
 	return 0;
 }
 
+static int do_ns_loop(long n, const char *path)
+{
+	long i, good = 0;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			return 1;
+		if (!pid) {
+			if (unshare(CLONE_NEWNS))
+				_exit(1);
+			_exit(do_mmap(path));
+		}
+		if (waitpid(pid, &st, 0) < 0)
+			return 1;
+		if (WIFEXITED(st) && !WEXITSTATUS(st))
+			good++;
+	}
+	printf("%ld\n", good);
+	return good == n ? 0 : 1;
+}
+
+static int do_deep_exec(long n, const char *src)
+{
+	char dir[201], buf[65536];
+	int in, out, st;
+	ssize_t r;
+	pid_t pid;
+	long i;
+
+	memset(dir, 'd', 200);
+	dir[200] = '\0';
+	in = open(src, O_RDONLY);
+	if (in < 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if ((mkdir(dir, 0755) && errno != EEXIST) || chdir(dir))
+			return 1;
+	out = open("cc", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (out < 0)
+		return 1;
+	while ((r = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, r) != r)
+			return 1;
+	close(in);
+	close(out);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		execl("./cc", "./cc", "noop", (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return 1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[64];
@@ -112,6 +179,10 @@ int main(int argc, char **argv)
 		return do_exec_loop(atol(argv[2]), argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "open-loop") && atol(argv[2]) > 0)
 		return do_open_loop(atol(argv[2]), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "ns-loop") && atol(argv[2]) > 0)
+		return do_ns_loop(atol(argv[2]), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "deep-exec") && atol(argv[2]) > 0)
+		return do_deep_exec(atol(argv[2]), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "cgroupns")) {
 		if (unshare(CLONE_NEWCGROUP)) {
 			perror("nsima-probe: unshare(CLONE_NEWCGROUP)");

@@ -10,6 +10,10 @@
  *         event NS TYPE JSON...     ima-buf "[NS:]nsima-event:TYPE" (NS host
  *                                   or an nsid), buf JSON
  *         violation NAME            ima-ng, zero template digest
+ *         ns_state NS [COUNT:HEX]   the ns_state entry of NS (host or an
+ *                                   nsid) over NS's entries before it
+ *                                   (libnsima's nsima_log_ns_state), or
+ *                                   saying COUNT:HEX (a forged one)
  *       OUT is a binary list (PCR 11, sha1 header digests); EXTEND gets one
  *       "sha1=<hex>,sha256=<hex>" line per entry: what the kernel extends
  *       (all 0xFF for a violation), for tpm2_pcrextend 11:<line>.
@@ -24,11 +28,17 @@
  *         the first N) | insert N SPECLINE (one SPEC line, as one arg)
  *         redact N         keep only the sha1+sha256 template digests
  *         unredact N FILE  entry N replaced by entry N of FILE (in full)
+ *         buf N TEXT       new buf (an event's JSON), d-ng sha256(TEXT),
+ *                          template digests recomputed
  *
  *   mklog gen N OUT [FINAL]
  *       a realistic N-entry binary list (aggregate, then container and
  *       host files), streamed; FINAL gets "sha1:<hex>" and "sha256:<hex>"
  *       lines, the PCR 11 values the list replays to.
+ *
+ *   mklog nsstate LOG NS [END]
+ *       prints "COUNT:HEX", what an ns_state of NS logged before entry END
+ *       (default: after the last) says (for verify --ns-chain).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +49,7 @@
 #include "hex.h"
 #include "log.h"
 #include "log_format.h"
+#include "nsstate.h"
 #include "replay.h"
 
 #define PCR	11
@@ -112,8 +123,35 @@ static char *rest(char *s)
 	return s;
 }
 
-/* One SPEC line into @e; false for a blank line or a comment. */
-static bool spec_entry(char *line, struct nsima_entry *e)
+/* ns_state NS [COUNT:HEX], over @log's entries before @at. */
+static void make_ns_state(struct nsima_entry *e, const char *ns,
+			  const char *said, const struct nsima_log *log,
+			  size_t at)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_ns_state s;
+	uint64_t nsid;
+	bool host;
+
+	if (nsima_nsid_parse(ns, &host, &nsid, &err))
+		die("ns_state", &err);
+	if (said && *said) {
+		if (nsima_ns_state_parse_text(said, &s, &err))
+			die("ns_state", &err);
+	} else if (nsima_log_ns_state(log, host, nsid,
+				      log->first_index + at, &s, &err)) {
+		die("ns_state", &err);
+	}
+	if (nsima_ns_state_entry(e, PCR, host, nsid, &s, &err))
+		die("ns_state", &err);
+}
+
+/*
+ * One SPEC line into @e (at position @at of @log, for ns_state); false for
+ * a blank line or a comment.
+ */
+static bool spec_entry(char *line, struct nsima_entry *e,
+		       const struct nsima_log *log, size_t at)
 {
 	char name[4096], *kind, *a, *b;
 
@@ -127,6 +165,8 @@ static bool spec_entry(char *line, struct nsima_entry *e)
 		make_entry(e, a, rest(line), NULL, false);
 	} else if (!strcmp(kind, "violation") && (a = next_tok(&line))) {
 		make_entry(e, a, "", NULL, true);
+	} else if (!strcmp(kind, "ns_state") && (a = next_tok(&line))) {
+		make_ns_state(e, a, next_tok(&line), log, at);
 	} else if (!strcmp(kind, "event") && (a = next_tok(&line)) &&
 		   (b = next_tok(&line))) {
 		if (!strcmp(a, "host"))
@@ -204,7 +244,7 @@ static int cmd_build(int argc, char **argv)
 		die(argv[2], NULL);
 	nsima_log_init(&log);
 	while (fgets(line, sizeof(line), f)) {
-		if (!spec_entry(line, &e))
+		if (!spec_entry(line, &e, &log, log.count))
 			continue;
 		if (nsima_log_append(&log, &e, &err))
 			die(argv[2], &err);
@@ -249,7 +289,7 @@ static size_t index_arg(const struct nsima_log *log, const char *s, bool end)
  * template digests are kept when @keep, else recomputed from the data.
  */
 static void rebuild(struct nsima_entry *e, const uint8_t *fdigest,
-		    const char *name, bool keep)
+		    const char *name, const char *buf, bool keep)
 {
 	struct nsima_err err = { 0 };
 	uint8_t digests[NSIMA_BANK_COUNT][NSIMA_DIGEST_MAX];
@@ -272,6 +312,10 @@ static void rebuild(struct nsima_entry *e, const uint8_t *fdigest,
 		if (e->tmpl.field[i] == NSIMA_FIELD_D_NG && fdigest) {
 			if (nsima_template_put_dng(&b, NSIMA_BANK_SHA256,
 						   fdigest))
+				die("out of memory", NULL);
+		} else if (e->tmpl.field[i] == NSIMA_FIELD_BUF && buf) {
+			if (nsima_template_put_field(&b, buf,
+						     (uint32_t)strlen(buf)))
 				die("out of memory", NULL);
 		} else if (i == e->name_field && name) {
 			if (nsima_template_put_name(&b, name))
@@ -385,11 +429,18 @@ static int cmd_edit(int argc, char **argv)
 			if (nsima_hash(NSIMA_BANK_SHA256, argv[a + 2],
 				       strlen(argv[a + 2]), d, &err))
 				die("hash", &err);
-			rebuild(&log.entries[i], d, NULL, true);
+			rebuild(&log.entries[i], d, NULL, NULL, true);
 			a++;
 		} else if (!strcmp(op, "rename")) {
 			i = index_arg(&log, argv[a + 1], false);
-			rebuild(&log.entries[i], NULL, argv[a + 2], false);
+			rebuild(&log.entries[i], NULL, argv[a + 2], NULL, false);
+			a++;
+		} else if (!strcmp(op, "buf")) {
+			i = index_arg(&log, argv[a + 1], false);
+			if (nsima_hash(NSIMA_BANK_SHA256, argv[a + 2],
+				       strlen(argv[a + 2]), d, &err))
+				die("hash", &err);
+			rebuild(&log.entries[i], d, NULL, argv[a + 2], false);
 			a++;
 		} else if (!strcmp(op, "swap")) {
 			i = index_arg(&log, argv[a + 1], false);
@@ -403,7 +454,7 @@ static int cmd_edit(int argc, char **argv)
 
 			i = index_arg(&log, argv[a + 1], true);
 			snprintf(line, sizeof(line), "%s", argv[a + 2]);
-			if (!spec_entry(line, &e) ||
+			if (!spec_entry(line, &e, &log, i) ||
 			    nsima_log_append(&log, &e, &err))
 				die("insert", &err);
 			t = log.entries[log.count - 1];
@@ -510,6 +561,30 @@ static int cmd_gen(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_nsstate(int argc, char **argv)
+{
+	char text[NSIMA_NS_STATE_TEXT_MAX];
+	struct nsima_err err = { 0 };
+	struct nsima_ns_state s;
+	struct nsima_log log;
+	uint64_t nsid, end = UINT64_MAX;
+	bool host;
+
+	if (argc < 4)
+		die("usage: mklog nsstate LOG NS [END]", NULL);
+	load(argv[2], &log);
+	if (nsima_nsid_parse(argv[3], &host, &nsid, &err))
+		die(argv[3], &err);
+	if (argc > 4)
+		end = strtoull(argv[4], NULL, 10);
+	if (nsima_log_ns_state(&log, host, nsid, end, &s, &err))
+		die(argv[2], &err);
+	nsima_ns_state_format(&s, text);
+	printf("%s\n", text);
+	nsima_log_free(&log);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "build"))
@@ -518,6 +593,8 @@ int main(int argc, char **argv)
 		return cmd_edit(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "gen"))
 		return cmd_gen(argc, argv);
-	fprintf(stderr, "usage: mklog build|edit|gen ... (see tests/integration/mklog.c)\n");
+	if (argc > 1 && !strcmp(argv[1], "nsstate"))
+		return cmd_nsstate(argc, argv);
+	fprintf(stderr, "usage: mklog build|edit|gen|nsstate ... (see tests/integration/mklog.c)\n");
 	return 2;
 }

@@ -10,7 +10,9 @@
 #   7 replay cannot reach the quoted PCR (deleted, inserted, swapped,
 #     head/tail truncated, another boot or machine)
 #   5 nonce, 4 signature (another TPM's AK), 6 PCR digest,
-#   11 namespace attribution (redacted views, --ns), 10 TPM reset.
+#   11 namespace attribution (redacted views, --ns), 10 TPM reset,
+#   13 a namespace's view contradicts its ns_state (an own entry withheld),
+#   14 no ns_state proves the view complete.
 # TAP output; swtpm on loopback only, killed on exit.
 set -u
 cd "$(dirname "$0")/../.."
@@ -194,8 +196,15 @@ grep_out "... as pcr-digest-mismatch" "^pcr-digest-mismatch: "
 # --- one namespace's redacted view: namespace attribution ----------------
 expect "export ns 4026532114's redacted view" 0 "$attest" export --log "$T/log" \
 	--ns 4026532114 --redacted --to cel --out "$T/view"
-expect "the view verifies with --ns 4026532114" 0 v "$T/qA" "$N1" --log "$T/view" --ns 4026532114
-grep_out "... all 9 entries covered" "log: 9 entries covered, 0 pending"
+expect "a view no ns_state covers: completeness unproven" 14 v "$T/qA" "$N1" --log "$T/view" --ns 4026532114
+grep_out "... says so, with the namespace's entries and the redacted ones" \
+	"^ns-state-missing: .*: no ns_state of ns 4026532114 is covered: completeness of the view unproven; ns 4026532114: completeness unproven: 4 entries of it shown; 5 of 9 covered entries redacted \(--allow-unproven-ns accepts it\)$"
+expect "... accepted with --allow-unproven-ns" 0 v "$T/qA" "$N1" --log "$T/view" --ns 4026532114 --allow-unproven-ns
+grep_out "... all 9 entries covered, reported unproven" \
+	"^trusted: .*log: 9 entries covered, 0 pending; ns 4026532114: completeness unproven: 4 entries of it shown; 5 of 9 covered entries redacted$"
+expect "... --json" 0 v "$T/qA" "$N1" --log "$T/view" --ns 4026532114 --allow-unproven-ns --json
+jq_out "... JSON: not proven, no ns_state, 5 redacted" \
+	'.result == "trusted" and .ns.proven == false and .ns.state_entry == null and .ns.entries == 4 and .ns.redacted == 5 and .ns.after == 4'
 expect "the view is not ns 4026532200's" 11 v "$T/qA" "$N1" --log "$T/view" --ns 4026532200
 "$mklog" edit "$T/view" "$T/v-other" --to cel unredact 5 "$T/log"
 expect "... still replays without --ns (digests are the same)" 0 v "$T/qA" "$N1" --log "$T/v-other"
@@ -211,11 +220,111 @@ expect "an entry moved to another namespace (renamed, digests recomputed)" 11 \
 grep_out "... named: entry 3 now in ns 4026532200" "entry 3 \(ns 4026532200, /usr/bin/curl\): shown in full"
 "$mklog" edit "$T/view" "$T/v-hidden" --to cel rename 3 4026532200:/usr/bin/curl redact 3
 expect "... and then redacted (its new digests do not replay)" 7 \
-	v "$T/qA" "$N1" --log "$T/v-hidden" --ns 4026532114
+	v "$T/qA" "$N1" --log "$T/v-hidden" --ns 4026532114 --allow-unproven-ns
 "$mklog" edit "$T/view" "$T/v-own" --to cel redact 3
-expect "known limitation: the tenant's own entry redacted with its true digests still replays" 0 \
+expect "no ns_state covered: the tenant's own entry redacted with its true digests leaves the view unproven" 14 \
 	v "$T/qA" "$N1" --log "$T/v-own" --ns 4026532114
-grep_out "... (docs/nsima-attest.md: a redacted entry cannot be attributed)" "log: 9 entries covered"
+expect "... only --allow-unproven-ns accepts it (a redacted entry cannot be attributed)" 0 \
+	v "$T/qA" "$N1" --log "$T/v-own" --ns 4026532114 --allow-unproven-ns
+grep_out "... reported unproven, 3 entries of it shown" "ns 4026532114: completeness unproven: 3 entries of it shown; 6 of 9 covered entries redacted$"
+
+# --- ns_state: the namespace's count and chain, PCR-bound ----------------
+# The module logs "<nsid>:nsima-event:ns_state" entries on request: an
+# ima-buf {"chain":..,"count":..} over the namespace's entries before it
+# (mklog computes it with libnsima). TPM A's PCR 11 goes on with three
+# more entries, extended like any other: 9 an ns_state of 4026532200
+# (count 2), 10 one of 4026532114 (count 4: entries 3, 4, 6, 7), 11 an
+# entry of 4026532114 after it; then a new quote.
+cp "$T/spec" "$T/specS"
+printf '%s\n' "ns_state 4026532200" "ns_state 4026532114" \
+	"file 4026532114:/usr/bin/python3 python 3.11" >>"$T/specS"
+expect "build the list with ns_state entries (12 entries)" 0 \
+	"$mklog" build "$T/specS" "$T/logS" "$T/extS"
+tail -n +10 "$T/extS" >"$T/extS.new"
+if cmp -s <(head -n 9 "$T/extS") "$T/ext" && extend "$A_tcti" "$T/extS.new"; then
+	ok "PCR 11 of A extended with the 3 new entries' template digests"
+else
+	not_ok "extend PCR 11 with the ns_state entries"
+fi
+N3=$(head -c 20 /dev/urandom | xxd -p)
+expect "quote TPM A again" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA" --nonce "$N3" -o "$T/qS"
+expect "the list with ns_state entries verifies" 0 v "$T/qS" "$N3" --log "$T/logS"
+grep_out "... 12 covered" "log: 12 entries covered, 0 pending$"
+"$attest" show --log "$T/logS" >"$T/out"
+grep_out "... entry 10 is 4026532114's ns_state, count 4" \
+	'^ +10 11 4026532114 event +ns_state \{"chain":"[0-9a-f]{64}","count":4\}$'
+expect "export ns 4026532114's view of it" 0 "$attest" export --log "$T/logS" \
+	--ns 4026532114 --redacted --to cel --out "$T/viewS"
+expect "the view agrees with its ns_state" 0 v "$T/qS" "$N3" --log "$T/viewS" --ns 4026532114
+grep_out "... complete up to entry 10; the entry after it reported; 6 redacted" \
+	"^trusted: .*log: 12 entries covered, 0 pending; ns 4026532114: complete up to its ns_state at entry 10 \(4 entries\); 1 entries after the last ns_state: completeness not proven for them; 6 of 12 covered entries redacted$"
+expect "... --json" 0 v "$T/qS" "$N3" --log "$T/viewS" --ns 4026532114 --json
+jq_out "... JSON: proven, entry 10, count 4 both ways, 1 after, 6 redacted, chain state 5" \
+	'.result == "trusted" and .ns.proven == true and .ns.state_entry == 10 and .ns.stated.count == 4 and .ns.shown == .ns.stated and (.ns.stated.chain | length) == 64 and .ns.after == 1 and .ns.redacted == 6 and .ns.entries == 5 and (.ns.chain | test("^5:[0-9a-f]{64}$"))'
+expect "ns 4026532200's view" 0 "$attest" export --log "$T/logS" \
+	--ns 4026532200 --redacted --to cel --out "$T/viewS2"
+expect "... agrees with its own ns_state" 0 v "$T/qS" "$N3" --log "$T/viewS2" --ns 4026532200
+grep_out "... at entry 9, count 2" "ns 4026532200: complete up to its ns_state at entry 9 \(2 entries\); 9 of 12 covered entries redacted$"
+
+"$mklog" edit "$T/viewS" "$T/vS-own" --to cel redact 3
+expect "the tenant's own entry redacted with its true digests: rejected" 13 \
+	v "$T/qS" "$N3" --log "$T/vS-own" --ns 4026532114
+grep_out "... ns-incomplete, naming the ns_state entry and both counts" \
+	"^ns-incomplete: .*: entry 10 \(ns 4026532114, nsima-event:ns_state\): ns_state counts 4 entries of ns 4026532114 before it, the view shows 3: entries of the namespace are withheld \(redacted or deleted\); .*7 of 12 covered entries redacted$"
+expect "... --json" 13 v "$T/qS" "$N3" --log "$T/vS-own" --ns 4026532114 --json
+jq_out "... JSON: entry 10, stated 4, shown 3, 7 redacted" \
+	'.result == "ns-incomplete" and .exit == 13 and .entry == 10 and .namespace == "4026532114" and .path == "nsima-event:ns_state" and .ns.stated.count == 4 and .ns.shown.count == 3 and .ns.redacted == 7 and .ns.proven == false'
+expect "... --allow-unproven-ns does not accept it" 13 \
+	v "$T/qS" "$N3" --log "$T/vS-own" --ns 4026532114 --allow-unproven-ns
+"$mklog" edit "$T/viewS" "$T/vS-viol" --to cel redact 6
+expect "the tenant's own violation redacted: rejected" 13 v "$T/qS" "$N3" --log "$T/vS-viol" --ns 4026532114
+"$mklog" edit "$T/viewS" "$T/vS-both" --to cel redact 3 redact 10
+expect "the own entry and its ns_state both redacted: nothing proves the view" 14 \
+	v "$T/qS" "$N3" --log "$T/vS-both" --ns 4026532114
+grep_out "... ns-state-missing" "^ns-state-missing: .*no ns_state of ns 4026532114 is covered"
+
+# forged ns_state entries: the chain of the view without entry 3
+"$mklog" edit "$T/logS" "$T/logS-del3" delete 3
+forged=$("$mklog" nsstate "$T/logS-del3" 4026532114 9)
+"$mklog" edit "$T/viewS" "$T/vS-forged" --to cel redact 3 buf 10 \
+	"{\"chain\":\"${forged#*:}\",\"count\":${forged%%:*}}"
+expect "an ns_state forged to fit the view without the entry (count 3): its digests do not replay" 7 \
+	v "$T/qS" "$N3" --log "$T/vS-forged" --ns 4026532114
+grep_out "... replay-unreachable" "^replay-unreachable: .*replay of 12 entries \(0\.\.11\) never reaches the quoted PCR 11"
+state10=$("$attest" show --log "$T/logS" | sed -n 's/^ *10 11 4026532114 event *ns_state //p')
+"$mklog" edit "$T/viewS" "$T/vS-count" --to cel buf 10 "${state10/\"count\":4/\"count\":5}"
+expect "an ns_state forged with a wrong count (5): its digests do not replay" 7 \
+	v "$T/qS" "$N3" --log "$T/vS-count" --ns 4026532114
+
+"$mklog" edit "$T/viewS" "$T/vS-after" --to cel redact 11
+expect "limit: an own entry after the last ns_state, redacted, is not caught" 0 \
+	v "$T/qS" "$N3" --log "$T/vS-after" --ns 4026532114
+grep_out "... (docs/nsima-attest.md; no entry after it reported)" \
+	"ns 4026532114: complete up to its ns_state at entry 10 \(4 entries\); 7 of 12 covered entries redacted$"
+"$mklog" edit "$T/viewS" "$T/vS-pending" --to cel insert 12 "ns_state 4026532114"
+expect "an ns_state logged after the quote (pending) is not used" 0 \
+	v "$T/qS" "$N3" --log "$T/vS-pending" --ns 4026532114
+grep_out "... still entry 10's, 1 pending" "12 entries covered, 1 pending; ns 4026532114: complete up to its ns_state at entry 10 "
+expect "the view against the quote before the ns_state entries: unproven" 14 \
+	v "$T/qA" "$N1" --log "$T/viewS" --ns 4026532114
+
+# A trimmed list (a streamed binary list) continues from the module's
+# checkpoint at entry 10; the namespace's count and chain before it come
+# from the verifier (--ns-chain, as a previous verify's JSON ns.chain).
+"$mklog" edit "$T/logS" "$T/first10" tail 10
+"$mklog" edit "$T/logS" "$T/after10" head 10
+{ echo "entries: 10"; "$attest" replay --log "$T/first10" | sed 's/:/: /'; } >"$T/cp10.txt"
+chain10=$("$mklog" nsstate "$T/logS" 4026532114 10)
+expect "a trimmed binary list of the namespace, with --ns-chain" 0 \
+	v "$T/qS" "$N3" --log "$T/after10" --checkpoint "$T/cp10.txt" --ns 4026532114 --ns-chain "$chain10"
+grep_out "... agrees with the ns_state at entry 10" \
+	"log: 12 entries covered, 0 pending; ns 4026532114: complete up to its ns_state at entry 10 \(4 entries\); 1 entries after the last ns_state"
+expect "... without --ns-chain: unproven" 14 \
+	v "$T/qS" "$N3" --log "$T/after10" --checkpoint "$T/cp10.txt" --ns 4026532114
+grep_out "... the view starts at entry 10" "^ns-state-missing: .*the view starts at entry 10: "
+expect "... with a --ns-chain that leaves entry 3 out: ns-incomplete" 13 \
+	v "$T/qS" "$N3" --log "$T/after10" --checkpoint "$T/cp10.txt" --ns 4026532114 --ns-chain "$forged"
+grep_out "... counts 4 vs 3" "entry 10 \(ns 4026532114, nsima-event:ns_state\): ns_state counts 4 entries of ns 4026532114 before it, the view shows 3"
 
 # --- a reset TPM ----------------------------------------------------------
 expect "verify and save the clock" 0 v "$T/qA" "$N1" --log "$T/log" --save-clock "$T/clock"

@@ -58,5 +58,20 @@ quiesce() {
 		sleep 0.2
 	done
 	echo "# quiesce: still busy after 30 s"
+	sed 's/^/# /' $_s
 	return 1
+}
+
+# vhex HOOK REASON [ERRNO]: hex of a violation entry's JSON buf
+# (kmod/nsima_measure.c: {"errno":E,"hook":"H","reason":"R"}).
+vhex() {
+	printf '{"errno":%s,"hook":"%s","reason":"%s"}' "${3:-0}" "$1" "$2" |
+		od -An -v -tx1 | tr -d ' \n'
+}
+ZERO40=0000000000000000000000000000000000000000
+ZERO64=$ZERO40$ZERO40
+ZERO64=${ZERO64%????????????????}
+# vline NAME HOOK REASON [ERRNO]: the ascii line of that violation (PCR 11)
+vline() {
+	echo "11 $ZERO40 ima-buf sha256:$ZERO64 $1 $(vhex "$2" "$3" "$4")"
 }
