@@ -158,7 +158,10 @@ void nsima_json_u64(struct nsima_json *j, const char *key, u64 v);
 void nsima_json_s64(struct nsima_json *j, const char *key, s64 v);
 void nsima_json_value(struct nsima_json *j, const char *key, const char *v);
 
-/* nsima_queue.c */
+/* nsima_queue.c: the list and its extends */
+void nsima_list_lock(void);
+void nsima_list_unlock(void);
+int nsima_wait_extended(u64 n);
 extern struct list_head nsima_list;
 int nsima_queue_init(void);
 void nsima_queue_exit(void);
@@ -169,13 +172,16 @@ int nsima_add_entry(struct nsima_ns *ns, enum nsima_template t, void *data,
 int nsima_add_entry_state(struct nsima_ns *ns, enum nsima_template t,
 			  void *data, u32 len, unsigned int flags, u64 expect);
 void nsima_ns_state(struct nsima_ns *ns, u64 *count, u8 *chain, bool *broken);
+/* nsima_aggregate.c */
 int nsima_add_aggregate(void);
 u16 nsima_aggregate_alg(void);
 void nsima_pcr_at_load(u8 pcr[][NSIMA_DIGEST_MAX]);
 void nsima_cap_pcr(void);
 void nsima_tpm_error_range(s64 *first, s64 *last);
 u64 nsima_extended_count(void);
+/* nsima_trim.c */
 int nsima_trim(u64 n);
+void nsima_checkpoint_start(u8 pcr[][NSIMA_DIGEST_MAX]);
 u64 nsima_first_index(void);
 unsigned long nsima_trim_generation(void);
 void nsima_checkpoint(u64 *index, u8 pcr[][NSIMA_DIGEST_MAX]);
