@@ -15,6 +15,8 @@ unshare -m sh -c 'nsima-probe >/dev/null'
 # Tenant T, kept alive: its view is for it and for the host's root only.
 unshare -m sh -c 'n=$(readlink /proc/self/ns/mnt); n=${n#mnt:[}
 	nsima-probe >/dev/null; ls / >/dev/null; echo "${n%]}" >/tmp/T
+	unshare -m sh -c "n=\$(readlink /proc/self/ns/mnt); n=\${n#mnt:[}
+		echo \${n%]} >/tmp/U; cat '$SFS'/ns/\${n%]}/info >/tmp/U.info"
 	while [ ! -e /tmp/T.done ]; do sleep 0.1; done' &
 while [ ! -s /tmp/T ]; do sleep 0.1; done
 T=$(cat /tmp/T)
@@ -31,6 +33,11 @@ check "a tenant reads its own view ($own entries)" test "$own" -ge 1
 is "info: T's parent is the host" "$(sed -n 's/^parent_nsid: //p' $V/info)" 0
 check "info: T's cgroup id is recorded" \
 	test "$(sed -n 's/^cgroup_id: //p' $V/info)" -gt 0
+U=$(cat /tmp/U)
+is "info: a namespace unshared inside T is linked to T" \
+	"$(sed -n 's/^parent_nsid: //p' /tmp/U.info)" "$T"
+is "... and to T's cgroup" "$(sed -n 's/^cgroup_id: //p' /tmp/U.info)" \
+	"$(sed -n 's/^cgroup_id: //p' $V/info)"
 n=$(cat $V/count)
 is "info: T's state counts its entries" "$(sed -n 's/^state_count: //p' $V/info)" "$n"
 echo "$T" >$SFS/ns_state
