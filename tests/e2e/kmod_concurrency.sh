@@ -108,12 +108,19 @@ else
 	ok "rmmod refused while BPF programs use the kfuncs"
 fi
 /nsima/nsima-load --unpin
+read -r before </sys/class/tpm/tpm0/pcr-sha256/11
 gone=no
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	if rmmod nsima 2>/dev/null; then gone=yes; break; fi
 	sleep 0.5
 done
 is "rmmod with unloadable=1 once the programs are gone" "$gone" yes
+# Unload caps PCR 11 with 0xFF: no later list replays from zero.
+ff=''
+for _ in $(seq 32); do ff="$ff\\xff"; done
+want=$(printf "$(echo "$before" | sed 's/\(..\)/\\x\1/g')$ff" | sha256sum | cut -d' ' -f1)
+read -r after </sys/class/tpm/tpm0/pcr-sha256/11
+is "unload extended 0xFF into PCR 11" "$(echo "$after" | tr 'A-F' 'a-f')" "$want"
 
 # Parameters: resettable PCRs and unknown values are refused.
 KO=/nsima/nsima.ko
