@@ -260,6 +260,7 @@ int nsima_measure_event(const void *buf, u32 size, u32 type);
 int nsima_queue_event(const void *buf, u32 size, u32 type);
 int nsima_log_internal_event(struct nsima_ns *ns, u32 type, u64 a, u64 b);
 int nsima_log_ns_state(struct nsima_ns *ns);
+bool nsima_log_count(struct nsima_ns *ns, atomic_long_t *n, u32 type);
 void nsima_event_queue_depth(unsigned int *depth, unsigned int *size);
 
 /* nsima_fs.c */

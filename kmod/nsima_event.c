@@ -326,17 +326,25 @@ int nsima_queue_event(const void *buf, u32 size, u32 type)
 	return 0;
 }
 
+/*
+ * Log the count in @n (taken, zeroed) as @ns's violation of @type
+ * (overflow, lost). True when it could not be logged: the count is put
+ * back for a later try.
+ */
+bool nsima_log_count(struct nsima_ns *ns, atomic_long_t *n, u32 type)
+{
+	long v = atomic_long_xchg(n, 0);
+
+	if (v <= 0 || !nsima_log_internal_event(ns, type, v, 0))
+		return false;
+	atomic_long_add(v, n);
+	return true;
+}
+
 /* Log @r's dropped events as its own overflow violation. */
 static bool nsima_ns_overflow_flush(struct nsima_ns *r)
 {
-	long n = atomic_long_xchg(&r->ev_dropped, 0);
-
-	if (n <= 0)
-		return false;
-	if (!nsima_log_internal_event(r, NSIMA_EVENT_OVERFLOW, n, 0))
-		return false;
-	atomic_long_add(n, &r->ev_dropped);	/* try again later */
-	return true;
+	return nsima_log_count(r, &r->ev_dropped, NSIMA_EVENT_OVERFLOW);
 }
 
 /*

@@ -143,14 +143,7 @@ void nsima_lost(struct nsima_ns *ns)
 
 static bool nsima_lost_flush(struct nsima_ns *ns)
 {
-	long n = atomic_long_xchg(&ns->lost, 0);
-
-	if (n <= 0)
-		return false;
-	if (!nsima_log_internal_event(ns, NSIMA_EVENT_LOST, n, 0))
-		return false;
-	atomic_long_add(n, &ns->lost);		/* not logged: try again later */
-	return true;
+	return nsima_log_count(ns, &ns->lost, NSIMA_EVENT_LOST);
 }
 
 static void nsima_lost_work(struct work_struct *work)

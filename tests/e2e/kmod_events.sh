@@ -3,7 +3,8 @@
 # e2e (guest): event entries. A mount inside a container is an ima-buf
 # entry (sleepable kfunc); CAP_SYS_ADMIN checks are queued events (non-
 # sleepable kfunc) and a flood of them overflows the 16-slot queue: the
-# drops are counted and logged as violation entries, never lost silently.
+# drops are counted and logged as violation entries of the flooding
+# namespace (not the host's), never lost silently.
 # kmod_events.host checks every event's JSON (canonical, valid, digest)
 # and replays the list against the TPM.
 . /tests/e2e/lib/tap.sh
@@ -40,9 +41,11 @@ echo "$dropped" >/out/dropped
 is "every queued event is in the list" \
 	"$(grep -c ':nsima-event:capable ' /out/ascii_runtime_measurements)" "$queued"
 check "overflow entries are violations (zero template digest)" \
-	test "$(grep ' nsima-event:overflow ' /out/ascii_runtime_measurements |
+	test "$(grep ':nsima-event:overflow ' /out/ascii_runtime_measurements |
 		cut -d' ' -f2 | sort -u)" = 0000000000000000000000000000000000000000
+is "the overflow is the flooding namespace's, not the host's" \
+	"$(grep -c ' nsima-event:overflow ' /out/ascii_runtime_measurements)" 0
 is "status counts the overflow violations" \
 	"$(cat $SFS/violations)" \
-	"$(grep -c ' nsima-event:overflow ' /out/ascii_runtime_measurements)"
+	"$(grep -c ':nsima-event:overflow ' /out/ascii_runtime_measurements)"
 tap_done
