@@ -59,6 +59,7 @@ struct nsima_ns {
 	char creator_comm[16];
 	struct dentry *info_file;
 	bool ended;
+	bool closed;			/* its ns_end is in the list */
 	struct dentry *dir, *ascii, *binary, *count_file, *violations_file;
 };
 
@@ -104,6 +105,7 @@ struct nsima_cache_key {
 
 /* A file's change state when it was measured. */
 struct nsima_cache_state {
+	int writes;			/* write opens since measured, -1: unknown */
 	u64 iversion;
 	struct timespec64 ctime, mtime;
 	loff_t size;
@@ -146,7 +148,8 @@ void *nsima_build_entry_data(enum nsima_template t, const u8 *digest,
 			     u32 *len);
 int nsima_entry_field(const struct nsima_entry *e, int idx, const u8 **field,
 		      u32 *len);
-char *nsima_name_alloc(struct nsima_ns *ns, const char *what, size_t len);
+char *nsima_name_alloc(struct nsima_ns *ns, const char *what, size_t len,
+		       bool path);
 
 /* nsima_json.c */
 void nsima_json_begin(struct nsima_json *j);
@@ -217,6 +220,7 @@ struct nsima_ns *nsima_current_ns(void);
 bool nsima_ns_for_each(bool (*fn)(struct nsima_ns *ns));
 struct nsima_ns *nsima_ns_slot_record(struct ns_common *ns, bool unknown);
 struct nsima_ns *nsima_ns_find(u64 nsid);
+struct nsima_ns *nsima_ns_unknown(void);
 struct ns_common *nsima_current_ns_common(void);
 struct nsima_ns *nsima_ns_get_record(struct ns_common *ns);
 void nsima_ns_put_common(struct ns_common *ns);
@@ -236,7 +240,7 @@ bool nsima_cache_hit(const struct nsima_cache_key *k,
 int nsima_cache_store(struct nsima_ns *ns, const struct nsima_cache_key *k,
 		      const struct nsima_cache_state *s);
 int nsima_mark_measured(struct inode *inode);
-bool nsima_was_measured(struct inode *inode);
+bool nsima_write_opened(struct inode *inode);
 unsigned long nsima_cache_size(void);
 void nsima_cache_forget_ended(void);
 extern unsigned int nsima_ns_cache_max;

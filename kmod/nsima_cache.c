@@ -67,6 +67,7 @@ static struct rhashtable nsima_cache;
 struct nsima_measured {
 	struct rhash_head node;
 	struct nsima_inode_key key;
+	atomic_t writes;		/* opens for write since measured */
 	struct rcu_head rcu;
 };
 
@@ -143,10 +144,11 @@ int nsima_mark_measured(struct inode *inode)
 		return 0;
 	if (atomic_read(&nsima_measured_table.nelems) >= nsima_tomtou_max)
 		return -ENOSPC;
-	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	m = kmalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
 	if (!m)
 		return -ENOSPC;
 	m->key = k;
+	atomic_set(&m->writes, 0);
 	rc = rhashtable_lookup_insert_fast(&nsima_measured_table, &m->node,
 					   nsima_measured_params);
 	if (rc)
@@ -154,17 +156,40 @@ int nsima_mark_measured(struct inode *inode)
 	return rc == -EEXIST ? 0 : rc ? -ENOSPC : 0;
 }
 
-bool nsima_was_measured(struct inode *inode)
+/*
+ * @inode is being opened for write: if it was measured, count the write
+ * (every cache entry of it, in every namespace, is stale from now on)
+ * and say so, for the ToMToU check.
+ */
+bool nsima_write_opened(struct inode *inode)
 {
 	struct nsima_inode_key k;
-	bool measured;
+	struct nsima_measured *m;
 
 	nsima_inode_key(inode, &k);
 	rcu_read_lock();
-	measured = rhashtable_lookup(&nsima_measured_table, &k,
-				     nsima_measured_params);
+	m = rhashtable_lookup(&nsima_measured_table, &k,
+			      nsima_measured_params);
+	if (m)
+		atomic_inc(&m->writes);
 	rcu_read_unlock();
-	return measured;
+	return m;
+}
+
+/* Opens for write of @inode since it was measured; -1: not tracked. */
+static int nsima_writes(struct inode *inode)
+{
+	struct nsima_inode_key k;
+	struct nsima_measured *m;
+	int w;
+
+	nsima_inode_key(inode, &k);
+	rcu_read_lock();
+	m = rhashtable_lookup(&nsima_measured_table, &k,
+			      nsima_measured_params);
+	w = m ? atomic_read(&m->writes) : -1;
+	rcu_read_unlock();
+	return w;
 }
 
 unsigned long nsima_cache_size(void)
@@ -183,6 +208,7 @@ void nsima_cache_key(struct nsima_ns *ns, struct inode *inode,
 void nsima_cache_state(struct inode *inode, struct nsima_cache_state *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->writes = nsima_writes(inode);
 	if (IS_I_VERSION(inode))
 		s->iversion = inode_query_iversion(inode);
 	s->ctime = inode->i_ctime;
@@ -240,13 +266,15 @@ int nsima_cache_store(struct nsima_ns *ns, const struct nsima_cache_key *k,
 {
 	struct nsima_cache_ent *c, *old;
 
+	if (s->writes < 0)
+		return 0;	/* writes not tracked: do not remember */
 	if (atomic_read(&nsima_cache.nelems) >= nsima_cache_max)
 		return 0;	/* full: measure, do not remember */
 	if (atomic_inc_return(&ns->cache_count) > READ_ONCE(nsima_ns_cache_max)) {
 		atomic_dec(&ns->cache_count);
 		return -EDQUOT;
 	}
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	c = kmalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		goto undo;
 	c->key = *k;

@@ -61,7 +61,6 @@ struct nsima_evslot {
 static struct nsima_evslot *nsima_evq;
 static unsigned int nsima_evq_head, nsima_evq_tail;	/* tail - head = depth */
 static DEFINE_SPINLOCK(nsima_evq_lock);
-static atomic_long_t nsima_evq_dropped_unlogged = ATOMIC_LONG_INIT(0);
 static atomic_t nsima_ns_drops = ATOMIC_INIT(0);	/* some record's ev_dropped */
 static struct workqueue_struct *nsima_event_wq;
 static void nsima_event_work(struct work_struct *work);
@@ -188,7 +187,7 @@ static int nsima_add_event(struct nsima_ns *ns, u32 type, const void *buf,
 		return -EDQUOT;
 	snprintf(what, sizeof(what), "%s%s", NSIMA_EVENT_PREFIX,
 		 nsima_event_name(type));
-	name = nsima_name_alloc(ns, what, strlen(what));
+	name = nsima_name_alloc(ns, what, strlen(what), false);
 	j.size = NSIMA_EVENT_JSON_MAX;
 	j.buf = kmalloc(j.size, GFP_KERNEL);
 	rc = -ENOMEM;
@@ -256,16 +255,31 @@ int nsima_log_internal_event(struct nsima_ns *ns, u32 type, u64 a, u64 b)
 			       type == NSIMA_EVENT_LOST);
 }
 
-/* A drop of @r's event (NULL: unattributable): logged as overflow. */
+/*
+ * A drop of @r's event, logged as @r's overflow violation; NULL: a task
+ * whose namespace has no record yet, or NMI: the unknown record's, never
+ * the host's. Atomic operations only (NMI-safe).
+ */
 static void nsima_event_dropped(struct nsima_ns *r)
 {
+	if (!r)
+		r = nsima_ns_unknown();
 	atomic_long_inc(&nsima_stats.events_dropped);
-	if (r) {
-		atomic_long_inc(&r->ev_dropped);
-		atomic_set(&nsima_ns_drops, 1);
-	} else {
-		atomic_long_inc(&nsima_evq_dropped_unlogged);
-	}
+	atomic_long_inc(&r->ev_dropped);
+	atomic_set(&nsima_ns_drops, 1);
+}
+
+/*
+ * Slots held by namespace @ns (no record yet, so no ev_queued count):
+ * under nsima_evq_lock, O(queue depth).
+ */
+static unsigned int nsima_evq_held(struct ns_common *ns)
+{
+	unsigned int i, n = 0;
+
+	for (i = nsima_evq_head; i != nsima_evq_tail; i++)
+		n += nsima_evq[i % nsima_evq_size].ns == ns;
+	return n;
 }
 
 int nsima_queue_event(const void *buf, u32 size, u32 type)
@@ -302,7 +316,8 @@ int nsima_queue_event(const void *buf, u32 size, u32 type)
 	}
 	rcu_read_unlock();
 	spin_lock_irqsave(&nsima_evq_lock, flags);
-	if (nsima_evq_tail - nsima_evq_head >= nsima_evq_size) {
+	if (nsima_evq_tail - nsima_evq_head >= nsima_evq_size ||
+	    (!r && ns && nsima_evq_held(ns) >= READ_ONCE(nsima_ns_events_max))) {
 		spin_unlock_irqrestore(&nsima_evq_lock, flags);
 		if (r)
 			atomic_dec(&r->ev_queued);
@@ -335,6 +350,12 @@ bool nsima_log_count(struct nsima_ns *ns, atomic_long_t *n, u32 type)
 {
 	long v = atomic_long_xchg(n, 0);
 
+	/*
+	 * After its ns_end a namespace's id may name another one: what is
+	 * left is logged under the unknown record, never under that id.
+	 */
+	if (v > 0 && READ_ONCE(ns->closed))
+		ns = nsima_ns_unknown();
 	if (v <= 0 || !nsima_log_internal_event(ns, type, v, 0))
 		return false;
 	atomic_long_add(v, n);
@@ -349,15 +370,10 @@ static bool nsima_ns_overflow_flush(struct nsima_ns *r)
 
 /*
  * Dropped events: each namespace's are its own overflow violation; those
- * that could not be attributed (NMI) are the host's.
+ * that could not be attributed are the unknown record's.
  */
 static void nsima_log_overflow(void)
 {
-	long n = atomic_long_xchg(&nsima_evq_dropped_unlogged, 0);
-
-	if (n > 0 && nsima_log_internal_event(nsima_ns_get_record(NULL),
-					      NSIMA_EVENT_OVERFLOW, n, 0))
-		atomic_long_add(n, &nsima_evq_dropped_unlogged); /* retry later */
 	if (atomic_xchg(&nsima_ns_drops, 0) &&
 	    nsima_ns_for_each(nsima_ns_overflow_flush))
 		atomic_set(&nsima_ns_drops, 1);		/* retry later */
@@ -443,7 +459,7 @@ int nsima_log_ns_state(struct nsima_ns *ns)
 
 	snprintf(what, sizeof(what), "%s%s", NSIMA_EVENT_PREFIX,
 		 NSIMA_EVENT_NS_STATE_NAME);
-	name = nsima_name_alloc(ns, what, strlen(what));
+	name = nsima_name_alloc(ns, what, strlen(what), false);
 	if (!name)
 		return -ENOMEM;
 	for (tries = 0; tries < 100 && rc == -EAGAIN; tries++) {

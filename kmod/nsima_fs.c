@@ -99,6 +99,8 @@ static void *nsima_seq_next(struct seq_file *m, void *v, loff_t *pos)
 	struct nsima_entry *e = v;
 
 	(*pos)++;
+	if (nsima_trim_generation() != s->trim_gen)
+		return ERR_PTR(-ESTALE);	/* trimmed under us */
 	e = nsima_seq_from(s, rcu_dereference(list_next_rcu(&e->list)));
 	if (e) {
 		s->last = e;

@@ -123,9 +123,14 @@ static void nsima_ns_ended(struct list_head *records)
 	list_for_each_entry(r, records, all)
 		nsima_fs_remove_ns(r);
 	nsima_cache_forget_ended();
-	list_for_each_entry(r, records, all)
+	list_for_each_entry(r, records, all) {
+		/* Its own losses first, then its end: nothing of it after. */
+		nsima_log_count(r, &r->lost, NSIMA_EVENT_LOST);
+		nsima_log_count(r, &r->ev_dropped, NSIMA_EVENT_OVERFLOW);
 		nsima_log_internal_event(r, NSIMA_EVENT_NS_END,
 					 atomic_long_read(&r->count), 0);
+		WRITE_ONCE(r->closed, true);
+	}
 }
 
 static const struct nsima_ns_ops nsima_ns_ops = {

@@ -136,6 +136,8 @@ static DECLARE_DELAYED_WORK(nsima_lost_work_item, nsima_lost_work);
  */
 void nsima_lost(struct nsima_ns *ns)
 {
+	if (READ_ONCE(ns->closed))
+		ns = nsima_ns_unknown();
 	atomic_long_inc(&ns->lost);
 	atomic_long_inc(&nsima_stats.lost);
 	mod_delayed_work(system_wq, &nsima_lost_work_item, 0);
@@ -178,7 +180,7 @@ static void nsima_quota(struct nsima_ns *ns, int bit, const char *bound)
 	if (test_and_set_bit(bit, &ns->quota_flags))
 		return;
 	snprintf(what, sizeof(what), "%s%s", NSIMA_EVENT_PREFIX, bound);
-	name = nsima_name_alloc(ns, what, strlen(what));
+	name = nsima_name_alloc(ns, what, strlen(what), false);
 	if (!name) {
 		nsima_lost(ns);
 		return;
@@ -194,8 +196,12 @@ static void nsima_quota(struct nsima_ns *ns, int bit, const char *bound)
  */
 bool nsima_ns_admit(struct nsima_ns *ns)
 {
-	if (atomic_long_read(&ns->in_list) < READ_ONCE(nsima_ns_entries_max))
+	if (atomic_long_read(&ns->in_list) < READ_ONCE(nsima_ns_entries_max)) {
+		/* Room again (trim, a raised bound): the next refusal logs. */
+		if (test_bit(NSIMA_Q_ENTRIES, &ns->quota_flags))
+			clear_bit(NSIMA_Q_ENTRIES, &ns->quota_flags);
 		return true;
+	}
 	atomic_long_inc(&ns->quota_dropped);
 	atomic_long_inc(&nsima_stats.quota_dropped);
 	nsima_quota(ns, NSIMA_Q_ENTRIES, "ns_entries_max");
@@ -383,14 +389,15 @@ char *nsima_path_name(struct nsima_ns *ns, const struct path *path)
 	if (buf) {
 		p = nsima_abs_path(path, buf, PATH_MAX);
 		if (!IS_ERR(p)) {
-			name = nsima_name_alloc(ns, p, strlen(p));
+			name = nsima_name_alloc(ns, p, strlen(p), true);
 			__putname(buf);
 			return name;
 		}
 		__putname(buf);
 	}
 	take_dentry_name_snapshot(&snap, path->dentry);
-	name = nsima_name_alloc(ns, snap.name.name, snap.name.len);
+	name = nsima_name_alloc(ns, snap.name.name, snap.name.len,
+				true);
 	release_dentry_name_snapshot(&snap);
 	return name;
 }
@@ -418,8 +425,9 @@ static enum nsima_violation nsima_hash_reason(int rc)
  * says why not. @writers: open for write now (an open_writers violation
  * first). Returns 0 when the file was measured.
  */
-static int nsima_measure_now(struct nsima_ns *ns, struct file *file, u32 hook,
-			     bool writers)
+static int nsima_measure_now(struct nsima_ns *ns, struct file *file,
+			     struct inode *inode, u32 hook, bool writers,
+			     bool untracked)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
 	char *name;
@@ -436,6 +444,8 @@ static int nsima_measure_now(struct nsima_ns *ns, struct file *file, u32 hook,
 	}
 	if (writers)
 		nsima_violation(ns, name, hook, NSIMA_V_OPEN_WRITERS, 0);
+	if (untracked)
+		nsima_violation(ns, name, hook, NSIMA_V_UNTRACKED, 0);
 	rc = nsima_hash_file(file, digest);
 	if (rc) {
 		nsima_violation(ns, name, hook, nsima_hash_reason(rc), rc);
@@ -447,26 +457,45 @@ static int nsima_measure_now(struct nsima_ns *ns, struct file *file, u32 hook,
 		nsima_lost(ns);
 		goto out;
 	}
-	if (nsima_mark_measured(file_inode(file)))
-		nsima_violation(ns, name, hook, NSIMA_V_UNTRACKED, 0);
+	/* Opened for write while we hashed: what runs may differ. */
+	if (!writers && atomic_read(&inode->i_writecount) > 0)
+		nsima_violation(ns, name, hook, NSIMA_V_OPEN_WRITERS, 0);
 out:
 	kfree(name);
 	return rc;
 }
 
+/*
+ * May a measurement of @inode be remembered? Not where the contents can
+ * change without a local write the module sees: FUSE and other file
+ * systems IMA calls unverifiable, and file systems mounted in a user
+ * namespace (their server or owner is a tenant).
+ */
+static bool nsima_cacheable(struct inode *inode)
+{
+	struct super_block *sb = inode->i_sb;
+
+	return !(sb->s_iflags & SB_I_IMA_UNVERIFIABLE_SIGNATURE) &&
+	       sb->s_user_ns == &init_user_ns;
+}
+
 int nsima_measure_file(struct file *file, u32 hook)
 {
-	struct inode *inode = file_inode(file);
+	/*
+	 * The real inode (overlayfs: the upper or lower file): the one that
+	 * writes through any path reach, and whose state the cache keeps.
+	 */
+	struct inode *inode = d_real_inode(file->f_path.dentry);
 	struct nsima_cache_state before, after;
 	struct nsima_inflight me;
 	struct nsima_ns *ns;
-	bool writers, cache;
+	bool writers, cache, untracked;
 	char *name;
 	int rc;
 
 	if (hook == 0 || hook > NSIMA_HOOK_MAX)
 		return -EINVAL;
-	if (!S_ISREG(inode->i_mode))
+	if (!S_ISREG(file_inode(file)->i_mode))
 		return 0;	/* only regular files have contents to measure */
 	ns = nsima_current_ns();
 	nsima_cache_key(ns, inode, &me.key);
@@ -474,7 +503,8 @@ int nsima_measure_file(struct file *file, u32 hook)
 	for (;;) {
 		nsima_cache_state(inode, &before);
 		writers = atomic_read(&inode->i_writecount) > 0;
-		cache = nsima_cache_enabled() && !writers;
+		cache = nsima_cache_enabled() && !writers &&
+			nsima_cacheable(inode);
 		if (cache && nsima_cache_hit(&me.key, &before)) {
 			atomic_long_inc(&nsima_stats.cache_hits);
 			return 0;
@@ -496,7 +526,16 @@ int nsima_measure_file(struct file *file, u32 hook)
 		return -EINTR;
 	}
 
-	rc = nsima_measure_now(ns, file, hook, writers);
+	/*
+	 * Tracked before hashing (as IMA's IMA_MUST_MEASURE): a write open
+	 * while we read is a ToMToU violation and makes the state we keep
+	 * stale, never a silent change.
+	 */
+	untracked = nsima_mark_measured(inode) != 0;
+	nsima_cache_state(inode, &before);
+	writers = atomic_read(&inode->i_writecount) > 0;
+	cache = cache && !writers;
+	rc = nsima_measure_now(ns, file, inode, hook, writers, untracked);
 	/* Cache only if the file did not change while it was hashed. */
 	if (!rc && cache) {
 		nsima_cache_state(inode, &after);
@@ -515,12 +554,15 @@ int nsima_measure_file(struct file *file, u32 hook)
  */
 int nsima_check_write(struct file *file)
 {
-	struct inode *inode = file_inode(file);
+	struct inode *inode = d_real_inode(file->f_path.dentry);
 	struct nsima_ns *ns;
 	char *name;
 	int rc;
 
 	if (!S_ISREG(inode->i_mode) || !(file->f_mode & FMODE_WRITE))
+		return 0;
+	/* Every write open of a measured file makes its cache entries stale. */
+	if (!nsima_write_opened(inode))
 		return 0;
 #if defined(CONFIG_IMA) || defined(CONFIG_FILE_LOCKING)
 	if (atomic_read(&inode->i_readcount) <= 0)
@@ -528,8 +570,6 @@ int nsima_check_write(struct file *file)
 #else
 	return 0;	/* the kernel does not count read-only opens */
 #endif
-	if (!nsima_was_measured(inode))
-		return 0;
 	ns = nsima_current_ns();
 	name = nsima_path_name(ns, &file->f_path);
 	if (!name) {

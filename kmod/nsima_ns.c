@@ -84,8 +84,11 @@ static struct ns_common *task_ns(struct task_struct *t)
 {
 	struct nsproxy *nsp;
 
-	if (nsima_kind == NS_PID)
-		return &task_active_pid_ns(t)->ns;
+	if (nsima_kind == NS_PID) {
+		struct pid_namespace *pns = task_active_pid_ns(t);
+
+		return pns ? &pns->ns : NULL;	/* NULL: reaped */
+	}
 	nsp = t->nsproxy;
 	if (!nsp)
 		return NULL;
@@ -332,7 +335,7 @@ struct nsima_ns *nsima_ns_get_record(struct ns_common *ns)
 	r = rhashtable_lookup_fast(&nsima_ns_table, &ns, nsima_ns_params);
 	if (r)
 		goto out;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		goto out;
 	refcount_inc(&ns->count);
@@ -364,6 +367,12 @@ struct nsima_ns *nsima_current_ns(void)
 	struct ns_common *ns = task_ns(current);
 
 	return ns ? nsima_ns_get_record(ns) ?: &nsima_unknown : &nsima_unknown;
+}
+
+/* The record of tasks whose namespace cannot be known. */
+struct nsima_ns *nsima_ns_unknown(void)
+{
+	return &nsima_unknown;
 }
 
 /* Record for a queued event: its held namespace (NULL: host) or unknown. */

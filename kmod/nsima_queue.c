@@ -167,8 +167,9 @@ int nsima_add_entry_state(struct nsima_ns *ns, enum nsima_template t,
 		kfree(data);
 		return rc;
 	}
-	e = kmalloc(struct_size(e, data, len), GFP_KERNEL);
-	p = kmalloc(struct_size(p, d, nsima_nr_banks), GFP_KERNEL);
+	/* Charged to the measuring task's memory cgroup. */
+	e = kmalloc(struct_size(e, data, len), GFP_KERNEL_ACCOUNT);
+	p = kmalloc(struct_size(p, d, nsima_nr_banks), GFP_KERNEL_ACCOUNT);
 	if (!e || !p) {
 		rc = -ENOMEM;
 		goto out_free;
@@ -191,6 +192,11 @@ int nsima_add_entry_state(struct nsima_ns *ns, enum nsima_template t,
 
 	mutex_lock(&nsima_list_mutex);
 	if (flags & NSIMA_E_NS_STATE) {
+		if (ns->ended) {	/* its ns_end may be in the list */
+			mutex_unlock(&nsima_list_mutex);
+			rc = -ENOENT;
+			goto out_free;
+		}
 		if (ns->st_count != expect || ns->st_broken) {
 			mutex_unlock(&nsima_list_mutex);
 			rc = -EAGAIN;

@@ -76,30 +76,33 @@ int nsima_entry_field(const struct nsima_entry *e, int idx, const u8 **field,
 }
 
 /* Bytes that stand for themselves in a name (abi.h, "Names"). */
-static bool nsima_name_plain(unsigned char c)
+static bool nsima_name_plain(unsigned char c, bool path)
 {
-	return c > ' ' && c < 0x7f && c != NSIMA_NAME_ESCAPE;
+	return c > ' ' && c < 0x7f && c != NSIMA_NAME_ESCAPE &&
+	       !(path && c == NSIMA_NS_SEPARATOR);
 }
 
 /*
  * Entry name for @len bytes of @what (a path, or "nsima-event:<type>")
  * measured in @ns: "<nsid>:" outside the host namespace, then @what with
  * spaces as '_' and every other byte outside 0x21..0x7e, and the escape
- * character, as "\xNN". Returns a kmalloc'ed NUL-terminated string, or
- * NULL (no memory, or longer than NSIMA_NAME_MAX).
+ * character, as "\xNN"; in a @path, ':' too, so that no file name reads
+ * as a namespace prefix or an event. Returns a kmalloc'ed NUL-terminated
+ * string, or NULL (no memory, or longer than NSIMA_NAME_MAX).
  */
-char *nsima_name_alloc(struct nsima_ns *ns, const char *what, size_t len)
+char *nsima_name_alloc(struct nsima_ns *ns, const char *what, size_t len,
+		       bool path)
 {
 	size_t i, n, size;
 	char *out;
 
 	size = len + 1 + (ns->nsid ? 21 : 0);
 	for (i = 0; i < len; i++)
-		if (what[i] != ' ' && !nsima_name_plain(what[i]))
+		if (what[i] != ' ' && !nsima_name_plain(what[i], path))
 			size += 3;
 	if (size > NSIMA_NAME_MAX)
 		return NULL;
-	out = kmalloc(size, GFP_KERNEL);
+	out = kmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return NULL;
 	n = ns->nsid ? scnprintf(out, size, "%llu%c", ns->nsid,
@@ -109,7 +112,7 @@ char *nsima_name_alloc(struct nsima_ns *ns, const char *what, size_t len)
 
 		if (c == ' ')
 			out[n++] = '_';
-		else if (nsima_name_plain(c))
+		else if (nsima_name_plain(c, path))
 			out[n++] = c;
 		else
 			n += scnprintf(out + n, size - n, "%c%c%02x",

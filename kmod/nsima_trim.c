@@ -104,8 +104,12 @@ int nsima_trim(u64 n)
 	if (rc)
 		goto out_unlock;
 
-	/* Unlink; list_del_rcu() keeps ->next, so the victims stay chained. */
+	/*
+	 * Unlink; list_del_rcu() keeps ->next, so the victims stay chained.
+	 * Readers see the new generation (ESTALE) before any entry goes.
+	 */
 	nsima_list_lock();
+	WRITE_ONCE(nsima_trim_gen, nsima_trim_gen + 1);
 	for (i = 0, e = first; i < n; i++) {
 		struct nsima_entry *next = list_entry(e->list.next,
 						      struct nsima_entry, list);
@@ -115,7 +119,6 @@ int nsima_trim(u64 n)
 	}
 	memcpy(nsima_ckpt_pcr, ckpt, sizeof(nsima_ckpt_pcr));
 	WRITE_ONCE(nsima_trimmed, nsima_trimmed + n);
-	WRITE_ONCE(nsima_trim_gen, nsima_trim_gen + 1);
 	atomic_long_sub(n, &nsima_stats.entries);
 	nsima_list_unlock();
 
@@ -126,9 +129,11 @@ int nsima_trim(u64 n)
 						      struct nsima_entry, list);
 
 		atomic_long_sub(ksize(e), &nsima_stats.bytes);
-		if (atomic_long_dec_return(&e->ns->in_list) <
+		/* The record may be reaped once in_list drops: bit first. */
+		if (atomic_long_read(&e->ns->in_list) <=
 		    READ_ONCE(nsima_ns_entries_max))
 			clear_bit(NSIMA_Q_ENTRIES, &e->ns->quota_flags);
+		atomic_long_dec(&e->ns->in_list);
 		kfree(e);
 		e = next;
 	}

@@ -256,7 +256,11 @@ const char *nsima_entry_name(const struct nsima_entry *e, size_t *len)
 	return p;
 }
 
-/* Decimal, no sign, no leading zero, at most UINT32_MAX (an inode number). */
+/*
+ * Decimal, no sign, no leading zero: an inode number (at most
+ * UINT32_MAX), or NSIMA_NSID_UNKNOWN (the module's id for tasks whose
+ * namespace could not be known: a namespace of its own, never the host).
+ */
 static bool parse_nsid(const char *s, size_t len, uint64_t *nsid)
 {
 	uint64_t v = 0;
@@ -269,7 +273,7 @@ static bool parse_nsid(const char *s, size_t len, uint64_t *nsid)
 			return false;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	if (v > UINT32_MAX)
+	if (v > UINT32_MAX && v != NSIMA_NSID_UNKNOWN)
 		return false;
 	*nsid = v;
 	return true;

@@ -9,10 +9,13 @@
 
 static const char hexdigit[] = "0123456789abcdef";
 
-/* Copied as is: 0x21..0x7e but the backslash. */
+/*
+ * Copied as is: 0x21..0x7e but the backslash and ':' (escaped, so that no
+ * path can read as a "<nsid>:" prefix or an event name).
+ */
 static int copied(uint8_t c)
 {
-	return c > ' ' && c < 0x7f && c != '\\';
+	return c > ' ' && c < 0x7f && c != '\\' && c != ':';
 }
 
 /* How @c is written: 1 byte (copied, or a space as '_') or 4 ("\xNN"). */

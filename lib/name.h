@@ -5,9 +5,10 @@
  * line of the ascii list.
  *
  *   - a space (0x20) becomes '_' (IMA's own rule, ima_template_lib.c);
- *   - every other byte outside 0x21..0x7e, and the backslash itself,
- *     becomes "\xNN" (two lower-case hex digits): 0x0a -> "\x0a",
- *     '\' -> "\x5c", 0xc3 -> "\xc3";
+ *   - every other byte outside 0x21..0x7e, the backslash itself and ':'
+ *     become "\xNN" (two lower-case hex digits): 0x0a -> "\x0a",
+ *     '\' -> "\x5c", ':' -> "\x3a", 0xc3 -> "\xc3" (':' only in the path:
+ *     the "<nsid>:" prefix and event names keep theirs);
  *   - everything else is copied.
  *
  * An escaped name therefore holds only bytes 0x21..0x7e. Unescaping is

@@ -190,7 +190,8 @@ bool nsima_entry_is_ns_state(const struct nsima_entry *e,
 	const size_t tl = sizeof(NSIMA_NS_STATE_TYPE) - 1;
 	struct nsima_nsref r;
 
-	if (!e->data || nsima_entry_ns(e, &r, NULL) || !r.event ||
+	if (!e->data || strcmp(e->tmpl.name, NSIMA_TEMPLATE_BUF) ||
+	    nsima_entry_ns(e, &r, NULL) || !r.event ||
 	    r.event_type_len != tl ||
 	    memcmp(r.event_type, NSIMA_NS_STATE_TYPE, tl))
 		return false;
@@ -284,7 +285,8 @@ static bool is_ns_end(const struct nsima_entry *e)
 	static const char t[] = NSIMA_EVENT_NS_END_NAME;
 	struct nsima_nsref r;
 
-	return e->data && !nsima_entry_ns(e, &r, NULL) && r.event &&
+	return e->data && !strcmp(e->tmpl.name, NSIMA_TEMPLATE_BUF) &&
+	       !nsima_entry_ns(e, &r, NULL) && r.event &&
 	       r.event_type_len == sizeof(t) - 1 &&
 	       !memcmp(r.event_type, t, sizeof(t) - 1);
 }

@@ -91,7 +91,9 @@ enum nsima_prog {
  * name can add a line or a field to the ascii list:
  *   - a space becomes '_' (IMA's convention);
  *   - every byte outside 0x21..0x7e, and the backslash itself, becomes
- *     "\xNN" (a backslash, 'x', two lowercase hex digits);
+ *     "\xNN" (a backslash, 'x', two lowercase hex digits); in a file's
+ *     path ':' too ("\x3a"), so that no file name reads as a "<nsid>:"
+ *     prefix or an event name;
  *   - file names are absolute in the mount namespace (d_absolute_path:
  *     a chroot does not shorten them); when no absolute path exists
  *     (detached mount, longer than PATH_MAX) the name is the file's own

@@ -23,6 +23,7 @@ read -r ns </tmp/ns
 ns=${ns#mnt:[}; ns=${ns%]}
 echo go >/tmp/hold
 wait
+quiesce >/dev/null	# its ns_end is in the list before we count
 
 count() { grep -c " $1\$" $A; }
 /tmp/prog >/dev/null

@@ -498,7 +498,9 @@ static void test_namespace_attribution(void **state)
 		 "agent-start");
 	/* not a namespace prefix: leading zero, too big, not decimal */
 	check_ns("0123:/x", true, 0, "0123:/x", NULL);
-	check_ns("4294967296:/x", true, 0, "4294967296:/x", NULL);
+	/* NSIMA_NSID_UNKNOWN is a namespace of its own, never the host */
+	check_ns("4294967296:/x", false, 4294967296ULL, "/x", NULL);
+	check_ns("4294967297:/x", true, 0, "4294967297:/x", NULL);
 	check_ns("12a:/x", true, 0, "12a:/x", NULL);
 	check_ns("4294967295:", false, 4294967295ULL, "", NULL);
 

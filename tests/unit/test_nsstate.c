@@ -75,6 +75,25 @@ static void ng_entry(struct nsima_entry *e, int fill, const char *name,
 			nsima_entry_set_digest(e, b, zero);
 }
 
+/* An ima-buf event entry named @name with buf @json (d-ng: 0x55 x 32). */
+static void buf_entry(struct nsima_entry *e, const char *name,
+		      const char *json)
+{
+	uint8_t digest[32];
+	struct nsima_buf d;
+
+	nsima_buf_init(&d);
+	memset(digest, 0x55, sizeof(digest));
+	assert_int_equal(nsima_template_put_dng(&d, NSIMA_BANK_SHA256, digest),
+			 0);
+	assert_int_equal(nsima_template_put_name(&d, name), 0);
+	assert_int_equal(nsima_template_put_field(&d, json,
+						  (uint32_t)strlen(json)), 0);
+	assert_int_equal(nsima_entry_init(e, 11, "ima-buf", d.data, d.len,
+					  NULL), 0);
+	nsima_buf_free(&d);
+}
+
 /*
  * 0 host aggregate, 1 NS curl (d-ng 0x11 x 32), 2 another namespace,
  * 3 NS /etc/passwd (d-ng 0x22 x 32) as a violation, 4 an ns_state of NS
@@ -289,10 +308,9 @@ static void test_entry(void **state)
 	assert_true(nsima_entry_is_ns_state(&e, NULL));
 	assert_int_equal(nsima_entry_ns_state(&e, &s, &err), NSIMA_EMALFORMED);
 	nsima_entry_free(&e);
-	/* an ima-ng entry with the name */
+	/* an ima-ng (file) entry with the name is no ns_state */
 	ng_entry(&e, 1, "4026532114:nsima-event:ns_state", false);
-	assert_true(nsima_entry_is_ns_state(&e, NULL));
-	assert_int_equal(nsima_entry_ns_state(&e, &s, &err), NSIMA_EMALFORMED);
+	assert_false(nsima_entry_is_ns_state(&e, NULL));
 	nsima_entry_free(&e);
 	/* other events and files are not ns_state entries */
 	ng_entry(&e, 1, "4026532114:nsima-event:ns_states", false);
@@ -381,7 +399,7 @@ static void test_check(void **state)
 	nsima_ns_state_init(&st);
 	build(&log, &st);
 	assert_int_equal(check(&log, 6, &c, &err), NSIMA_ENSINCOMPLETE);
-	ng_entry(&r, 1, "4026532114:nsima-event:ns_state", false);
+	buf_entry(&r, "4026532114:nsima-event:ns_state", "{\"count\":1}");
 	nsima_entry_free(&log.entries[4]);
 	log.entries[4] = r;
 	assert_int_equal(check(&log, 6, &c, &err), NSIMA_EMALFORMED);
@@ -410,7 +428,7 @@ static void test_ns_end_resets(void **state)
 	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
 	ng_entry(&e, 0x11, "4026532114:/usr/bin/curl", false);
 	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
-	ng_entry(&e, 0x55, "4026532114:nsima-event:ns_end", false);
+	buf_entry(&e, "4026532114:nsima-event:ns_end", "{\"entries\":1}");
 	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
 	ng_entry(&e, 0x44, "4026532114:/usr/bin/python3", false);
 	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
@@ -437,12 +455,22 @@ static void test_ns_end_resets(void **state)
 	assert_int_equal(nsima_ns_state_entry(&e, 11, false, NS, &old, NULL),
 			 0);
 	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
-	ng_entry(&e, 0x55, "4026532114:nsima-event:ns_end", false);
+	buf_entry(&e, "4026532114:nsima-event:ns_end", "{\"entries\":1}");
 	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
 	ng_entry(&e, 0x44, "4026532114:/usr/bin/python3", false);
 	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
 	assert_int_equal(check(&log, 4, &c, &err), NSIMA_ENSUNPROVEN);
 	assert_int_equal(nsima_ns_check_after(&c), 1);
+	nsima_log_free(&log);
+
+	/* a file entry (ima-ng) named like an ns_end resets nothing */
+	nsima_log_init(&log);
+	ng_entry(&e, 0x11, "4026532114:/usr/bin/curl", false);
+	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
+	ng_entry(&e, 0x55, "4026532114:nsima-event:ns_end", false);
+	assert_int_equal(nsima_log_append(&log, &e, NULL), 0);
+	assert_int_equal(nsima_log_ns_state(&log, false, NS, 2, &s, &err), 0);
+	assert_int_equal(s.count, 2);
 	nsima_log_free(&log);
 }
 
