@@ -88,7 +88,8 @@ struct nsima_entry {
 /* What nsima_ns.c calls when records are created and end (nsima_main.c). */
 struct nsima_ns_ops {
 	void (*created)(struct nsima_ns *r);
-	void (*ended)(struct list_head *records);	/* under the mutex */
+	void (*unview)(struct list_head *records);	/* under the mutex */
+	void (*ended)(struct list_head *records);
 };
 
 /* A file's identity: stable across renames, new for a replaced file. */

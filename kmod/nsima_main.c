@@ -111,17 +111,23 @@ static void nsima_ns_created(struct nsima_ns *r)
 	nsima_fs_add_ns(r);	/* a missing view is logged, not fatal */
 }
 
-/*
- * Namespaces that ended (a batch, under the records' lock): views gone,
- * cache forgotten in one walk, then each gets its ns_end entry, before
- * its inode number can be reused.
- */
-static void nsima_ns_ended(struct list_head *records)
+/* Namespaces that ended (a batch, under the records' lock): no views. */
+static void nsima_ns_unview(struct list_head *records)
 {
 	struct nsima_ns *r;
 
 	list_for_each_entry(r, records, all)
 		nsima_fs_remove_ns(r);
+}
+
+/*
+ * The same batch, without the lock: cache forgotten in one walk, then
+ * each gets its ns_end entry, before its inode number can be reused.
+ */
+static void nsima_ns_ended(struct list_head *records)
+{
+	struct nsima_ns *r;
+
 	nsima_cache_forget_ended();
 	list_for_each_entry(r, records, all) {
 		/* Its own losses first, then its end: nothing of it after. */
@@ -135,6 +141,7 @@ static void nsima_ns_ended(struct list_head *records)
 
 static const struct nsima_ns_ops nsima_ns_ops = {
 	.created = nsima_ns_created,
+	.unview = nsima_ns_unview,
 	.ended = nsima_ns_ended,
 };
 

@@ -9,10 +9,11 @@
  * reference on the namespace while it lives, so its inode number cannot
  * be reused meanwhile; a periodic scan of the live records notices when
  * that reference is the last one and hands the ended records, in one
- * batch and after one RCU grace period, to the ops->ended callback (which
- * logs "ns_end", removes the views, forgets the cache), then drops the
- * references. An ended record stays, for its entries, until trim has
- * freed them all and nothing else uses it (nsima_ns_reap()); the scan
+ * batch (at most NSIMA_NS_END_BATCH) and after one RCU grace period, to
+ * ops->unview (under the mutex) and ops->ended (without it: it logs
+ * "ns_end" and forgets the cache), then drops the references. An ended
+ * record stays, for its entries, until trim has freed them all and
+ * nothing else uses it (nsima_ns_reap()); the scan
  * never walks ended records: it costs O(live).
  *
  * A leaf: this file calls nothing of the module's but through the ops
@@ -422,13 +423,18 @@ void nsima_ns_counts(unsigned long *live, unsigned long *ended,
  * namespace references are dropped, so the inode numbers can be reused
  * only after the ns_end entries are in the list.
  */
+#define NSIMA_NS_END_BATCH	256
+
 static void nsima_ns_scan(struct work_struct *work)
 {
 	struct nsima_ns *r, *tmp;
+	unsigned int n = 0;
 	LIST_HEAD(ended);
 
 	mutex_lock(&nsima_ns_mutex);
 	list_for_each_entry_safe(r, tmp, &nsima_ns_list, all) {
+		if (n == NSIMA_NS_END_BATCH)
+			break;
 		if (refcount_read(&r->ns->count) != 1)
 			continue;
 		rhashtable_remove_fast(&nsima_ns_table, &r->node,
@@ -437,19 +443,31 @@ static void nsima_ns_scan(struct work_struct *work)
 		list_move_tail(&r->all, &ended);
 		nsima_ns_live--;
 		nsima_ns_ended++;
+		n++;
 	}
 	mutex_unlock(&nsima_ns_mutex);
-	if (!list_empty(&ended)) {
+	if (n) {
 		synchronize_rcu();
+		/* Views go under the lock that their opens take. */
 		mutex_lock(&nsima_ns_mutex);
+		nsima_ns_ops->unview(&ended);
+		mutex_unlock(&nsima_ns_mutex);
+		/*
+		 * The slow part (cache walk, ns_end extends, namespace puts)
+		 * without the lock: new namespaces' first measurements, view
+		 * opens and flushes do not wait for it.
+		 */
 		nsima_ns_ops->ended(&ended);
 		list_for_each_entry(r, &ended, all) {
 			r->ns->ops->put(r->ns);
 			r->ns = NULL;
 		}
+		mutex_lock(&nsima_ns_mutex);
 		list_splice_tail(&ended, &nsima_ns_ended_list);
 		mutex_unlock(&nsima_ns_mutex);
 	}
+	/* A full batch: more may have ended; go on at once. */
 	schedule_delayed_work(&nsima_ns_scan_work,
+			      n == NSIMA_NS_END_BATCH ? 0 :
 			      msecs_to_jiffies(max(nsima_ns_scan_ms, 10U)));
 }
