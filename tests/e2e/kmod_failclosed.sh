@@ -117,6 +117,15 @@ ns=$(ns_id)
 check "EIO: a read_error violation names the file" \
 	has_line "$(vline "$ns:/tmp/feio/bin" mmap_exec read_error -5)"
 umount /tmp/feio
+# A FUSE server can change what a file holds without a local write: its
+# files are never cached, each mapping is measured.
+mkdir -p /tmp/fok
+nsima-fusesrv --mode ok /tmp/fok $PROBE || bail "nsima-fusesrv ok failed"
+in_ns "nsima-probe mmap /tmp/fok/bin; nsima-probe mmap /tmp/fok/bin"
+ns=$(ns_id)
+is "FUSE: not cached, measured at each mapping" \
+	"$(grep -c "^$(entry "$ns:/tmp/fok/bin" "$want")\$" $A)" 2
+umount /tmp/fok
 
 # ---- two tenants: a slow file stalls only its own measurement ----
 rel=/tmp/release
