@@ -14,6 +14,7 @@
 #define FMODE_WRITE	0x2
 #define CAP_OPT_NOAUDIT	(1 << 1)
 #define PF_KTHREAD	0x00200000
+#define VM_EXEC		0x00000004
 
 extern int bpf_nsima_measure_file(struct file *file, __u32 hook) __ksym;
 extern int bpf_nsima_file_write(struct file *file) __ksym;
@@ -95,6 +96,31 @@ int BPF_PROG(nsima_mmap_exec, struct file *file, unsigned long reqprot,
 	if (file && (prot & PROT_EXEC))
 		count_error(bpf_nsima_measure_file(file, NSIMA_HOOK_MMAP_EXEC),
 			    NSIMA_PROG_MMAP_EXEC);
+	return 0;
+}
+
+/*
+ * A file mapping made executable later, by mprotect(): this hook may not
+ * sleep on 6.1, so the file cannot be hashed; a queued violation names
+ * it (IMA denies this case when it appraises; measurement never denies).
+ */
+SEC("lsm/file_mprotect")
+int BPF_PROG(nsima_mprotect_exec, struct vm_area_struct *vma,
+	     unsigned long reqprot, unsigned long prot)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct nsima_ev_mprotect m = {};
+	struct file *file = vma->vm_file;
+
+	if (!file || !(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC) ||
+	    (t->flags & PF_KTHREAD))
+		return 0;
+	bpf_probe_read_kernel_str(m.name, sizeof(m.name),
+				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	m.ino = BPF_CORE_READ(file, f_inode, i_ino);
+	m.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+	count_error(bpf_nsima_queue_event(&m, sizeof(m), NSIMA_EVENT_MPROTECT),
+		    NSIMA_PROG_MPROTECT);
 	return 0;
 }
 

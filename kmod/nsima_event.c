@@ -46,6 +46,7 @@ static const u32 nsima_event_sizes[] = {
 	[NSIMA_EVENT_CAPABLE] = sizeof(struct nsima_ev_capable),
 	[NSIMA_EVENT_EXEC] = sizeof(struct nsima_ev_exec),
 	[NSIMA_EVENT_CONNECT] = sizeof(struct nsima_ev_connect),
+	[NSIMA_EVENT_MPROTECT] = sizeof(struct nsima_ev_mprotect),
 };
 
 struct nsima_evslot {
@@ -126,6 +127,16 @@ static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
 		nsima_json_u64(j, "family", c->family);
 		nsima_json_s64(j, "pid", pid);
 		nsima_json_u64(j, "port", c->port);
+		break;
+	}
+	case NSIMA_EVENT_MPROTECT: {
+		const struct nsima_ev_mprotect *x = buf;
+
+		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
+		nsima_json_u64(j, "dev", x->dev);
+		nsima_json_u64(j, "ino", x->ino);
+		nsima_json_str(j, "name", x->name, sizeof(x->name));
+		nsima_json_s64(j, "pid", pid);
 		break;
 	}
 	case NSIMA_EVENT_OVERFLOW: {
@@ -398,7 +409,7 @@ static void nsima_event_work(struct work_struct *work)
 
 		if (nsima_add_event(nsima_ns_slot_record(slot.ns, slot.unknown),
 				    slot.type, slot.buf, slot.comm, slot.pid,
-				    false))
+				    slot.type == NSIMA_EVENT_MPROTECT))
 			atomic_long_inc(&nsima_stats.measure_errors);
 		if (slot.rec)
 			atomic_dec(&slot.rec->ev_queued);

@@ -49,7 +49,8 @@ enum nsima_prog {
 	NSIMA_PROG_FILE_OPEN = 2,
 	NSIMA_PROG_SB_MOUNT = 3,
 	NSIMA_PROG_CAPABLE = 4,
-	NSIMA_PROG_MAX = 5,
+	NSIMA_PROG_MPROTECT = 5,
+	NSIMA_PROG_MAX = 6,
 };
 
 /* Templates (IMA names) */
@@ -168,7 +169,8 @@ enum nsima_event_type {
 	NSIMA_EVENT_CAPABLE = 2,	/* struct nsima_ev_capable */
 	NSIMA_EVENT_EXEC = 3,		/* struct nsima_ev_exec: risky exec */
 	NSIMA_EVENT_CONNECT = 4,	/* struct nsima_ev_connect */
-	NSIMA_EVENT_TYPE_MAX = 4,
+	NSIMA_EVENT_MPROTECT = 5,	/* struct nsima_ev_mprotect: violation */
+	NSIMA_EVENT_TYPE_MAX = 5,
 	/* Written by the module itself, never accepted from a caller: */
 	NSIMA_EVENT_OVERFLOW = 100,	/* queued events dropped: violation */
 	NSIMA_EVENT_NS_END = 101,	/* a namespace ended */
@@ -178,7 +180,8 @@ enum nsima_event_type {
 
 #define NSIMA_EVENT_NAMES { \
 	[NSIMA_EVENT_MOUNT] = "mount", [NSIMA_EVENT_CAPABLE] = "capable", \
-	[NSIMA_EVENT_EXEC] = "exec", [NSIMA_EVENT_CONNECT] = "connect" }
+	[NSIMA_EVENT_EXEC] = "exec", [NSIMA_EVENT_CONNECT] = "connect", \
+	[NSIMA_EVENT_MPROTECT] = "mprotect_exec" }
 #define NSIMA_EVENT_OVERFLOW_NAME "overflow"
 #define NSIMA_EVENT_NS_END_NAME	"ns_end"
 #define NSIMA_EVENT_LOST_NAME	"lost"
@@ -217,6 +220,18 @@ struct nsima_ev_connect {
 	__u16 port;		/* host order */
 	__u32 pad;
 	__u8 addr[16];
+};
+
+/*
+ * A file mapping made executable by mprotect(): 6.1 has no sleepable
+ * file_mprotect hook, so the file cannot be hashed there. The event is
+ * logged as a violation (zero digest, 0xFF extended) naming the file.
+ */
+struct nsima_ev_mprotect {
+	char name[NSIMA_EV_STR_MAX];	/* the dentry's name */
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
 };
 
 /* Largest event struct; the event queue's slot size. */

@@ -10,6 +10,8 @@
 #   chroot-relative one;
 # - a 1 TiB sparse file mapped executable: with hash_max small a too_large
 #   violation; without a limit, SIGKILL stops the hash (interrupted);
+# - mprotect() adding PROT_EXEC to a file mapping (no sleepable hook on
+#   6.1, the file cannot be hashed there): a violation naming the file;
 # - FUSE answering EIO: a read_error violation (errno -5);
 # - two tenants: while tenant A's measurement of a slow FUSE file hangs,
 #   tenant B's new executions complete, and a second task of A waiting
@@ -107,6 +109,19 @@ wait $pid
 check "SIGKILL stops the hash: an interrupted violation names the file" \
 	has_line "$(vline "$ns:/tmp/huge2" mmap_exec interrupted -4)"
 echo 4294967296 >$P/hash_max
+
+# ---- mprotect: a mapping made executable later ----
+cp $PROBE /tmp/mp
+in_ns "nsima-probe mprotect /tmp/mp"
+ns=$(ns_id)
+quiesce >/dev/null
+hex=$(grep "^11 $ZERO40 ima-buf sha256:$ZERO64 $ns:nsima-event:mprotect_exec " $A |
+	cut -d' ' -f6)
+json=$(printf "$(echo "$hex" | sed 's/\(..\)/\\x\1/g')")
+case $json in
+*'"name":"mp"'*) ok "mprotect(PROT_EXEC) of a file mapping: a violation naming it ($json)" ;;
+*) not_ok "mprotect(PROT_EXEC) of a file mapping: a violation naming it (got '$json')" ;;
+esac
 
 # ---- FUSE: reads fail with EIO ----
 insmod /nsima/fuse.ko || bail "insmod fuse.ko failed"

@@ -6,6 +6,8 @@
  *
  *   nsima-probe                    print the mount namespace (mnt:[N])
  *   nsima-probe mmap FILE          map FILE PROT_EXEC (mmap_file hook)
+ *   nsima-probe mprotect FILE      map FILE PROT_READ, then mprotect it
+ *                                  PROT_READ|PROT_EXEC (file_mprotect hook)
  *   nsima-probe sethostname N      N sethostname() calls (CAP_SYS_ADMIN checks)
  *   nsima-probe exec-loop N FILE   fork+exec FILE N times; print ns per exec
  *   nsima-probe open-loop N FILE   open+close FILE N times; print ns per open
@@ -51,6 +53,26 @@ static int do_mmap(const char *path)
 	close(fd);
 	if (p == MAP_FAILED) {
 		fprintf(stderr, "nsima-probe: mmap %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	munmap(p, 4096);
+	return 0;
+}
+
+static int do_mprotect(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	void *p;
+
+	if (fd < 0) {
+		fprintf(stderr, "nsima-probe: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED || mprotect(p, 4096, PROT_READ | PROT_EXEC)) {
+		fprintf(stderr, "nsima-probe: mprotect %s: %s\n", path,
+			strerror(errno));
 		return 1;
 	}
 	munmap(p, 4096);
@@ -173,6 +195,8 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "mmap"))
 		return do_mmap(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "mprotect"))
+		return do_mprotect(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "sethostname"))
 		return do_sethostname(atol(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "exec-loop") && atol(argv[2]) > 0)
