@@ -21,6 +21,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -37,7 +38,7 @@ MODULE_PARM_DESC(ns_events_max, "queued events one namespace may hold (beyond: d
 
 static unsigned int nsima_evq_size = 256;
 module_param_named(event_queue, nsima_evq_size, uint, 0444);
-MODULE_PARM_DESC(event_queue, "slots in the queue of non-sleepable events (default 256)");
+MODULE_PARM_DESC(event_queue, "slots in the queue of non-sleepable events, a power of two (default 256)");
 
 static const char * const nsima_event_names[] = NSIMA_EVENT_NAMES;
 
@@ -431,8 +432,10 @@ void nsima_event_queue_depth(unsigned int *depth, unsigned int *size)
 
 int nsima_event_init(void)
 {
-	if (nsima_evq_size < 1 || nsima_evq_size > 65536) {
-		pr_err("event_queue=%u refused (1-65536)\n", nsima_evq_size);
+	/* A power of two: head and tail wrap at 2^32 without aliasing. */
+	if (nsima_evq_size > 65536 || !is_power_of_2(nsima_evq_size)) {
+		pr_err("event_queue=%u refused (a power of two, 1-65536)\n",
+		       nsima_evq_size);
 		return -EINVAL;
 	}
 	nsima_evq = kvcalloc(nsima_evq_size, sizeof(*nsima_evq), GFP_KERNEL);

@@ -130,6 +130,7 @@ check "pcr=23 refused" refused pcr=23
 check "pcr=24 refused" refused pcr=24
 check "ns=bogus refused" refused ns=bogus
 check "extend=maybe refused" refused extend=maybe
+check "event_queue=100 refused (not a power of two)" refused event_queue=100
 check "pcr=16 accepted with allow_resettable_pcr=1" \
 	insmod $KO pcr=16 allow_resettable_pcr=1 unloadable=1
 is "status shows pcr 16" "$(sed -n 's/^pcr: //p' $SFS/status)" 16
