@@ -6,3 +6,20 @@
 bench: bench-attest
 bench-attest: $(NSIMA_ATTEST) $(MKLOG)
 	$(Q)B=$(B) bench/run.sh
+
+# make bench-kmod (vm/bench-kmod; the rule is in vm/vm.mk): the guest-side
+# loops (nsima-kbench) and the small static program whose copies it
+# executes. Both go into a benchmark-only cpio that vm/bench-kmod appends
+# to the test initramfs (vm/run --initrd-add) with the ext4 and brd modules.
+KBENCH := $(B)/bin/nsima-kbench
+KBENCH_TINY := $(B)/bench/tiny
+$(KBENCH): $(B)/obj/bench/kbench.o
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $<
+$(KBENCH_TINY): bench/tiny.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) -Os -static -nostdlib -fno-pie -no-pie -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -Wl,--build-id=none -o $@ $<
+bench-kmod: $(KBENCH) $(KBENCH_TINY)
+ALL_TARGETS += $(KBENCH) $(KBENCH_TINY)

@@ -35,13 +35,13 @@ static bool nsima_cache_on = true;
 module_param_named(cache, nsima_cache_on, bool, 0644);
 MODULE_PARM_DESC(cache, "measure unchanged files once per namespace (default 1)");
 
-static unsigned int nsima_cache_max = 1 << 16;
+static unsigned int nsima_cache_max = 1 << 17;
 module_param_named(cache_max, nsima_cache_max, uint, 0644);
 MODULE_PARM_DESC(cache_max, "cache entries kept at most (then files are measured, not cached)");
 
-unsigned int nsima_ns_cache_max = 4096;
+unsigned int nsima_ns_cache_max = 1 << 14;
 module_param_named(ns_cache_max, nsima_ns_cache_max, uint, 0644);
-MODULE_PARM_DESC(ns_cache_max, "cache entries one namespace may hold (beyond: a quota violation, then measured uncached)");
+MODULE_PARM_DESC(ns_cache_max, "cache entries one container namespace may hold (beyond: a quota violation, then measured uncached); the host is not bound");
 
 static unsigned int nsima_tomtou_max = 1 << 18;
 module_param_named(tomtou_max, nsima_tomtou_max, uint, 0644);
@@ -270,7 +270,9 @@ int nsima_cache_store(struct nsima_ns *ns, const struct nsima_cache_key *k,
 		return 0;	/* writes not tracked: do not remember */
 	if (atomic_read(&nsima_cache.nelems) >= nsima_cache_max)
 		return 0;	/* full: measure, do not remember */
-	if (atomic_inc_return(&ns->cache_count) > READ_ONCE(nsima_ns_cache_max)) {
+	/* A tenant's share; the host (nsid 0) is bound by cache_max only. */
+	if (atomic_inc_return(&ns->cache_count) > READ_ONCE(nsima_ns_cache_max) &&
+	    ns->nsid) {
 		atomic_dec(&ns->cache_count);
 		return -EDQUOT;
 	}
