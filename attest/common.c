@@ -63,14 +63,24 @@ void attest_json_string(const char *s, size_t len)
 	putchar('"');
 }
 
+bool attest_fail_begin(bool json, int code, const char *line)
+{
+	if (!json) {
+		printf("%s: %s\n", attest_exit_name(code), line);
+		return false;
+	}
+	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
+	       attest_exit_name(code), code);
+	attest_json_string(line, strlen(line));
+	return true;
+}
+
 void attest_json_error(int code, const char *input, const struct nsima_err *err)
 {
 	char line[NSIMA_ERR_MSG_MAX + 512];
 
 	nsima_err_format(err, input, line, sizeof(line));
-	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
-	       attest_exit_name(code), code);
-	attest_json_string(line, strlen(line));
+	attest_fail_begin(true, code, line);
 	if (err->where == NSIMA_AT_ENTRY)
 		printf(",\"entry\":%llu", (unsigned long long)err->pos);
 	printf("}\n");

@@ -33,5 +33,11 @@ int attest_report(const char *input, int rc, const struct nsima_err *err,
 void attest_json_string(const char *s, size_t len);
 /* Print {"result":..,"exit":..,"error":..[,"entry":N]} for --json. */
 void attest_json_error(int code, const char *input, const struct nsima_err *err);
+/*
+ * A failure's one line: "<category>: <line>" as text (false), or the
+ * start of its JSON object {"result","exit","error" (true: the caller adds
+ * its members and the closing "}\n").
+ */
+bool attest_fail_begin(bool json, int code, const char *line);
 
 #endif /* NSIMA_ATTEST_COMMON_H */

@@ -674,13 +674,8 @@ static int fail_entry_desc(const struct verify_opts *o, const char *input,
 	snprintf(line, sizeof(line), "%s: entry %llu %s: %s", input,
 		 (unsigned long long)err->pos, what,
 		 err->msg[0] ? err->msg : nsima_strerror(rc));
-	if (!o->json) {
-		printf("%s: %s\n", attest_exit_name(code), line);
+	if (!attest_fail_begin(o->json, code, line))
 		return code;
-	}
-	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
-	       attest_exit_name(code), code);
-	attest_json_string(line, strlen(line));
 	printf(",\"entry\":%llu", (unsigned long long)err->pos);
 	json_desc(&d);
 	printf("}\n");
@@ -745,13 +740,8 @@ static int fail_unreachable(const struct verify_opts *o, const char *input,
 			 input, o->pcr, (unsigned long long)end.next, err.msg,
 			 hint);
 	}
-	if (!o->json) {
-		printf("%s: %s\n", attest_exit_name(NSIMA_EXIT_REPLAY), line);
+	if (!attest_fail_begin(o->json, NSIMA_EXIT_REPLAY, line))
 		return NSIMA_EXIT_REPLAY;
-	}
-	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
-	       attest_exit_name(NSIMA_EXIT_REPLAY), NSIMA_EXIT_REPLAY);
-	attest_json_string(line, strlen(line));
 	printf(",\"from\":%llu,\"replayed\":%llu",
 	       (unsigned long long)start->next, (unsigned long long)replayed);
 	for (b = 0; b < 2; b++) {
@@ -1073,13 +1063,8 @@ static int ns_verdict(const struct verify_opts *o, const char *input,
 			 rc == NSIMA_ENSUNPROVEN ?
 				 " (--allow-unproven-ns accepts it)" : "");
 	}
-	if (!o->json) {
-		printf("%s: %s\n", attest_exit_name(code), line);
+	if (!attest_fail_begin(o->json, code, line))
 		return code;
-	}
-	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
-	       attest_exit_name(code), code);
-	attest_json_string(line, strlen(line));
 	if (err.where == NSIMA_AT_ENTRY) {
 		printf(",\"entry\":%llu", (unsigned long long)err.pos);
 		json_desc(state);

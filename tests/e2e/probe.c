@@ -40,37 +40,40 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static int do_mmap(const char *path)
+/* Map the first page of @path with @prot; MAP_FAILED (said) on error. */
+static void *map_page(const char *path, int prot)
 {
 	int fd = open(path, O_RDONLY);
 	void *p;
 
 	if (fd < 0) {
 		fprintf(stderr, "nsima-probe: %s: %s\n", path, strerror(errno));
-		return 1;
+		return MAP_FAILED;
 	}
-	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, 4096, prot, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (p == MAP_FAILED) {
+	if (p == MAP_FAILED)
 		fprintf(stderr, "nsima-probe: mmap %s: %s\n", path, strerror(errno));
+	return p;
+}
+
+static int do_mmap(const char *path)
+{
+	void *p = map_page(path, PROT_READ | PROT_EXEC);
+
+	if (p == MAP_FAILED)
 		return 1;
-	}
 	munmap(p, 4096);
 	return 0;
 }
 
 static int do_mprotect(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	void *p;
+	void *p = map_page(path, PROT_READ);
 
-	if (fd < 0) {
-		fprintf(stderr, "nsima-probe: %s: %s\n", path, strerror(errno));
+	if (p == MAP_FAILED)
 		return 1;
-	}
-	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED || mprotect(p, 4096, PROT_READ | PROT_EXEC)) {
+	if (mprotect(p, 4096, PROT_READ | PROT_EXEC)) {
 		fprintf(stderr, "nsima-probe: mprotect %s: %s\n", path,
 			strerror(errno));
 		return 1;

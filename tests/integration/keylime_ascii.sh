@@ -25,12 +25,7 @@ for tool in python3 jq; do
 		exit 1
 	fi
 done
-for f in "$attest" "$mklog"; do
-	if [ ! -x "$f" ]; then
-		echo "not ok 1 - $f not built"
-		exit 1
-	fi
-done
+need_built "$attest" "$mklog"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 

@@ -27,12 +27,7 @@ for tool in swtpm swtpm_setup tpm2_pcrextend tpm2_flushcontext jq; do
 		exit 0
 	fi
 done
-for f in "$attest" "$mklog"; do
-	if [ ! -x "$f" ]; then
-		echo "not ok 1 - $f not built"
-		exit 1
-	fi
-done
+need_built "$attest" "$mklog"
 
 . tests/integration/swtpm.inc
 swtpm_init
