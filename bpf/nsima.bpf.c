@@ -22,6 +22,7 @@ extern int bpf_nsima_measure_event(const void *buf, __u32 buf__sz,
 				   __u32 type) __ksym;
 extern int bpf_nsima_queue_event(const void *buf, __u32 buf__sz,
 				 __u32 type) __ksym;
+extern void bpf_nsima_inode_free(struct inode *inode) __ksym;
 
 /* Set by the loader before load. */
 const volatile __u64 host_mntns = 0;	/* events from the host are not logged */
@@ -130,6 +131,18 @@ int BPF_PROG(nsima_file_open, struct file *file)
 {
 	if (file->f_mode & FMODE_WRITE)
 		count_error(bpf_nsima_file_write(file), NSIMA_PROG_FILE_OPEN);
+	return 0;
+}
+
+/*
+ * Inodes being freed: the module forgets those it measured, so that its
+ * ToMToU table stays the size of the inode cache (IMA frees its integrity
+ * records here too).
+ */
+SEC("lsm/inode_free_security")
+int BPF_PROG(nsima_inode_free, struct inode *inode)
+{
+	bpf_nsima_inode_free(inode);
 	return 0;
 }
 

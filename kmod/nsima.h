@@ -106,6 +106,7 @@ struct nsima_cache_key {
 
 /* A file's change state when it was measured. */
 struct nsima_cache_state {
+	u64 seq;			/* the measured record's number */
 	int writes;			/* write opens since measured, -1: unknown */
 	u64 iversion;
 	struct timespec64 ctime, mtime;
@@ -203,6 +204,7 @@ struct nsima_stats {
 	atomic_long_t events_queued;
 	atomic_long_t events_dropped;
 	atomic_long_t bytes;		/* kernel memory held by entries */
+	atomic_long_t tomtou_forgotten;	/* measured inodes freed */
 };
 
 extern struct nsima_stats nsima_stats;
@@ -242,6 +244,8 @@ int nsima_cache_store(struct nsima_ns *ns, const struct nsima_cache_key *k,
 		      const struct nsima_cache_state *s);
 int nsima_mark_measured(struct inode *inode);
 bool nsima_write_opened(struct inode *inode);
+void nsima_inode_forget(struct inode *inode);
+unsigned long nsima_tomtou_size(void);
 unsigned long nsima_cache_size(void);
 void nsima_cache_forget_ended(void);
 extern unsigned int nsima_ns_cache_max;

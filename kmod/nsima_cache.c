@@ -67,9 +67,17 @@ static struct rhashtable nsima_cache;
 struct nsima_measured {
 	struct rhash_head node;
 	struct nsima_inode_key key;
+	u64 seq;			/* this record's; never reused */
 	atomic_t writes;		/* opens for write since measured */
 	struct rcu_head rcu;
 };
+
+/*
+ * Records are numbered: a record that was forgotten (its inode freed) and
+ * made again for the same key has another number, so cache entries taken
+ * under the old record miss even if no write was counted in between.
+ */
+static atomic64_t nsima_measured_seq = ATOMIC64_INIT(0);
 
 static const struct rhashtable_params nsima_measured_params = {
 	.key_len = sizeof(struct nsima_inode_key),
@@ -148,6 +156,7 @@ int nsima_mark_measured(struct inode *inode)
 	if (!m)
 		return -ENOSPC;
 	m->key = k;
+	m->seq = atomic64_inc_return(&nsima_measured_seq);
 	atomic_set(&m->writes, 0);
 	rc = rhashtable_lookup_insert_fast(&nsima_measured_table, &m->node,
 					   nsima_measured_params);
@@ -176,20 +185,47 @@ bool nsima_write_opened(struct inode *inode)
 	return m;
 }
 
-/* Opens for write of @inode since it was measured; -1: not tracked. */
-static int nsima_writes(struct inode *inode)
+/*
+ * @inode is being freed: forget that it was measured. Nothing can open it
+ * any more, so there is no ToMToU left to detect, and the table holds
+ * only inodes the kernel still has: it is bounded by the inode cache, as
+ * IMA's integrity records are. Does not sleep (lsm/inode_free_security).
+ */
+void nsima_inode_forget(struct inode *inode)
 {
 	struct nsima_inode_key k;
 	struct nsima_measured *m;
-	int w;
 
 	nsima_inode_key(inode, &k);
 	rcu_read_lock();
 	m = rhashtable_lookup(&nsima_measured_table, &k,
 			      nsima_measured_params);
-	w = m ? atomic_read(&m->writes) : -1;
+	if (m && !rhashtable_remove_fast(&nsima_measured_table, &m->node,
+					 nsima_measured_params)) {
+		atomic_long_inc(&nsima_stats.tomtou_forgotten);
+		kfree_rcu(m, rcu);
+	}
 	rcu_read_unlock();
-	return w;
+}
+
+unsigned long nsima_tomtou_size(void)
+{
+	return atomic_read(&nsima_measured_table.nelems);
+}
+
+/* The measured record of @inode into @s: unknown (-1, 0) if none. */
+static void nsima_writes(struct inode *inode, struct nsima_cache_state *s)
+{
+	struct nsima_inode_key k;
+	struct nsima_measured *m;
+
+	nsima_inode_key(inode, &k);
+	rcu_read_lock();
+	m = rhashtable_lookup(&nsima_measured_table, &k,
+			      nsima_measured_params);
+	s->writes = m ? atomic_read(&m->writes) : -1;
+	s->seq = m ? m->seq : 0;
+	rcu_read_unlock();
 }
 
 unsigned long nsima_cache_size(void)
@@ -208,7 +244,7 @@ void nsima_cache_key(struct nsima_ns *ns, struct inode *inode,
 void nsima_cache_state(struct inode *inode, struct nsima_cache_state *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->writes = nsima_writes(inode);
+	nsima_writes(inode, s);
 	if (IS_I_VERSION(inode))
 		s->iversion = inode_query_iversion(inode);
 	s->ctime = inode->i_ctime;

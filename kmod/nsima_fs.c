@@ -385,6 +385,9 @@ static int nsima_status_show(struct seq_file *m, void *v)
 		   atomic_long_read(&nsima_stats.pending));
 	seq_printf(m, "cache_entries: %lu\n", nsima_cache_size());
 	seq_printf(m, "cache_hits: %ld\n", atomic_long_read(&nsima_stats.cache_hits));
+	seq_printf(m, "tomtou_tracked: %lu\n", nsima_tomtou_size());
+	seq_printf(m, "tomtou_forgotten: %ld\n",
+		   atomic_long_read(&nsima_stats.tomtou_forgotten));
 	seq_printf(m, "event_queue: %u/%u\n", depth, size);
 	seq_printf(m, "events_queued: %ld\n",
 		   atomic_long_read(&nsima_stats.events_queued));

@@ -92,6 +92,19 @@ noinline int bpf_nsima_queue_event(const void *buf, u32 buf__sz, u32 type)
 	return nsima_queue_event(buf, buf__sz, type);
 }
 
+/**
+ * bpf_nsima_inode_free - an inode is being freed
+ * @inode: the inode (lsm/inode_free_security)
+ *
+ * Does not sleep. Forgets that @inode was measured, so that the ToMToU
+ * table holds only inodes the kernel still has.
+ */
+noinline void bpf_nsima_inode_free(struct inode *inode)
+{
+	if (inode)
+		nsima_inode_forget(inode);
+}
+
 __diag_pop();
 
 BTF_SET8_START(nsima_kfunc_ids)
@@ -99,6 +112,7 @@ BTF_ID_FLAGS(func, bpf_nsima_measure_file, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nsima_file_write, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nsima_measure_event, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nsima_queue_event)
+BTF_ID_FLAGS(func, bpf_nsima_inode_free)
 BTF_SET8_END(nsima_kfunc_ids)
 
 static const struct btf_kfunc_id_set nsima_kfunc_set = {

@@ -6,7 +6,9 @@
 # - mapping a file PROT_EXEC while it is open for write records a
 #   violation (zero digest) and the file is measured anyway;
 # - opening a measured script for write while its interpreter reads it
-#   records a ToMToU violation.
+#   records a ToMToU violation;
+# - measured inodes that are freed leave the ToMToU table (its size follows
+#   the inode cache), and a full table gives 'untracked' violations.
 # kmod_cache.host replays the list against the TPM (violations extend 0xFF).
 . /tests/e2e/lib/tap.sh
 SFS=/sys/kernel/security/nsima
@@ -105,6 +107,39 @@ check "ToMToU entry names the script, zero digest, says why" \
 v2=$(cat $SFS/violations)
 echo "# again" >>/tmp/script
 is "no violation when nobody reads the file" "$(cat $SFS/violations)" "$v2"
+
+# The ToMToU table forgets freed inodes: with room for 5 more, 40 files
+# measured and deleted one after the other all fit.
+st() { sed -n "s/^$1: //p" $SFS/status; }
+P=/sys/module/nsima/parameters/tomtou_max
+max0=$(cat $P)
+f0=$(st tomtou_forgotten)
+t0=$(st tomtou_tracked)
+echo $((t0 + 5)) >$P
+U=$(printf '"reason":"untracked"}' | od -An -v -tx1 | tr -d ' \n')
+untracked() { grep -c "$U\$" $A || :; }
+u0=$(untracked)
+i=0
+while [ $i -lt 40 ]; do
+	cp /usr/bin/nsima-probe /tmp/gone; /tmp/gone >/dev/null; rm /tmp/gone
+	i=$((i + 1))
+done
+f1=$(st tomtou_forgotten)
+check "40 measured, deleted files forgotten ($((f1 - f0)))" test $((f1 - f0)) -ge 40
+is "none of them found the table full" "$(untracked)" "$u0"
+check "table size back near where it was ($(st tomtou_tracked) vs $t0)" \
+	test "$(st tomtou_tracked)" -le $((t0 + 5))
+# Kept alive, they do not fit: the files beyond the bound say so.
+i=0
+while [ $i -lt 10 ]; do
+	cp /usr/bin/nsima-probe /tmp/kept$i; /tmp/kept$i >/dev/null
+	i=$((i + 1))
+done
+echo "$max0" >$P
+check "a full table: 'untracked' violations for the files beyond it" \
+	test "$(untracked)" -ge $((u0 + 5))
+check "the untracked violation names the file" \
+	grep -qxF "$(vline /tmp/kept9 bprm_check untracked)" $A
 
 check "quiescent (namespaces ended, nothing pending)" quiesce
 save_snapshot

@@ -13,6 +13,8 @@
 # - mprotect() adding PROT_EXEC to a file mapping (no sleepable hook on
 #   6.1, the file cannot be hashed there): a violation naming the file;
 # - FUSE answering EIO: a read_error violation (errno -5);
+# - a file mapped through an O_DIRECT descriptor (ext4 on a RAM disk):
+#   measured with its real digest (the module reopens it for reading);
 # - two tenants: while tenant A's measurement of a slow FUSE file hangs,
 #   tenant B's new executions complete, and a second task of A waiting
 #   for the same file can be killed.
@@ -141,6 +143,26 @@ ns=$(ns_id)
 is "FUSE: not cached, measured at each mapping" \
 	"$(grep -c "^$(entry "$ns:/tmp/fok/bin" "$want")\$" $A)" 2
 umount /tmp/fok
+
+# ---- O_DIRECT: kernel_read() cannot read it; reopened, measured ----
+for m in crc32c_generic crc16 mbcache jbd2 ext4 brd; do
+	[ "$m" = brd ] && set -- rd_nr=1 rd_size=16384 || set --
+	insmod /nsima/$m.ko "$@" || bail "insmod $m.ko failed"
+done
+mke2fs -q /dev/ram0 >/dev/null || bail "mke2fs /dev/ram0 failed"
+mkdir -p /tmp/ext && mount -t ext4 /dev/ram0 /tmp/ext || bail "mount ext4 failed"
+cp $PROBE /tmp/ext/direct
+# A 4,100-byte tail: not a multiple of the block size either.
+head -c 4100 /dev/urandom >>/tmp/ext/direct
+dwant=$(sha256sum /tmp/ext/direct | cut -d' ' -f1)
+in_ns "nsima-probe mmap-direct /tmp/ext/direct"
+rc=$?
+ns=$(ns_id)
+is "O_DIRECT mapping succeeded" "$rc" 0
+is "O_DIRECT: measured with the file's digest" \
+	"$(grep -c "^$(entry "$ns:/tmp/ext/direct" "$dwant")\$" $A)" 1
+is "O_DIRECT: no violation for it" "$(grep -c " $ns:/tmp/ext/direct [0-9a-f]*\$" $A)" 0
+umount /tmp/ext
 
 # ---- two tenants: a slow file stalls only its own measurement ----
 rel=/tmp/release

@@ -6,6 +6,7 @@
  *
  *   nsima-probe                    print the mount namespace (mnt:[N])
  *   nsima-probe mmap FILE          map FILE PROT_EXEC (mmap_file hook)
+ *   nsima-probe mmap-direct FILE   the same through an O_DIRECT descriptor
  *   nsima-probe mprotect FILE      map FILE PROT_READ, then mprotect it
  *                                  PROT_READ|PROT_EXEC (file_mprotect hook)
  *   nsima-probe sethostname N      N sethostname() calls (CAP_SYS_ADMIN checks)
@@ -41,9 +42,9 @@ static long long now_ns(void)
 }
 
 /* Map the first page of @path with @prot; MAP_FAILED (said) on error. */
-static void *map_page(const char *path, int prot)
+static void *map_page(const char *path, int prot, int flags)
 {
-	int fd = open(path, O_RDONLY);
+	int fd = open(path, O_RDONLY | flags);
 	void *p;
 
 	if (fd < 0) {
@@ -57,9 +58,9 @@ static void *map_page(const char *path, int prot)
 	return p;
 }
 
-static int do_mmap(const char *path)
+static int do_mmap(const char *path, int flags)
 {
-	void *p = map_page(path, PROT_READ | PROT_EXEC);
+	void *p = map_page(path, PROT_READ | PROT_EXEC, flags);
 
 	if (p == MAP_FAILED)
 		return 1;
@@ -69,7 +70,7 @@ static int do_mmap(const char *path)
 
 static int do_mprotect(const char *path)
 {
-	void *p = map_page(path, PROT_READ);
+	void *p = map_page(path, PROT_READ, 0);
 
 	if (p == MAP_FAILED)
 		return 1;
@@ -144,7 +145,7 @@ static int do_ns_loop(long n, const char *path)
 		if (!pid) {
 			if (unshare(CLONE_NEWNS))
 				_exit(1);
-			_exit(do_mmap(path));
+			_exit(do_mmap(path, 0));
 		}
 		if (waitpid(pid, &st, 0) < 0)
 			return 1;
@@ -197,7 +198,9 @@ int main(int argc, char **argv)
 	ssize_t n;
 
 	if (argc == 3 && !strcmp(argv[1], "mmap"))
-		return do_mmap(argv[2]);
+		return do_mmap(argv[2], 0);
+	if (argc == 3 && !strcmp(argv[1], "mmap-direct"))
+		return do_mmap(argv[2], O_DIRECT);
 	if (argc == 3 && !strcmp(argv[1], "mprotect"))
 		return do_mprotect(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "sethostname"))
