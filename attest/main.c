@@ -43,6 +43,7 @@ static const char *const exit_names[NSIMA_EXIT_MAX + 1] = {
 	[NSIMA_EXIT_IO] = "io-error",
 	[NSIMA_EXIT_NS_INCOMPLETE] = "ns-incomplete",
 	[NSIMA_EXIT_NS_STATE_MISSING] = "ns-state-missing",
+	[NSIMA_EXIT_NOT_VOUCHED] = "not-vouched",
 };
 
 const char *attest_exit_name(int code)
@@ -85,6 +86,8 @@ int attest_exit_code(int errcode)
 		return NSIMA_EXIT_NS_INCOMPLETE;
 	case NSIMA_ENSUNPROVEN:
 		return NSIMA_EXIT_NS_STATE_MISSING;
+	case NSIMA_ENOTVOUCHED:
+		return NSIMA_EXIT_NOT_VOUCHED;
 	}
 	return NSIMA_EXIT_INTERNAL;
 }

@@ -10,8 +10,12 @@
  * violation, redacted), name and file digest (an event's buffer when it is
  * text). --ns keeps that namespace's entries; with --redacted every entry
  * stays but other namespaces' entries show only their template digests.
+ *
+ * Names are printed as nsima.ko writes them (name.h): a name that is not
+ * already in that escaped form (a plain IMA list's raw bytes, a forged
+ * entry) is escaped, so no byte outside 0x21..0x7e of a name reaches the
+ * output: a newline cannot forge a line, nor an ESC drive the terminal.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,7 @@
 #include "cmds.h"
 #include "common.h"
 #include "hex.h"
+#include "name.h"
 #include "nsview.h"
 
 struct show_opts {
@@ -132,6 +137,29 @@ static char *field_text(const struct nsima_entry *e, int id)
 	return (char *)nsima_buf_take(&b, &len);
 }
 
+/*
+ * A name on stdout as name.h writes it: as it is when it already is an
+ * escaped name (what nsima.ko writes), else escaped.
+ */
+static void print_name(const char *name, size_t len)
+{
+	const uint8_t *raw = (const uint8_t *)name;
+	ssize_t n;
+	char *esc;
+
+	if (nsima_name_unescape(name, len, NULL, 0, NULL) >= 0) {
+		fwrite(name, 1, len, stdout);
+		return;
+	}
+	n = nsima_name_escape(raw, len, NULL, 0, NULL);
+	esc = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (esc && nsima_name_escape(raw, len, esc, (size_t)n + 1, NULL) >= 0)
+		fputs(esc, stdout);
+	else
+		fputs("?", stdout);
+	free(esc);
+}
+
 /* ima-buf contents as text when printable (our events are JSON). */
 static char *buf_text(const struct nsima_entry *e)
 {
@@ -145,7 +173,7 @@ static char *buf_text(const struct nsima_entry *e)
 	p = e->data + e->fields[i].off;
 	len = e->fields[i].len;
 	for (k = 0; k < len; k++)
-		if (!isprint(p[k]))
+		if (p[k] < 0x20 || p[k] > 0x7e)	/* isprint() in any locale */
 			return field_text(e, NSIMA_FIELD_BUF);
 	s = malloc(len + 1);
 	if (s) {
@@ -245,8 +273,8 @@ static void print_line(const struct nsima_entry *e, uint64_t index)
 		return;
 	}
 	if (named)
-		printf("%.*s", (int)(ref.event ? ref.event_type_len : ref.path_len),
-		       ref.event ? ref.event_type : ref.path);
+		print_name(ref.event ? ref.event_type : ref.path,
+			   ref.event ? ref.event_type_len : ref.path_len);
 	else
 		printf("(%s)", e->tmpl.name);
 	digest = field_text(e, NSIMA_FIELD_D_NG);

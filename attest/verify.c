@@ -4,7 +4,7 @@
  * it.
  *
  *   nsima-attest verify --ak F --nonce HEX
- *                       (--quote F --sig F --pcrs F | --evidence F)
+ *                       (--quote F --sig F [--pcrs F] | --evidence F)
  *                       [--select LIST] [--log F [--format FMT]
  *                       [--log-alg BANK]] [--pcr N] [--checkpoint F]
  *                       [--prev-clock F] [--save-clock F] [--allow-resume]
@@ -27,6 +27,7 @@
  * --allow-unproven-ns). A failure names the first bad entry (index,
  * namespace, path) where one can be named; docs/nsima-attest.md.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@
 #include "hex.h"
 #include "nsstate.h"
 #include "nsview.h"
+#include "pcrfile.h"
 #include "quote.h"
 #include "replay.h"
 
@@ -50,17 +52,20 @@
 
 struct verify_opts {
 	const char *quote, *sig, *ak, *pcrs, *evidence, *log;
-	const char *checkpoint, *prev_clock, *save_clock;
+	const char *checkpoint, *prev_clock, *save_clock, *save_checkpoint;
 	enum nsima_log_format fmt;
 	int log_alg;
 	bool log_alg_given;
 	uint32_t pcr;
+	bool pcr_set, sel_set;
 	struct nsima_pcr_select sel;
 	uint8_t nonce[NSIMA_QUOTE_NONCE_MAX];
 	size_t nonce_len;
 	unsigned int clock_flags;
 	bool ns_set, host;
 	uint64_t nsid;
+	uint64_t log_first;		/* --log-first */
+	bool log_first_set;
 	bool allow_unproven;		/* --allow-unproven-ns */
 	bool ns_chain_set;		/* --ns-chain */
 	struct nsima_ns_state ns_chain;
@@ -85,10 +90,14 @@ struct verify_in {
 	bool raw_mapped;
 	struct nsima_replay cp;		/* where the replay starts */
 	bool have_cp;
+	bool derive;			/* no PCR values: from the replay */
 };
 
 struct verify_out {
 	uint64_t covered, pending;
+	uint64_t from;			/* the replay started there */
+	uint64_t unchecked;		/* entries before it, not replayed */
+	struct nsima_replay at;		/* the state the quote covers */
 	double ms;
 	/* --ns: the covered entries against the namespace's ns_state */
 	struct nsima_ns_check nc;
@@ -98,21 +107,25 @@ struct verify_out {
 static void verify_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nsima-attest verify --ak F --nonce HEX (--quote F --sig F --pcrs F | --evidence F) [options]\n"
+		"usage: nsima-attest verify --ak F --nonce HEX (--quote F --sig F [--pcrs F] | --evidence F) [options]\n"
 		"  --ak F              trusted AK public key (TPM2B_PUBLIC or PEM)\n"
 		"  --nonce HEX         the nonce this verifier sent\n"
 		"  --quote F           TPMS_ATTEST (or TPM2B_ATTEST), as tpm2_quote -m\n"
 		"  --sig F             TPMT_SIGNATURE, as tpm2_quote -s\n"
-		"  --pcrs F            PCR values in the quote's selection order\n"
+		"  --pcrs F            the quoted PCR values, as tpm2_quote -o writes them\n"
+		"                      (serialized, its default, or -F values)\n"
 		"  --evidence F        evidence bundle JSON instead (docs/evidence.md)\n"
-		"  --select LIST       PCRs the quote must select (default sha1:%d,sha256:%d)\n"
+		"  --select LIST       PCRs the quote must select (default: what it selects)\n"
 		"  --log F             measurement list to replay against the quote\n"
 		"  --format FMT        binary, ascii or cel (default: detect)\n"
 		"  --log-alg BANK      bank of the list's header digests (default sha1)\n"
-		"  --pcr N             PCR the list extends (default %d)\n"
-		"  --checkpoint F      replay state the log continues from: the verifier's\n"
-		"                      JSON, or the module's checkpoint file (entries: N,\n"
-		"                      <bank>: <hex>; the log then starts at entry N)\n"
+		"  --pcr N             PCR the list extends (default: the one the quote\n"
+		"                      selects, else the list's first entry's)\n"
+		"  --checkpoint F      the verifier's own replay state (--save-checkpoint of\n"
+		"                      an earlier verify): the replay continues from it\n"
+		"  --save-checkpoint F write the replay state the quote covers when trusted\n"
+		"  --log-first N       index of the --log file's first entry (a trimmed\n"
+		"                      list continues after entry N-1; default 0)\n"
 		"  --prev-clock F      previous quote (TPMS_ATTEST) or clock JSON from this TPM\n"
 		"  --save-clock F      write this quote's clock JSON when trusted\n"
 		"  --allow-resume      accept a restartCount increase (TPM Resume)\n"
@@ -122,8 +135,7 @@ static void verify_usage(FILE *f)
 		"  --allow-unproven-ns accept a view no ns_state proves complete (reported)\n"
 		"  --ns-chain COUNT:HEX the namespace's ns_state count and chain before the\n"
 		"                      replay's start (--checkpoint), from a previous verify\n"
-		"  --json              one JSON object on stdout\n",
-		NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR);
+		"  --json              one JSON object on stdout\n");
 }
 
 static int parse_opts(int argc, char **argv, struct verify_opts *o)
@@ -131,7 +143,7 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 	enum { O_QUOTE = 256, O_SIG, O_AK, O_PCRS, O_EVIDENCE, O_LOG,
 	       O_FORMAT, O_LOG_ALG, O_PCR, O_CHECKPOINT, O_PREV, O_SAVE,
 	       O_RESUME, O_SELECT, O_NONCE, O_NS, O_ALLOW_UNPROVEN, O_NS_CHAIN,
-	       O_JSON };
+	       O_JSON, O_SAVE_CP, O_LOG_FIRST };
 	static const struct option longopts[] = {
 		{ "quote", required_argument, NULL, O_QUOTE },
 		{ "sig", required_argument, NULL, O_SIG },
@@ -145,6 +157,8 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 		{ "checkpoint", required_argument, NULL, O_CHECKPOINT },
 		{ "prev-clock", required_argument, NULL, O_PREV },
 		{ "save-clock", required_argument, NULL, O_SAVE },
+		{ "save-checkpoint", required_argument, NULL, O_SAVE_CP },
+		{ "log-first", required_argument, NULL, O_LOG_FIRST },
 		{ "allow-resume", no_argument, NULL, O_RESUME },
 		{ "select", required_argument, NULL, O_SELECT },
 		{ "nonce", required_argument, NULL, O_NONCE },
@@ -156,16 +170,13 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 		{ 0 }
 	};
 	struct nsima_err err = { 0 };
-	char def[32], *end;
+	char *end;
 	long v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->pcr = NSIMA_DEFAULT_PCR;
 	o->log_alg = NSIMA_BANK_SHA1;
-	snprintf(def, sizeof(def), "sha1:%d,sha256:%d", NSIMA_DEFAULT_PCR,
-		 NSIMA_DEFAULT_PCR);
-	nsima_pcr_select_parse(def, &o->sel, NULL);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_QUOTE:
@@ -211,6 +222,7 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 				return NSIMA_EXIT_USAGE;
 			}
 			o->pcr = (uint32_t)v;
+			o->pcr_set = true;
 			break;
 		case O_CHECKPOINT:
 			o->checkpoint = optarg;
@@ -221,6 +233,18 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 		case O_SAVE:
 			o->save_clock = optarg;
 			break;
+		case O_SAVE_CP:
+			o->save_checkpoint = optarg;
+			break;
+		case O_LOG_FIRST:
+			errno = 0;
+			o->log_first = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg || *optarg == '-') {
+				attest_msg("verify: bad --log-first '%s'", optarg);
+				return NSIMA_EXIT_USAGE;
+			}
+			o->log_first_set = true;
+			break;
 		case O_RESUME:
 			o->clock_flags |= NSIMA_CLOCK_ALLOW_RESUME;
 			break;
@@ -229,6 +253,7 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 				attest_error("verify: --select", &err);
 				return NSIMA_EXIT_USAGE;
 			}
+			o->sel_set = true;
 			break;
 		case O_NONCE:
 			if (nsima_nonce_parse(optarg, o->nonce, &o->nonce_len)) {
@@ -270,6 +295,10 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 		attest_msg("verify: unexpected argument '%s'", argv[optind]);
 		return NSIMA_EXIT_USAGE;
 	}
+	if (o->save_checkpoint && !o->log && !o->evidence) {
+		attest_msg("verify: --save-checkpoint needs a log");
+		return NSIMA_EXIT_USAGE;
+	}
 	if ((o->allow_unproven || o->ns_chain_set) && !o->ns_set) {
 		attest_msg("verify: --allow-unproven-ns and --ns-chain need --ns");
 		return NSIMA_EXIT_USAGE;
@@ -279,8 +308,8 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 		return NSIMA_EXIT_USAGE;
 	}
 	if (!o->evidence == !(o->quote || o->sig || o->pcrs) ||
-	    (!o->evidence && !(o->quote && o->sig && o->pcrs))) {
-		attest_msg("verify: give --evidence F, or all of --quote, --sig and --pcrs");
+	    (!o->evidence && !(o->quote && o->sig && (o->pcrs || o->log)))) {
+		attest_msg("verify: give --evidence F, or --quote and --sig with --pcrs, --log or both");
 		return NSIMA_EXIT_USAGE;
 	}
 	return NSIMA_EXIT_OK;
@@ -340,13 +369,17 @@ static int load_files(const struct verify_opts *o, struct verify_in *in)
 	free(buf);
 	if (ret)
 		return ret;
+	if (!o->pcrs) {
+		in->derive = true;	/* from the replay of --log */
+		return 0;
+	}
 	ret = read_input(o, o->pcrs, VERIFY_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
-	/* values in the order of the quote's own selection */
+	/* either tpm2-tools layout, for the quote's own selection */
 	ret = PARSE(o, o->pcrs,
-		    nsima_pcr_values_split(&in->q.sel, buf, len, &in->vals,
-					   &__e));
+		    nsima_pcr_file_parse(&in->q.sel, buf, len, &in->vals,
+					 &__e));
 	free(buf);
 	return ret;
 }
@@ -382,8 +415,13 @@ static int load_evidence(const struct verify_opts *o, struct verify_in *in,
 					      &__e));
 	if (ret)
 		return ret;
-	/* the bundle names its AK; only the enrolled one counts */
-	if (EVP_PKEY_eq(evak.pkey, trusted->pkey) != 1) {
+	/*
+	 * The bundle names its AK; only the enrolled one counts, with the
+	 * same TPM public area (attributes included), not just the same key.
+	 */
+	if (EVP_PKEY_eq(evak.pkey, trusted->pkey) != 1 || !evak.tpm ||
+	    !trusted->tpm || evak.name_len != trusted->name_len ||
+	    memcmp(evak.name, trusted->name, evak.name_len)) {
 		struct nsima_err e = { 0 };
 
 		nsima_akpub_free(&evak);
@@ -423,9 +461,51 @@ static int load_evidence(const struct verify_opts *o, struct verify_in *in,
 	return 0;
 }
 
+static bool blank(const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+		    buf[i] != '\r')
+			return false;
+	return true;
+}
+
+/*
+ * A list whose records carry their numbers (CEL) must number them without
+ * a gap (a record removed is a list that cannot replay), from --log-first
+ * if given; a list without numbers starts at --log-first.
+ */
+static int log_numbering(const struct verify_opts *o, struct nsima_log *log,
+			 bool numbered, struct nsima_err *err)
+{
+	size_t i;
+
+	for (i = 1; log->index && i < log->count; i++)
+		if (log->index[i] != log->index[i - 1] + 1)
+			return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE,
+					     0,
+					     "records %llu..%llu are missing (the list jumps from %llu to %llu)",
+					     (unsigned long long)(log->index[i - 1] + 1),
+					     (unsigned long long)(log->index[i] - 1),
+					     (unsigned long long)log->index[i - 1],
+					     (unsigned long long)log->index[i]);
+	if (!o->log_first_set)
+		return 0;
+	if (numbered && log->count && nsima_log_index(log, 0) != o->log_first)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "the list's records start at %llu, --log-first says %llu",
+				     (unsigned long long)nsima_log_index(log, 0),
+				     (unsigned long long)o->log_first);
+	log->first_index = o->log_first;
+	return 0;
+}
+
 /* --log: a binary list is kept mapped and streamed, others are parsed. */
 static int load_log(const struct verify_opts *o, struct verify_in *in)
 {
+	enum nsima_log_format fmt;
 	struct nsima_err err = { 0 };
 	uint8_t *buf;
 	size_t len;
@@ -435,6 +515,12 @@ static int load_log(const struct verify_opts *o, struct verify_in *in)
 	rc = attest_map_file(o->log, &buf, &len, &mapped, &err);
 	if (rc)
 		return fail(o, o->log, rc, &err);
+	if (blank(buf, len)) {
+		attest_unmap_file(buf, len, mapped);
+		nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+			      "empty: no entries");
+		return fail(o, o->log, err.code, &err);
+	}
 	if (o->fmt == NSIMA_FORMAT_BINARY ||
 	    (o->fmt == NSIMA_FORMAT_AUTO &&
 	     nsima_log_sniff(buf, len) == NSIMA_FORMAT_BINARY)) {
@@ -443,21 +529,25 @@ static int load_log(const struct verify_opts *o, struct verify_in *in)
 		in->raw_bank = o->log_alg;
 		in->raw_buf = buf;
 		in->raw_mapped = mapped;
+		in->log.first_index = o->log_first;
 		return 0;
 	}
-	rc = nsima_log_parse(buf, len, o->fmt, o->log_alg, &in->log, &err);
+	fmt = o->fmt ? o->fmt : nsima_log_sniff(buf, len);
+	rc = nsima_log_parse(buf, len, fmt, o->log_alg, &in->log, &err);
 	attest_unmap_file(buf, len, mapped);
+	if (!rc)
+		rc = log_numbering(o, &in->log, fmt == NSIMA_FORMAT_CEL, &err);
 	return rc ? fail(o, o->log, rc, &err) : 0;
 }
 
 /*
- * --checkpoint: the verifier's own JSON checkpoint ({"pcr":..,"next":..,
- * "pcrs":{..}}, the log may hold entries before it), or the module's text
- * checkpoint file (entries: N, <bank>: <hex>): then the list was trimmed
- * and a --log file starts at entry N, as for replay --checkpoint.
+ * --checkpoint: the verifier's own replay state, as an earlier verify
+ * saved it (--save-checkpoint). Nothing the node writes may start a
+ * replay: the module's checkpoint file is refused.
  */
 static int load_checkpoint(const struct verify_opts *o, struct verify_in *in)
 {
+	struct nsima_err err = { 0 };
 	size_t len, i = 0;
 	uint8_t *buf;
 	int ret;
@@ -473,12 +563,9 @@ static int load_checkpoint(const struct verify_opts *o, struct verify_in *in)
 			    nsima_checkpoint_parse_json(buf, len, &in->cp,
 							&__e));
 	} else {
-		in->cp.pcr = o->pcr;
-		ret = PARSE(o, o->checkpoint,
-			    nsima_checkpoint_parse((const char *)buf, len,
-						   &in->cp, &__e));
-		if (!ret && o->log)
-			in->log.first_index = in->cp.next;
+		nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+			      "not a verifier checkpoint (JSON from verify --save-checkpoint): a checkpoint the node wrote, such as the module's, cannot start a replay");
+		ret = fail(o, o->checkpoint, err.code, &err);
 	}
 	free(buf);
 	in->have_cp = !ret;
@@ -516,26 +603,86 @@ static int check_clock(const struct verify_opts *o, const struct verify_in *in)
 				       &__e));
 }
 
-/* The quoted values of PCR @pcr, per bank, for the replay. */
-static int quoted_pcrs(const struct verify_in *in, uint32_t pcr,
-		       struct nsima_pcrs *out)
+/*
+ * What the replay must reach: the quoted values of its PCR, or, for a
+ * quote that came without them (no --pcrs), values of the replayed banks
+ * that hash to the quote's pcrDigest.
+ */
+struct target {
+	const struct verify_in *in;
+	uint32_t pcr;
+	bool derive;
+	struct nsima_pcrs quoted;	/* banks replayed; values unless derive */
+};
+
+/* The quote's selection filled from the replayed values @run. */
+static void derived_values(const struct target *t,
+			   const struct nsima_pcrs *run,
+			   struct nsima_pcr_values *v)
 {
+	const struct nsima_pcr_select *sel = &t->in->q.sel;
+	unsigned int i;
+	int bank;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < sel->count; i++) {
+		bank = nsima_bank_by_alg(sel->bank[i].alg);
+		if (bank >= 0 && (sel->bank[i].mask & (1u << t->pcr)))
+			nsima_pcr_values_add(v, sel->bank[i].alg, t->pcr,
+					     run->val[bank],
+					     nsima_bank_size(bank), NULL);
+	}
+}
+
+static bool reached(const struct nsima_pcrs *run, void *ctx)
+{
+	const struct target *t = ctx;
+	struct nsima_pcr_values v;
+
+	if (!t->derive)
+		return nsima_pcrs_match(run, &t->quoted);
+	derived_values(t, run, &v);
+	return nsima_pcr_digest_is(&t->in->q, t->in->sig.hash, &v);
+}
+
+/* The target of a replay of PCR @pcr; NSIMA_EUNREACHABLE if none. */
+static int target_init(const struct verify_in *in, uint32_t pcr,
+		       struct target *t, struct nsima_err *err)
+{
+	const struct nsima_pcr_select *sel = &in->q.sel;
 	unsigned int i;
 	const uint8_t *v;
 	int bank;
 
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < in->q.sel.count; i++) {
-		if (!(in->q.sel.bank[i].mask & (1u << pcr)))
+	memset(t, 0, sizeof(*t));
+	t->in = in;
+	t->pcr = pcr;
+	t->derive = in->derive;
+	for (i = 0; i < sel->count; i++) {
+		if (t->derive && (sel->bank[i].mask & ~(1u << pcr)))
+			return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+					     "the quote selects other PCRs than %u, whose values the list cannot give: give them (--pcrs)",
+					     pcr);
+		if (!(sel->bank[i].mask & (1u << pcr)))
 			continue;
-		bank = nsima_bank_by_alg(in->q.sel.bank[i].alg);
-		v = nsima_pcr_values_get(&in->vals, in->q.sel.bank[i].alg, pcr);
-		if (bank < 0 || !v)
+		bank = nsima_bank_by_alg(sel->bank[i].alg);
+		if (bank < 0 && t->derive)
+			return nsima_err_set(err, NSIMA_EUNSUPPORTED,
+					     NSIMA_AT_NONE, 0,
+					     "the quote selects a bank (0x%04x) the replay cannot compute: give the values (--pcrs)",
+					     sel->bank[i].alg);
+		v = t->derive ? NULL :
+			nsima_pcr_values_get(&in->vals, sel->bank[i].alg, pcr);
+		if (bank < 0 || (!v && !t->derive))
 			continue;
-		memcpy(out->val[bank], v, nsima_bank_size(bank));
-		out->banks |= NSIMA_BANK_BIT(bank);
+		if (v)
+			memcpy(t->quoted.val[bank], v, nsima_bank_size(bank));
+		t->quoted.banks |= NSIMA_BANK_BIT(bank);
 	}
-	return out->banks ? 0 : -1;
+	if (!t->quoted.banks)
+		return nsima_err_set(err, NSIMA_EUNREACHABLE, NSIMA_AT_NONE, 0,
+				     "the quote does not cover PCR %u", pcr);
+	return 0;
 }
 
 static bool same_checkpoint(const struct nsima_replay *a,
@@ -703,8 +850,9 @@ static int fail_unreachable(const struct verify_opts *o, const char *input,
 			    const struct nsima_replay *stop, bool reached,
 			    const struct nsima_err *stop_err,
 			    const struct entry_desc *d0,
-			    const struct nsima_pcrs *quoted)
+			    const struct target *t)
 {
+	const struct nsima_pcrs *quoted = &t->quoted;
 	char line[NSIMA_ERR_MSG_MAX + 1024], hint[400] = "", what[300];
 	char h1[2 * NSIMA_DIGEST_MAX + 1], h2[2 * NSIMA_DIGEST_MAX + 1];
 	const struct nsima_replay end = *stop;
@@ -727,13 +875,21 @@ static int fail_unreachable(const struct verify_opts *o, const char *input,
 	}
 	if (reached) {
 		nsima_hex_encode(end.pcrs.val[bank], nsima_bank_size(bank), h1);
-		nsima_hex_encode(quoted->val[bank], nsima_bank_size(bank), h2);
+		if (t->derive)
+			nsima_hex_encode(t->in->q.pcr_digest,
+					 t->in->q.pcr_digest_len, h2);
+		else
+			nsima_hex_encode(quoted->val[bank],
+					 nsima_bank_size(bank), h2);
 		snprintf(line, sizeof(line),
-			 "%s: replay of %llu entries (%llu..%llu) never reaches the quoted PCR %u: %s after the last is %s, quoted %s; an entry was deleted, inserted or reordered, the log is truncated or from another boot (a PCR cannot tell which)%s",
+			 "%s: replay of %llu entries (%llu..%llu) never reaches the quoted PCR %u: %s after the last is %s, %s %s; an entry was deleted, inserted or reordered, the log is truncated or from another boot (a PCR cannot tell which)%s",
 			 input, (unsigned long long)replayed,
 			 (unsigned long long)start->next,
 			 (unsigned long long)(end.next ? end.next - 1 : 0),
-			 o->pcr, nsima_bank_name(bank), h1, h2, hint);
+			 o->pcr, nsima_bank_name(bank), h1,
+			 t->derive ? "no prefix hashes to the quote's pcrDigest" :
+				     "quoted",
+			 h2, hint);
 	} else {
 		snprintf(line, sizeof(line),
 			 "%s: replay never reaches the quoted PCR %u and stops at entry %llu: %s%s",
@@ -750,6 +906,12 @@ static int fail_unreachable(const struct verify_opts *o, const char *input,
 
 		if (!b && !reached)
 			continue;
+		if (b && t->derive) {
+			nsima_hex_encode(t->in->q.pcr_digest,
+					 t->in->q.pcr_digest_len, h1);
+			printf(",\"quoted\":{\"pcrDigest\":\"%s\"}", h1);
+			continue;
+		}
 		printf(",\"%s\":{", b ? "quoted" : "reached");
 		for (bank = 0; bank < NSIMA_BANK_COUNT; bank++) {
 			if (!(quoted->banks & NSIMA_BANK_BIT(bank)))
@@ -799,25 +961,64 @@ static int check_ns_entry(const struct verify_opts *o,
 	return 0;
 }
 
-static int check_ns(const struct verify_opts *o, const struct nsima_log *log,
-		    struct nsima_err *err)
+/*
+ * What the quote can vouch for: an entry of the PCR replayed, shown in
+ * full unless this is a namespace's view. An entry for another PCR is not
+ * in the replay (the quote says nothing of it); a redacted entry in a
+ * whole-list verify hides what it was. Then, with --ns, its attribution.
+ */
+static int check_entry(const struct verify_opts *o,
+		       const struct nsima_entry *e, uint64_t index,
+		       struct nsima_err *err)
+{
+	if (e->pcr != o->pcr)
+		return nsima_err_set(err, NSIMA_ENOTVOUCHED, NSIMA_AT_ENTRY,
+				     index,
+				     "extends PCR %u, but the replay is of PCR %u: the quote does not vouch for it",
+				     e->pcr, o->pcr);
+	if (!e->data && !o->ns_set)
+		return nsima_err_set(err, NSIMA_ENOTVOUCHED, NSIMA_AT_ENTRY,
+				     index,
+				     "redacted (template digests only) in a whole-list verify: the quote vouches for its digests, not for what it was (a namespace's view is verified with --ns)");
+	return o->ns_set ? check_ns_entry(o, e, index, err) : 0;
+}
+
+static int check_entries(const struct verify_opts *o,
+			 const struct nsima_log *log, struct nsima_err *err)
 {
 	size_t i;
 	int rc;
 
 	for (i = 0; i < log->count; i++) {
-		rc = check_ns_entry(o, &log->entries[i],
-				    nsima_log_index(log, i), err);
+		rc = check_entry(o, &log->entries[i],
+				 nsima_log_index(log, i), err);
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
+/*
+ * Entries before the verifier's checkpoint at @cp: from entry 0 they must
+ * replay to exactly the checkpoint's values (else they were changed since
+ * the verifier saw them); a log that starts later cannot replay them, and
+ * they are counted as not replayed.
+ */
+static int before_checkpoint(const struct nsima_replay *cp,
+			     struct nsima_replay *z, struct nsima_err *err)
+{
+	if (nsima_pcrs_match(&z->pcrs, &cp->pcrs))
+		return 0;
+	return nsima_err_set(err, NSIMA_EUNREACHABLE, NSIMA_AT_NONE, 0,
+			     "entries 0..%llu do not replay to the verifier's checkpoint at entry %llu: an entry before it changed since it was verified",
+			     (unsigned long long)(cp->next - 1),
+			     (unsigned long long)cp->next);
+}
+
 static int unreachable_mem(const struct verify_opts *o, const char *input,
 			   const struct verify_in *in,
 			   const struct nsima_replay *start,
-			   const struct nsima_pcrs *quoted)
+			   const struct target *t)
 {
 	struct nsima_replay end = *start;
 	struct nsima_err err = { 0 };
@@ -826,8 +1027,7 @@ static int unreachable_mem(const struct verify_opts *o, const char *input,
 
 	reached = !nsima_replay_log(&end, &in->log, 0, &err);
 	describe(&in->log, 0, &d0);
-	return fail_unreachable(o, input, start, &end, reached, &err, &d0,
-				quoted);
+	return fail_unreachable(o, input, start, &end, reached, &err, &d0, t);
 }
 
 /*
@@ -839,10 +1039,11 @@ static int unreachable_mem(const struct verify_opts *o, const char *input,
  */
 struct vstream {
 	const struct verify_opts *o;
-	const struct nsima_pcrs *quoted;
+	const struct target *t;
 	uint64_t first;			/* whole-list index of record 0 */
 	struct nsima_replay start, run, at, skip;
-	bool matched;
+	bool matched, from_zero;	/* entries before start replayed */
+	uint64_t unchecked;		/* before start, not replayed */
 	uint64_t records;
 	struct entry_desc d0, bad;
 	struct nsima_ns_check *nc;	/* --ns, else NULL */
@@ -861,15 +1062,17 @@ static int vstream_entry(const struct nsima_entry *e, size_t n, size_t off,
 	s->records = (uint64_t)n + 1;
 	if (idx == 0)
 		describe_entry(e, &s->d0);
-	if (s->o->ns_set)
-		rc = check_ns_entry(s->o, e, idx, err);
+	rc = check_entry(s->o, e, idx, err);
 	if (!rc && idx < s->start.next) {
+		s->unchecked += !s->from_zero;
 		s->skip.next = idx;
 		rc = nsima_replay_entry(&s->skip, e, NSIMA_REPLAY_VERIFY, err);
+		if (!rc && s->from_zero && idx + 1 == s->start.next)
+			rc = before_checkpoint(&s->start, &s->skip, err);
 	} else if (!rc) {
 		rc = nsima_replay_entry(&s->run, e, NSIMA_REPLAY_VERIFY, err);
 		if (!rc && !s->matched && e->pcr == s->run.pcr &&
-		    nsima_pcrs_match(&s->run.pcrs, s->quoted)) {
+		    reached(&s->run.pcrs, (void *)s->t)) {
 			s->matched = true;
 			s->at = s->run;
 		}
@@ -887,10 +1090,10 @@ static int vstream_entry(const struct nsima_entry *e, size_t n, size_t off,
 static int check_stream(const struct verify_opts *o, const char *input,
 			const struct verify_in *in,
 			const struct nsima_replay *r,
-			const struct nsima_pcrs *quoted,
+			const struct target *t,
 			struct verify_out *out, struct entry_desc *state)
 {
-	struct vstream s = { .o = o, .quoted = quoted,
+	struct vstream s = { .o = o, .t = t,
 			     .first = in->log.first_index, .start = *r,
 			     .run = *r, .skip = *r,
 			     .nc = o->ns_set ? &out->nc : NULL, .state = state };
@@ -904,10 +1107,13 @@ static int check_stream(const struct verify_opts *o, const char *input,
 			      (unsigned long long)r->next);
 		return fail(o, input, err.code, &err);
 	}
-	if (nsima_pcrs_match(&r->pcrs, quoted)) {
+	if (in->have_cp && reached(&r->pcrs, (void *)t)) {
 		s.matched = true;
 		s.at = *r;
 	}
+	s.from_zero = s.first == 0 && r->next > 0;
+	if (s.from_zero)
+		nsima_replay_init(&s.skip, r->pcr, r->pcrs.banks, NULL);
 	rc = nsima_log_foreach_binary(in->raw, in->raw_len, in->raw_bank,
 				      vstream_entry, &s, &err);
 	if (rc && err.where == NSIMA_AT_ENTRY)
@@ -924,9 +1130,11 @@ static int check_stream(const struct verify_opts *o, const char *input,
 	}
 	if (!s.matched)
 		return fail_unreachable(o, input, r, &s.run, true, &err,
-					s.records ? &s.d0 : NULL, quoted);
+					s.records ? &s.d0 : NULL, t);
 	out->covered = s.at.next;
 	out->pending = s.first + s.records - s.at.next;
+	out->unchecked = s.unchecked;
+	out->at = s.at;
 	return 0;
 }
 
@@ -1074,21 +1282,44 @@ static int ns_verdict(const struct verify_opts *o, const char *input,
 	return code;
 }
 
+/* In memory: the entries before the checkpoint (before_checkpoint). */
+static int check_prefix(const struct verify_in *in,
+			const struct nsima_replay *cp, struct verify_out *out,
+			struct nsima_err *err)
+{
+	const struct nsima_log *log = &in->log;
+	struct nsima_replay z;
+	uint64_t i;
+	int rc;
+
+	if (!in->have_cp || cp->next <= log->first_index)
+		return 0;
+	if (log->first_index) {
+		out->unchecked = cp->next - log->first_index;
+		return 0;
+	}
+	nsima_replay_init(&z, cp->pcr, cp->pcrs.banks, NULL);
+	for (i = 0; i < cp->next && i < log->count; i++) {
+		rc = nsima_replay_entry(&z, &log->entries[i], 0, err);
+		if (rc)
+			return rc;
+	}
+	return i == cp->next ? before_checkpoint(cp, &z, err) : 0;
+}
+
 static int check_log(const struct verify_opts *o, struct verify_in *in,
 		     struct verify_out *out)
 {
 	const char *input = o->log ? o->log : o->evidence;
 	struct entry_desc state = { 0 };
 	struct nsima_err err = { 0 };
-	struct nsima_pcrs quoted;
 	struct nsima_replay r;
+	struct target t;
 	int rc;
 
-	if (quoted_pcrs(in, o->pcr, &quoted)) {
-		nsima_err_set(&err, NSIMA_EUNREACHABLE, NSIMA_AT_NONE, 0,
-			      "the quote does not cover PCR %u", o->pcr);
-		return fail(o, input, err.code, &err);
-	}
+	rc = target_init(in, o->pcr, &t, &err);
+	if (rc)
+		return fail(o, input, rc, &err);
 	/*
 	 * Only the verifier's own checkpoint may start a replay anywhere
 	 * but at zero: a bundle's checkpoint must agree with it.
@@ -1104,39 +1335,49 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 	}
 	if (in->have_cp) {
 		if (in->cp.pcr != o->pcr ||
-		    (in->cp.pcrs.banks & quoted.banks) != quoted.banks) {
+		    (in->cp.pcrs.banks & t.quoted.banks) != t.quoted.banks) {
 			nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
 				      "checkpoint is for PCR %u without every quoted bank",
 				      in->cp.pcr);
 			return fail(o, o->checkpoint, err.code, &err);
 		}
 		r = in->cp;
-		r.pcrs.banks = quoted.banks;
+		r.pcrs.banks = t.quoted.banks;
+		out->from = r.next;
 	} else {
-		rc = nsima_replay_init(&r, o->pcr, quoted.banks, &err);
+		rc = nsima_replay_init(&r, o->pcr, t.quoted.banks, &err);
 		if (rc)
 			return fail(o, input, rc, &err);
 	}
 	if (o->ns_set)
 		ns_check_init(o, in, &r, out);
 	if (in->raw) {
-		rc = check_stream(o, input, in, &r, &quoted, out, &state);
+		rc = check_stream(o, input, in, &r, &t, out, &state);
 		if (rc)
 			return rc;
+		if (in->derive)
+			derived_values(&t, &out->at.pcrs, &in->vals);
 		return o->ns_set ? ns_verdict(o, input, out, &state) : 0;
 	}
-	rc = o->ns_set ? check_ns(o, &in->log, &err) : 0;
+	rc = check_entries(o, &in->log, &err);
 	if (!rc)
 		rc = nsima_log_verify(&in->log, NULL, &err);
+	if (!rc)
+		rc = check_prefix(in, &r, out, &err);
 	if (rc)
 		return fail_entry(o, input, rc, &err, &in->log);
-	rc = nsima_replay_until(&r, &in->log, &quoted, 0, &err);
+	/* from entry 0, the quote must cover at least the first entry */
+	rc = nsima_replay_until_fn(&r, &in->log, reached, &t,
+				   in->have_cp ? 0 : NSIMA_REPLAY_NONEMPTY, &err);
 	if (rc == NSIMA_EUNREACHABLE)
-		return unreachable_mem(o, input, in, &r, &quoted);
+		return unreachable_mem(o, input, in, &r, &t);
 	if (rc)
 		return fail_entry(o, input, rc, &err, &in->log);
 	out->covered = r.next;
 	out->pending = in->log.first_index + in->log.count - r.next;
+	out->at = r;
+	if (in->derive)
+		derived_values(&t, &r.pcrs, &in->vals);
 	if (!o->ns_set)
 		return 0;
 	/* the entries the quote covers, against the latest ns_state */
@@ -1151,6 +1392,22 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 static bool ns_proven(const struct verify_out *out)
 {
 	return !out->ns_first && !nsima_ns_check_result(&out->nc, NULL);
+}
+
+/*
+ * "; log: 9 entries covered, 0 pending"; from a checkpoint, the entries
+ * before it are the verifier's earlier verdict, said so.
+ */
+static void print_covered(const struct verify_out *out)
+{
+	printf("; log: %llu entries covered", (unsigned long long)out->covered);
+	if (out->from)
+		printf(" (0..%llu by the verifier's checkpoint)",
+		       (unsigned long long)(out->from - 1));
+	printf(", %llu pending", (unsigned long long)out->pending);
+	if (out->unchecked)
+		printf(", %llu before the checkpoint not replayed",
+		       (unsigned long long)out->unchecked);
 }
 
 static void print_trusted(const struct verify_opts *o,
@@ -1168,9 +1425,7 @@ static void print_trusted(const struct verify_opts *o,
 		       nsima_tpm_alg_name(in->sig.hash, b), c->reset_count,
 		       c->restart_count, (unsigned long long)c->clock);
 		if (in->have_log)
-			printf("; log: %llu entries covered, %llu pending",
-			       (unsigned long long)out->covered,
-			       (unsigned long long)out->pending);
+			print_covered(out);
 		if (in->have_log && o->ns_set) {
 			char sum[400];
 
@@ -1199,33 +1454,86 @@ static void print_trusted(const struct verify_opts *o,
 	}
 	printf("}");
 	if (in->have_log)
-		printf(",\"covered\":%llu,\"pending\":%llu",
+		printf(",\"covered\":%llu,\"pending\":%llu,\"from\":%llu,\"unchecked\":%llu",
 		       (unsigned long long)out->covered,
-		       (unsigned long long)out->pending);
+		       (unsigned long long)out->pending,
+		       (unsigned long long)out->from,
+		       (unsigned long long)out->unchecked);
 	if (in->have_log && o->ns_set)
 		json_ns(o, out, ns_proven(out));
 	printf(",\"ms\":%.3f}\n", out->ms);
 }
 
-static int save_clock(const struct verify_opts *o, const struct verify_in *in)
+/* Write what @rc says was built into @b to @path; frees @b. */
+static int save(const char *path, struct nsima_buf *b, int rc,
+		struct nsima_err *err)
 {
-	struct nsima_err err = { 0 };
-	struct nsima_buf b;
-	int rc;
-
-	nsima_buf_init(&b);
-	rc = nsima_clock_write_json(&in->q.clock, &b, &err);
 	if (!rc)
-		rc = nsima_write_file(o->save_clock, b.data, b.len, &err);
-	nsima_buf_free(&b);
+		rc = nsima_write_file(path, b->data, b->len, err);
+	nsima_buf_free(b);
 	if (rc) {
-		attest_error(o->save_clock, &err);
+		attest_error(path, err);
 		return NSIMA_EXIT_IO;
 	}
 	return 0;
 }
 
-static int run(const struct verify_opts *o, struct verify_in *in)
+/* --save-clock and --save-checkpoint: where the next verify continues. */
+static int save_state(const struct verify_opts *o, const struct verify_in *in,
+		      const struct verify_out *out)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_buf b;
+	int rc = 0;
+
+	if (o->save_clock) {
+		nsima_buf_init(&b);
+		rc = save(o->save_clock, &b,
+			  nsima_clock_write_json(&in->q.clock, &b, &err), &err);
+	}
+	if (!rc && o->save_checkpoint) {
+		nsima_buf_init(&b);
+		rc = save(o->save_checkpoint, &b,
+			  nsima_checkpoint_write_json(&out->at, &b, &err),
+			  &err);
+	}
+	return rc;
+}
+
+static int first_pcr(const struct nsima_entry *e, size_t n, size_t off,
+		     void *ctx, struct nsima_err *err)
+{
+	(void)n;
+	(void)off;
+	(void)err;
+	*(uint32_t *)ctx = e->pcr;
+	return 1;			/* one is enough */
+}
+
+/*
+ * The PCR the list is replayed for, unless --pcr says: the one PCR the
+ * quote selects, else the PCR of the list's first entry (the entries of
+ * any other PCR are then not vouched for, exit 15).
+ */
+static uint32_t replay_pcr(const struct verify_in *in)
+{
+	uint32_t mask = 0, pcr = NSIMA_DEFAULT_PCR;
+	struct nsima_err err = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < in->q.sel.count; i++)
+		mask |= in->q.sel.bank[i].mask;
+	if (mask && !(mask & (mask - 1)))
+		return (uint32_t)__builtin_ctz(mask);
+	if (in->raw)
+		nsima_log_foreach_binary(in->raw, in->raw_len, in->raw_bank,
+					 first_pcr, &pcr, &err);
+	else if (in->have_log && in->log.count)
+		pcr = in->log.entries[0].pcr;
+	return pcr;
+}
+
+static int run(struct verify_opts *o, struct verify_in *in)
 {
 	const char *qname = o->quote ? o->quote : o->evidence;
 	struct verify_out out = { 0 };
@@ -1259,7 +1567,8 @@ static int run(const struct verify_opts *o, struct verify_in *in)
 	}
 	ret = PARSE(o, qname,
 		    nsima_quote_verify(&in->q, &in->sig, &in->ak, o->nonce,
-				       o->nonce_len, &o->sel, &in->vals, &__e));
+				       o->nonce_len, o->sel_set ? &o->sel : NULL,
+				       in->derive ? NULL : &in->vals, &__e));
 	if (ret)
 		return ret;
 	if (o->prev_clock) {
@@ -1267,6 +1576,8 @@ static int run(const struct verify_opts *o, struct verify_in *in)
 		if (ret)
 			return ret;
 	}
+	if (!o->pcr_set)
+		o->pcr = replay_pcr(in);
 	if (in->have_log) {
 		ret = check_log(o, in, &out);
 		if (ret)
@@ -1275,11 +1586,9 @@ static int run(const struct verify_opts *o, struct verify_in *in)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	out.ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		 (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	if (o->save_clock) {
-		ret = save_clock(o, in);
-		if (ret)
-			return ret;
-	}
+	ret = save_state(o, in, &out);
+	if (ret)
+		return ret;
 	print_trusted(o, in, &out);
 	return NSIMA_EXIT_OK;
 }

@@ -9,20 +9,13 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <nsima/abi.h>
+#include <nsima/kfuncs.h>
 
 #define PROT_EXEC	0x4
 #define FMODE_WRITE	0x2
 #define CAP_OPT_NOAUDIT	(1 << 1)
 #define PF_KTHREAD	0x00200000
 #define VM_EXEC		0x00000004
-
-extern int bpf_nsima_measure_file(struct file *file, __u32 hook) __ksym;
-extern int bpf_nsima_file_write(struct file *file) __ksym;
-extern int bpf_nsima_measure_event(const void *buf, __u32 buf__sz,
-				   __u32 type) __ksym;
-extern int bpf_nsima_queue_event(const void *buf, __u32 buf__sz,
-				 __u32 type) __ksym;
-extern void bpf_nsima_inode_free(struct inode *inode) __ksym;
 
 /* Set by the loader before load. */
 const volatile __u64 host_mntns = 0;	/* events from the host are not logged */

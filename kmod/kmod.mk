@@ -2,7 +2,8 @@
 # vm/fetch-kernel (with BTF: without it the kfuncs would not exist).
 KERNEL_DIR := $(B)/kernel
 KERNEL_STAMP := $(KERNEL_DIR)/.done
-KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild include/nsima/abi.h
+KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild include/nsima/abi.h \
+	include/nsima/kfuncs.h
 NSIMA_KO := $(B)/kmod/nsima.ko
 
 $(KERNEL_STAMP): vm/fetch-kernel

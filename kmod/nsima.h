@@ -179,7 +179,7 @@ int nsima_add_entry_state(struct nsima_ns *ns, enum nsima_template t,
 void nsima_ns_state(struct nsima_ns *ns, u64 *count, u8 *chain, bool *broken);
 /* nsima_aggregate.c */
 int nsima_add_aggregate(void);
-u16 nsima_aggregate_alg(void);
+const struct nsima_bank *nsima_aggregate_tpm_bank(void);
 void nsima_pcr_at_load(u8 pcr[][NSIMA_DIGEST_MAX]);
 void nsima_cap_pcr(void);
 void nsima_tpm_error_range(s64 *first, s64 *last);

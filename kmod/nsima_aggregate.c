@@ -23,12 +23,10 @@ static const struct nsima_bank *nsima_aggregate_bank(void)
 	return nsima_nr_banks ? &nsima_banks[0] : NULL;
 }
 
-/* The aggregate's bank (TPM_ALG_*), 0 without a TPM. */
-u16 nsima_aggregate_alg(void)
+/* The bank the aggregate read, NULL without a TPM. */
+const struct nsima_bank *nsima_aggregate_tpm_bank(void)
 {
-	const struct nsima_bank *b = nsima_aggregate_bank();
-
-	return nsima_chip && b ? b->alg_id : 0;
+	return nsima_chip ? nsima_aggregate_bank() : NULL;
 }
 
 /*

@@ -33,6 +33,7 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <asm/unaligned.h>
+#include <crypto/hash_info.h>
 #include <crypto/sha2.h>
 #include "nsima.h"
 
@@ -338,20 +339,16 @@ static const struct file_operations nsima_violations_fops = {
 	.llseek = generic_file_llseek,
 };
 
-static const char *nsima_bank_name(u16 alg_id)
+/* The kernel's name of a bank's hash ("sha256"), as IMA names its lists. */
+static const char *nsima_bank_name(const struct nsima_bank *b)
 {
-	switch (alg_id) {
-	case TPM_ALG_SHA1: return "sha1";
-	case TPM_ALG_SHA256: return "sha256";
-	case TPM_ALG_SHA384: return "sha384";
-	case TPM_ALG_SHA512: return "sha512";
-	case TPM_ALG_SM3_256: return "sm3_256";
-	default: return "unknown";
-	}
+	return b->crypto_id < HASH_ALGO__LAST ? hash_algo_name[b->crypto_id] :
+						"unknown";
 }
 
 static int nsima_status_show(struct seq_file *m, void *v)
 {
+	const struct nsima_bank *agg;
 	unsigned long live, ended, freed;
 	u8 (*load)[NSIMA_DIGEST_MAX];
 	unsigned int depth, size;
@@ -363,7 +360,7 @@ static int nsima_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "tpm: %s\n", nsima_chip ? "present" : "none");
 	seq_puts(m, "banks:");
 	for (i = 0; i < nsima_nr_banks; i++)
-		seq_printf(m, " %s%s", nsima_bank_name(nsima_banks[i].alg_id),
+		seq_printf(m, " %s%s", nsima_bank_name(&nsima_banks[i]),
 			   nsima_banks[i].tfm ? "" : "(padded-sha1)");
 	seq_printf(m, "\npcr: %d\n", nsima_pcr);
 	seq_printf(m, "ns: %s\n", nsima_ns_kind_name());
@@ -401,16 +398,15 @@ static int nsima_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "quota_dropped: %ld\n",
 		   atomic_long_read(&nsima_stats.quota_dropped));
 	seq_printf(m, "memory_bytes: %ld\n", atomic_long_read(&nsima_stats.bytes));
-	seq_printf(m, "aggregate_bank: %s\n",
-		   nsima_aggregate_alg() ? nsima_bank_name(nsima_aggregate_alg()) :
-					   "none");
+	agg = nsima_aggregate_tpm_bank();
+	seq_printf(m, "aggregate_bank: %s\n", agg ? nsima_bank_name(agg) : "none");
 	load = kmalloc_array(NSIMA_MAX_BANKS, NSIMA_DIGEST_MAX, GFP_KERNEL);
 	if (!load)
 		return -ENOMEM;
 	nsima_pcr_at_load(load);
 	for (i = 0; i < nsima_nr_banks; i++)
 		seq_printf(m, "pcr_at_load_%s: %*phN\n",
-			   nsima_bank_name(nsima_banks[i].alg_id),
+			   nsima_bank_name(&nsima_banks[i]),
 			   nsima_banks[i].digest_size, load[i]);
 	kfree(load);
 	return 0;
@@ -428,7 +424,7 @@ static int nsima_checkpoint_show(struct seq_file *m, void *v)
 	nsima_checkpoint(&index, pcr);
 	seq_printf(m, "entries: %llu\n", index);
 	for (i = 0; i < nsima_nr_banks; i++)
-		seq_printf(m, "%s: %*phN\n", nsima_bank_name(nsima_banks[i].alg_id),
+		seq_printf(m, "%s: %*phN\n", nsima_bank_name(&nsima_banks[i]),
 			   nsima_banks[i].digest_size, pcr[i]);
 	kfree(pcr);
 	return 0;

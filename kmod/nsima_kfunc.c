@@ -16,11 +16,8 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/fs.h>
+#include <nsima/kfuncs.h>
 #include "nsima.h"
-
-__diag_push();
-__diag_ignore_all("-Wmissing-prototypes",
-		  "kfuncs are global functions described by BTF");
 
 /**
  * bpf_nsima_measure_file - measure a file into the caller's namespace list
@@ -104,8 +101,6 @@ noinline void bpf_nsima_inode_free(struct inode *inode)
 	if (inode)
 		nsima_inode_forget(inode);
 }
-
-__diag_pop();
 
 BTF_SET8_START(nsima_kfunc_ids)
 BTF_ID_FLAGS(func, bpf_nsima_measure_file, KF_SLEEPABLE)

@@ -141,40 +141,86 @@ static size_t skip_space(const uint8_t *buf, size_t len, size_t pos)
 	return pos;
 }
 
+/* One JSON value at @pos; *@end gets the offset after it. */
+static json_t *load_one(const uint8_t *buf, size_t len, size_t pos,
+			size_t *end, struct nsima_err *err)
+{
+	json_error_t jerr;
+	json_t *v;
+
+	v = json_loadb((const char *)buf + pos, len - pos,
+		       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+	if (!v)
+		nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+			      pos + (size_t)jerr.position, "%s", jerr.text);
+	else
+		*end = pos + (size_t)jerr.position;
+	return v;
+}
+
+static int one_record(json_t *v, uint64_t *rec, struct nsima_log *log,
+		      struct nsima_err *err)
+{
+	int rc;
+
+	if (!v)
+		return NSIMA_EMALFORMED;
+	rc = *rec < NSIMA_CEL_RECORDS_MAX ? parse_record(v, (*rec)++, log, err) :
+					    rec_err(err, *rec, "too many records");
+	json_decref(v);
+	return rc;
+}
+
+/*
+ * A JSON array of records, parsed one element at a time: jansson never
+ * holds more than one record, whatever the list's size (a whole array
+ * would cost about ten times its text before any limit applies).
+ */
+static int parse_array(const uint8_t *buf, size_t len, size_t pos,
+		       struct nsima_log *log, struct nsima_err *err)
+{
+	uint64_t rec = 0;
+	int rc;
+
+	pos = skip_space(buf, len, pos + 1);
+	if (pos < len && buf[pos] == ']')
+		return skip_space(buf, len, pos + 1) == len ? 0 :
+			nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+				      pos + 1, "data after the array");
+	for (;;) {
+		rc = one_record(load_one(buf, len, pos, &pos, err), &rec, log,
+				err);
+		if (rc)
+			return rc;
+		pos = skip_space(buf, len, pos);
+		if (pos < len && buf[pos] == ',') {
+			pos = skip_space(buf, len, pos + 1);
+			continue;
+		}
+		if (pos < len && buf[pos] == ']' &&
+		    skip_space(buf, len, pos + 1) == len)
+			return 0;
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+				     pos, pos < len && buf[pos] == ']' ?
+					     "data after the array" :
+					     "expected ',' or ']' after a record");
+	}
+}
+
 int nsima_cel_parse(const uint8_t *buf, size_t len, struct nsima_log *log,
 		    struct nsima_err *err)
 {
-	size_t pos = skip_space(buf, len, 0), i;
+	size_t pos = skip_space(buf, len, 0);
 	uint64_t rec = 0;
-	json_error_t jerr;
-	json_t *v, *r;
 	int rc = 0;
 
+	if (pos < len && buf[pos] == '[')
+		return parse_array(buf, len, pos, log, err);
+	/* JSON-seq or one record a line */
 	while (pos < len && !rc) {
-		v = json_loadb((const char *)buf + pos, len - pos,
-			       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES,
-			       &jerr);
-		if (!v)
-			return nsima_err_set(err, NSIMA_EMALFORMED,
-					     NSIMA_AT_OFFSET,
-					     pos + (size_t)jerr.position, "%s",
-					     jerr.text);
-		if (json_is_array(v) && !rec) {
-			json_array_foreach(v, i, r) {
-				rc = rec < NSIMA_CEL_RECORDS_MAX ?
-					     parse_record(r, rec++, log, err) :
-					     rec_err(err, rec, "too many records");
-				if (rc)
-					break;
-			}
-			rec = rec ? rec : 1;	/* an array must be alone */
-		} else if (rec >= NSIMA_CEL_RECORDS_MAX) {
-			rc = rec_err(err, rec, "too many records");
-		} else {
-			rc = parse_record(v, rec++, log, err);
-		}
-		json_decref(v);
-		pos = skip_space(buf, len, pos + (size_t)jerr.position);
+		rc = one_record(load_one(buf, len, pos, &pos, err), &rec, log,
+				err);
+		pos = skip_space(buf, len, pos);
 	}
 	return rc;
 }

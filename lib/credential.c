@@ -12,21 +12,15 @@
 #include <openssl/rsa.h>
 
 #include "credential.h"
+#include "hash.h"
 #include "quote.h"
 
+/* OpenSSL's name of a TPM hash algorithm, or NULL. */
 static const char *md_name(uint16_t alg)
 {
-	switch (alg) {
-	case NSIMA_ALG_SHA1:
-		return "SHA1";
-	case NSIMA_ALG_SHA256:
-		return "SHA256";
-	case NSIMA_ALG_SHA384:
-		return "SHA384";
-	case NSIMA_ALG_SHA512:
-		return "SHA512";
-	}
-	return NULL;
+	const EVP_MD *md = nsima_alg_md(alg);
+
+	return md ? EVP_MD_get0_name(md) : NULL;
 }
 
 static int crypto_fail(struct nsima_err *err, const char *what)
@@ -169,7 +163,7 @@ int nsima_make_credential(EVP_PKEY *ek, uint16_t name_alg,
 	if (!md || EVP_PKEY_get_base_id(ek) != EVP_PKEY_RSA)
 		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
 				     "MakeCredential needs an RSA EK with a SHA-2 name algorithm");
-	dsize = (size_t)EVP_MD_get_size(EVP_get_digestbyname(md));
+	dsize = nsima_alg_size(name_alg);
 	if (!cred_len || cred_len > dsize || sym_bits > 256 || sym_bits % 64)
 		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
 				     "credential of %zu bytes", cred_len);

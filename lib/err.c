@@ -80,6 +80,8 @@ const char *nsima_strerror(int code)
 		return "namespace view incomplete";
 	case NSIMA_ENSUNPROVEN:
 		return "namespace view completeness unproven";
+	case NSIMA_ENOTVOUCHED:
+		return "entry not vouched for by the quote";
 	}
 	return "unknown error";
 }

@@ -29,6 +29,7 @@ enum nsima_errcode {
 	NSIMA_EPOLICY = -15,	/* runtime policy violation */
 	NSIMA_ENSINCOMPLETE = -16, /* a namespace's view contradicts its ns_state */
 	NSIMA_ENSUNPROVEN = -17, /* no ns_state proves a namespace's view */
+	NSIMA_ENOTVOUCHED = -18, /* entry the quote cannot vouch for in full */
 };
 
 /* What nsima_err.pos counts. */

@@ -483,13 +483,45 @@ static json_t *pcrs_json(const struct nsima_pcr_values *vals, bool *ok)
 	return root;
 }
 
+/* @root as one compact line (keys sorted) onto @out; drops @root. */
+static int dump_line(json_t *root, bool ok, struct nsima_buf *out,
+		     struct nsima_err *err)
+{
+	char *s = ok ? json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	int rc;
+
+	json_decref(root);
+	rc = s ? nsima_buf_append(out, s, strlen(s)) : -1;
+	if (!rc)
+		rc = nsima_buf_append(out, "\n", 1);
+	free(s);
+	if (rc)
+		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+				     "out of memory building JSON");
+	return 0;
+}
+
+/* {"next":N,"pcr":P,"pcrs":{"<bank>":"<hex>",..}} */
+static json_t *checkpoint_json(const struct nsima_replay *cp, bool *ok)
+{
+	json_t *o = json_object(), *p = json_object();
+	int b;
+
+	set(o, "pcr", json_integer(cp->pcr), ok);
+	set(o, "next", json_integer((json_int_t)cp->next), ok);
+	for (b = 0; b < NSIMA_BANK_COUNT; b++)
+		if (cp->pcrs.banks & NSIMA_BANK_BIT(b))
+			set(p, nsima_bank_name(b),
+			    hex_str(cp->pcrs.val[b], nsima_bank_size(b)), ok);
+	set(o, "pcrs", p, ok);
+	return o;
+}
+
 int nsima_evidence_write(const struct nsima_evidence *ev,
 			 struct nsima_buf *out, struct nsima_err *err)
 {
 	json_t *root = json_object(), *q = json_object(), *o;
 	bool ok = true;
-	char *s;
-	int b, rc;
 
 	set(root, "version", json_integer(NSIMA_EVIDENCE_VERSION), &ok);
 	set(root, "nonce", hex_str(ev->nonce, ev->nonce_len), &ok);
@@ -512,36 +544,12 @@ int nsima_evidence_write(const struct nsima_evidence *ev,
 		set(o, "data", b64_str(ev->log, ev->log_len), &ok);
 		set(root, "log", o, &ok);
 	}
-	if (ev->has_checkpoint) {
-		json_t *p = json_object();
-
-		o = json_object();
-		set(o, "pcr", json_integer(ev->checkpoint.pcr), &ok);
-		set(o, "next", json_integer((json_int_t)ev->checkpoint.next),
+	if (ev->has_checkpoint)
+		set(root, "checkpoint", checkpoint_json(&ev->checkpoint, &ok),
 		    &ok);
-		for (b = 0; b < NSIMA_BANK_COUNT; b++)
-			if (ev->checkpoint.pcrs.banks & NSIMA_BANK_BIT(b))
-				set(p, nsima_bank_name(b),
-				    hex_str(ev->checkpoint.pcrs.val[b],
-					    nsima_bank_size(b)), &ok);
-		set(o, "pcrs", p, &ok);
-		set(root, "checkpoint", o, &ok);
-	}
 	if (ev->boot_id[0])
 		set(root, "boot_id", json_string(ev->boot_id), &ok);
-	s = ok ? json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
-	json_decref(root);
-	if (!s)
-		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
-				     "cannot build the evidence JSON");
-	rc = nsima_buf_append(out, s, strlen(s));
-	if (!rc)
-		rc = nsima_buf_append(out, "\n", 1);
-	free(s);
-	if (rc)
-		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
-				     "out of memory");
-	return 0;
+	return dump_line(root, ok, out, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -564,6 +572,15 @@ int nsima_checkpoint_parse_json(const uint8_t *buf, size_t len,
 	rc = parse_checkpoint(root, cp, err);
 	json_decref(root);
 	return rc;
+}
+
+int nsima_checkpoint_write_json(const struct nsima_replay *cp,
+				struct nsima_buf *out, struct nsima_err *err)
+{
+	bool ok = true;
+	json_t *o = checkpoint_json(cp, &ok);
+
+	return dump_line(o, ok, out, err);
 }
 
 int nsima_clock_parse_json(const uint8_t *buf, size_t len,

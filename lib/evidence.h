@@ -61,6 +61,10 @@ void nsima_evidence_free(struct nsima_evidence *ev);
 int nsima_checkpoint_parse_json(const uint8_t *buf, size_t len,
 				struct nsima_replay *cp, struct nsima_err *err);
 
+/* Write @cp as a checkpoint file (verify --save-checkpoint). */
+int nsima_checkpoint_write_json(const struct nsima_replay *cp,
+				struct nsima_buf *out, struct nsima_err *err);
+
 /*
  * A clock file: {"clock":N,"resetCount":N,"restartCount":N,"safe":true}
  * as nsima-attest verify --save-clock writes it.

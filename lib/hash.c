@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PCR banks over OpenSSL EVP, and IMA's template digest rule.
+ * The TPM algorithm table, PCR banks over OpenSSL EVP, and IMA's template
+ * digest rule.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -9,59 +11,115 @@
 #include "hash.h"
 #include "le.h"
 
-/* TPM_ALG_ID values, TPM 2.0 Part 2 table 9 */
-#define TPM_ALG_SHA1	0x0004
-#define TPM_ALG_SHA256	0x000B
-#define TPM_ALG_SHA384	0x000C
-#define TPM_ALG_SHA512	0x000D
-
-static const struct nsima_bank_info banks[NSIMA_BANK_COUNT] = {
-	[NSIMA_BANK_SHA1] = { "sha1", TPM_ALG_SHA1, 20 },
-	[NSIMA_BANK_SHA256] = { "sha256", TPM_ALG_SHA256, 32 },
-	[NSIMA_BANK_SHA384] = { "sha384", TPM_ALG_SHA384, 48 },
-	[NSIMA_BANK_SHA512] = { "sha512", TPM_ALG_SHA512, 64 },
+/*
+ * The TPM algorithms nsima knows: the PCR banks first, indexed by enum
+ * nsima_bank, then the key and signature algorithms, named only.
+ */
+static const struct nsima_alg algs[] = {
+	[NSIMA_BANK_SHA1] = { "sha1", NSIMA_ALG_SHA1, 20, EVP_sha1 },
+	[NSIMA_BANK_SHA256] = { "sha256", NSIMA_ALG_SHA256, 32, EVP_sha256 },
+	[NSIMA_BANK_SHA384] = { "sha384", NSIMA_ALG_SHA384, 48, EVP_sha384 },
+	[NSIMA_BANK_SHA512] = { "sha512", NSIMA_ALG_SHA512, 64, EVP_sha512 },
+	{ .name = "rsa", .tpm_alg = NSIMA_ALG_RSA },
+	{ .name = "ecc", .tpm_alg = NSIMA_ALG_ECC },
+	{ .name = "null", .tpm_alg = NSIMA_ALG_NULL },
+	{ .name = "rsassa", .tpm_alg = NSIMA_ALG_RSASSA },
+	{ .name = "rsapss", .tpm_alg = NSIMA_ALG_RSAPSS },
+	{ .name = "ecdsa", .tpm_alg = NSIMA_ALG_ECDSA },
 };
 
-const struct nsima_bank_info *nsima_bank_info(int bank)
+#define ALGS_COUNT	((int)(sizeof(algs) / sizeof(algs[0])))
+
+/* Index of @tpm_alg among the first @n algorithms, or -1. */
+static int alg_index_by_id(uint16_t tpm_alg, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (algs[i].tpm_alg == tpm_alg)
+			return i;
+	return -1;
+}
+
+/* Index of the name @name of @len bytes among the first @n, or -1. */
+static int alg_index_by_name(const char *name, size_t len, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(algs[i].name) == len &&
+		    !memcmp(algs[i].name, name, len))
+			return i;
+	return -1;
+}
+
+const struct nsima_alg *nsima_alg_by_id(uint16_t tpm_alg)
+{
+	int i = alg_index_by_id(tpm_alg, ALGS_COUNT);
+
+	return i < 0 ? NULL : &algs[i];
+}
+
+const struct nsima_alg *nsima_alg_by_name(const char *name, size_t len)
+{
+	int i = alg_index_by_name(name, len, ALGS_COUNT);
+
+	return i < 0 ? NULL : &algs[i];
+}
+
+const EVP_MD *nsima_alg_md(uint16_t tpm_alg)
+{
+	const struct nsima_alg *a = nsima_alg_by_id(tpm_alg);
+
+	return a && a->md ? a->md() : NULL;
+}
+
+size_t nsima_alg_size(uint16_t tpm_alg)
+{
+	const struct nsima_alg *a = nsima_alg_by_id(tpm_alg);
+
+	return a ? a->size : 0;
+}
+
+const char *nsima_tpm_alg_name(uint16_t tpm_alg, char buf[8])
+{
+	const struct nsima_alg *a = nsima_alg_by_id(tpm_alg);
+
+	if (a)
+		return a->name;
+	snprintf(buf, 8, "0x%04x", tpm_alg);
+	return buf;
+}
+
+const struct nsima_alg *nsima_bank_info(int bank)
 {
 	if (bank < 0 || bank >= NSIMA_BANK_COUNT)
 		return NULL;
-	return &banks[bank];
+	return &algs[bank];
 }
 
 const char *nsima_bank_name(int bank)
 {
-	const struct nsima_bank_info *bi = nsima_bank_info(bank);
+	const struct nsima_alg *bi = nsima_bank_info(bank);
 
 	return bi ? bi->name : "?";
 }
 
 size_t nsima_bank_size(int bank)
 {
-	const struct nsima_bank_info *bi = nsima_bank_info(bank);
+	const struct nsima_alg *bi = nsima_bank_info(bank);
 
 	return bi ? bi->size : 0;
 }
 
 int nsima_bank_by_name(const char *name, size_t len)
 {
-	int b;
-
-	for (b = 0; b < NSIMA_BANK_COUNT; b++)
-		if (strlen(banks[b].name) == len &&
-		    !memcmp(banks[b].name, name, len))
-			return b;
-	return -1;
+	return alg_index_by_name(name, len, NSIMA_BANK_COUNT);
 }
 
 int nsima_bank_by_alg(uint16_t tpm_alg)
 {
-	int b;
-
-	for (b = 0; b < NSIMA_BANK_COUNT; b++)
-		if (banks[b].tpm_alg == tpm_alg)
-			return b;
-	return -1;
+	return alg_index_by_id(tpm_alg, NSIMA_BANK_COUNT);
 }
 
 int nsima_banks_parse(const char *list, unsigned int *mask,
@@ -89,13 +147,6 @@ int nsima_banks_parse(const char *list, unsigned int *mask,
 	*mask = m;
 	return 0;
 }
-
-static const char *const md_names[NSIMA_BANK_COUNT] = {
-	[NSIMA_BANK_SHA1] = "SHA1",
-	[NSIMA_BANK_SHA256] = "SHA2-256",
-	[NSIMA_BANK_SHA384] = "SHA2-384",
-	[NSIMA_BANK_SHA512] = "SHA2-512",
-};
 
 /*
  * Hashing is the replay's hot path: one template digest and one extend
@@ -131,11 +182,13 @@ static int hash3(int bank, const void *a, size_t alen, const void *b,
 		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
 				     "bad bank %d", bank);
 	if (!md_cache[bank]) {
-		md_cache[bank] = EVP_MD_fetch(NULL, md_names[bank], NULL);
+		md_cache[bank] = EVP_MD_fetch(NULL,
+					      EVP_MD_get0_name(algs[bank].md()),
+					      NULL);
 		if (!md_cache[bank])
 			return nsima_err_set(err, NSIMA_ECRYPTO, NSIMA_AT_NONE,
 					     0, "%s not available",
-					     banks[bank].name);
+					     algs[bank].name);
 	}
 	if (!ctx_cache[bank]) {
 		ctx_cache[bank] = EVP_MD_CTX_new();
@@ -151,7 +204,7 @@ static int hash3(int bank, const void *a, size_t alen, const void *b,
 	     EVP_DigestFinal_ex(ctx, out, NULL);
 	if (!ok)
 		return nsima_err_set(err, NSIMA_ECRYPTO, NSIMA_AT_NONE, 0,
-				     "%s digest failed", banks[bank].name);
+				     "%s digest failed", algs[bank].name);
 	return 0;
 }
 

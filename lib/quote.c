@@ -25,31 +25,6 @@
 #include "hex.h"
 #include "quote.h"
 
-/* ------------------------------------------------------------------ */
-/* Algorithms */
-
-static const struct {
-	uint16_t alg;
-	const char *name;
-} alg_names[] = {
-	{ NSIMA_ALG_RSA, "rsa" },	{ NSIMA_ALG_SHA1, "sha1" },
-	{ NSIMA_ALG_SHA256, "sha256" }, { NSIMA_ALG_SHA384, "sha384" },
-	{ NSIMA_ALG_SHA512, "sha512" }, { NSIMA_ALG_NULL, "null" },
-	{ NSIMA_ALG_RSASSA, "rsassa" }, { NSIMA_ALG_RSAPSS, "rsapss" },
-	{ NSIMA_ALG_ECDSA, "ecdsa" },	{ NSIMA_ALG_ECC, "ecc" },
-};
-
-const char *nsima_tpm_alg_name(uint16_t alg, char buf[8])
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(alg_names) / sizeof(alg_names[0]); i++)
-		if (alg_names[i].alg == alg)
-			return alg_names[i].name;
-	snprintf(buf, 8, "0x%04x", alg);
-	return buf;
-}
-
 int nsima_nonce_parse(const char *hex, uint8_t *buf, size_t *len)
 {
 	size_t n = strlen(hex);
@@ -59,30 +34,6 @@ int nsima_nonce_parse(const char *hex, uint8_t *buf, size_t *len)
 		return -1;
 	*len = n / 2;
 	return 0;
-}
-
-/* The EVP digest of a TPM hash algorithm, or NULL. */
-static const EVP_MD *alg_md(uint16_t alg)
-{
-	switch (alg) {
-	case NSIMA_ALG_SHA1:
-		return EVP_sha1();
-	case NSIMA_ALG_SHA256:
-		return EVP_sha256();
-	case NSIMA_ALG_SHA384:
-		return EVP_sha384();
-	case NSIMA_ALG_SHA512:
-		return EVP_sha512();
-	}
-	return NULL;
-}
-
-/* Digest size of a PCR bank's algorithm, 0 if we do not know it. */
-static size_t alg_size(uint16_t alg)
-{
-	int bank = nsima_bank_by_alg(alg);
-
-	return bank < 0 ? 0 : nsima_bank_size(bank);
 }
 
 /* ------------------------------------------------------------------ */
@@ -110,6 +61,12 @@ static int parse_selection(const TPML_PCR_SELECTION *l, size_t off,
 					     NSIMA_AT_OFFSET, off,
 					     "PCR select of %u bytes",
 					     s->sizeofSelect);
+		for (j = 0; j < i; j++)
+			if (sel->bank[j].alg == s->hash)
+				return nsima_err_set(err, NSIMA_EMALFORMED,
+						     NSIMA_AT_OFFSET, off,
+						     "PCR selection lists bank 0x%04x twice",
+						     s->hash);
 		sel->bank[i].alg = s->hash;
 		for (j = 0; j < s->sizeofSelect; j++)
 			sel->bank[i].mask |= (uint32_t)s->pcrSelect[j] << (8 * j);
@@ -258,7 +215,7 @@ int nsima_sig_parse(const uint8_t *buf, size_t len, struct nsima_sig *sig,
 		memcpy(sig->rsa, u.rsassa.sig.buffer, u.rsassa.sig.size);
 		sig->rsa_len = u.rsassa.sig.size;
 	}
-	if (!alg_md(sig->hash))
+	if (!nsima_alg_md(sig->hash))
 		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_OFFSET,
 				     2, "signature hash %s",
 				     nsima_tpm_alg_name(sig->hash, a));
@@ -395,7 +352,7 @@ static int akpub_tpm(const uint8_t *buf, size_t len, struct nsima_akpub *ak,
 		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET, 0,
 				     "TPM2B_PUBLIC size %u does not match its contents",
 				     pub.size);
-	md = alg_md(p->nameAlg);
+	md = nsima_alg_md(p->nameAlg);
 	if (!md)
 		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_OFFSET, 4,
 				     "name algorithm %s",
@@ -678,11 +635,17 @@ unsigned int nsima_pcr_select_count(const struct nsima_pcr_select *sel)
 	return n;
 }
 
+bool nsima_pcr_select_has(const struct nsima_pcr_select *sel, uint16_t alg,
+			  unsigned int pcr)
+{
+	return pcr < 32 && (select_mask(sel, alg) & (1u << pcr));
+}
+
 int nsima_pcr_values_add(struct nsima_pcr_values *vals, uint16_t alg,
 			 unsigned int pcr, const uint8_t *val, size_t size,
 			 struct nsima_err *err)
 {
-	size_t want = alg_size(alg);
+	size_t want = nsima_alg_size(alg);
 	char a[8];
 
 	if (!want)
@@ -736,7 +699,7 @@ int nsima_pcr_values_split(const struct nsima_pcr_select *sel,
 
 	memset(vals, 0, sizeof(*vals));
 	for (i = 0; i < sel->count; i++) {
-		size = alg_size(sel->bank[i].alg);
+		size = nsima_alg_size(sel->bank[i].alg);
 		if (!size)
 			return nsima_err_set(err, NSIMA_EUNSUPPORTED,
 					     NSIMA_AT_OFFSET, off,
@@ -770,7 +733,7 @@ int nsima_pcr_digest(const struct nsima_pcr_select *sel,
 		     const struct nsima_pcr_values *vals, uint16_t alg,
 		     uint8_t *out, size_t *out_len, struct nsima_err *err)
 {
-	const EVP_MD *md = alg_md(alg);
+	const EVP_MD *md = nsima_alg_md(alg);
 	EVP_MD_CTX *ctx;
 	unsigned int i, pcr, n;
 	const uint8_t *v;
@@ -800,7 +763,7 @@ int nsima_pcr_digest(const struct nsima_pcr_select *sel,
 				goto out;
 			}
 			if (EVP_DigestUpdate(ctx, v,
-					     alg_size(sel->bank[i].alg)) != 1) {
+					     nsima_alg_size(sel->bank[i].alg)) != 1) {
 				rc = crypto_fail(err, "EVP_DigestUpdate");
 				goto out;
 			}
@@ -848,7 +811,7 @@ int nsima_quote_verify_sig(const struct nsima_quote *q,
 			   const struct nsima_akpub *ak, struct nsima_err *err)
 {
 	int id = EVP_PKEY_get_base_id(ak->pkey);
-	const EVP_MD *md = alg_md(sig->hash);
+	const EVP_MD *md = nsima_alg_md(sig->hash);
 	EVP_MD_CTX *ctx = NULL;
 	EVP_PKEY_CTX *pctx;
 	const uint8_t *s = sig->rsa;
@@ -930,9 +893,18 @@ int nsima_quote_verify(const struct nsima_quote *q, const struct nsima_sig *sig,
 	size_t dlen;
 	char h1[2 * 64 + 1], h2[2 * 64 + 1];
 	char s1[256], s2[256];
+	unsigned int i;
 	int rc;
 
-	if (ak->tpm && (ak->attrs & NSIMA_AK_ATTRS) != NSIMA_AK_ATTRS)
+	/*
+	 * Only a restricted key proves that the TPM made the TPMS_ATTEST (it
+	 * refuses to sign outside data that starts with the magic); a PEM
+	 * key does not say what it is.
+	 */
+	if (!ak->tpm)
+		return nsima_err_set(err, NSIMA_ESIGNATURE, NSIMA_AT_NONE, 0,
+				     "AK given as a bare public key: whether it is a restricted TPM signing key cannot be checked (give its TPM2B_PUBLIC: enroll's ak.pub, tpm2_createak -u)");
+	if ((ak->attrs & NSIMA_AK_ATTRS) != NSIMA_AK_ATTRS)
 		return nsima_err_set(err, NSIMA_ESIGNATURE, NSIMA_AT_NONE, 0,
 				     "AK is not a fixedTPM restricted signing key (attributes 0x%08x)",
 				     ak->attrs);
@@ -953,6 +925,17 @@ int nsima_quote_verify(const struct nsima_quote *q, const struct nsima_sig *sig,
 	if (!nsima_pcr_select_count(&q->sel))
 		return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE, 0,
 				     "quote selects no PCR");
+	if (!vals)
+		return 0;	/* the caller derives them (nsima_pcr_digest_is) */
+	/* nothing but the selected values: the others are not quoted */
+	for (i = 0; i < vals->count; i++)
+		if (!nsima_pcr_select_has(&q->sel, vals->v[i].alg,
+					  vals->v[i].pcr))
+			return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE,
+					     0,
+					     "a value for %s PCR %u is given, but the quote does not select it",
+					     nsima_tpm_alg_name(vals->v[i].alg, s1),
+					     vals->v[i].pcr);
 	rc = nsima_pcr_digest(&q->sel, vals, sig->hash, digest, &dlen, err);
 	if (rc)
 		return rc;
@@ -964,6 +947,17 @@ int nsima_quote_verify(const struct nsima_quote *q, const struct nsima_sig *sig,
 				     h1);
 	}
 	return 0;
+}
+
+bool nsima_pcr_digest_is(const struct nsima_quote *q, uint16_t hash,
+			 const struct nsima_pcr_values *vals)
+{
+	uint8_t digest[64];
+	size_t dlen;
+
+	return !nsima_pcr_digest(&q->sel, vals, hash, digest, &dlen, NULL) &&
+	       dlen == q->pcr_digest_len &&
+	       !memcmp(digest, q->pcr_digest, dlen);
 }
 
 int nsima_clock_check(const struct nsima_clock *prev,

@@ -20,7 +20,7 @@
  *
  * All multi-byte TPM fields are big-endian on the wire; the structures
  * below hold host values. No tss2 or OpenSSL type leaks into this header
- * except the opaque EVP_PKEY.
+ * except the opaque EVP_PKEY (and EVP_MD, through hash.h).
  */
 #ifndef NSIMA_QUOTE_H
 #define NSIMA_QUOTE_H
@@ -32,21 +32,10 @@
 #include <openssl/types.h>
 
 #include "err.h"
+#include "hash.h"	/* NSIMA_ALG_*, nsima_tpm_alg_name() */
 
 #define NSIMA_TPM_GENERATED	0xff544347u	/* TPM_GENERATED_VALUE */
 #define NSIMA_ST_ATTEST_QUOTE	0x8018		/* TPM_ST_ATTEST_QUOTE */
-
-/* TPM_ALG_ID values used here (Part 2 table 9) */
-#define NSIMA_ALG_RSA		0x0001
-#define NSIMA_ALG_SHA1		0x0004
-#define NSIMA_ALG_SHA256	0x000b
-#define NSIMA_ALG_SHA384	0x000c
-#define NSIMA_ALG_SHA512	0x000d
-#define NSIMA_ALG_NULL		0x0010
-#define NSIMA_ALG_RSASSA	0x0014
-#define NSIMA_ALG_RSAPSS	0x0016
-#define NSIMA_ALG_ECDSA		0x0018
-#define NSIMA_ALG_ECC		0x0023
 
 #define NSIMA_QUOTE_BANKS_MAX	16	/* TPM2_NUM_PCR_BANKS */
 #define NSIMA_QUOTE_PCRS_MAX	32	/* PCR indexes a selection can name */
@@ -171,6 +160,9 @@ bool nsima_pcr_select_equal(const struct nsima_pcr_select *a,
 			    const struct nsima_pcr_select *b);
 /* Number of (bank, PCR) pairs selected. */
 unsigned int nsima_pcr_select_count(const struct nsima_pcr_select *sel);
+/* Does @sel select PCR @pcr of bank @alg? */
+bool nsima_pcr_select_has(const struct nsima_pcr_select *sel, uint16_t alg,
+			  unsigned int pcr);
 
 /*
  * Split a concatenation of PCR values in selection order (tpm2-tools'
@@ -202,15 +194,22 @@ int nsima_quote_verify_sig(const struct nsima_quote *q,
 			   const struct nsima_akpub *ak, struct nsima_err *err);
 
 /*
- * The whole check, in this order: the AK is a restricted signing key (when
- * it came as a TPM2B_PUBLIC), the signature, the nonce, the selection
- * (when @want is not NULL), the values cover the selection, pcrDigest.
+ * The whole check, in this order: the AK is a restricted signing key (a
+ * TPM2B_PUBLIC; a PEM key is refused), the signature, the nonce, the
+ * selection (when @want is not NULL), the values cover the selection and
+ * nothing else, pcrDigest. @vals NULL: the values are not known yet (a
+ * replay derives them) and the check stops before them; the caller then
+ * accepts only values for which nsima_pcr_digest_is() holds.
  */
 int nsima_quote_verify(const struct nsima_quote *q, const struct nsima_sig *sig,
 		       const struct nsima_akpub *ak, const uint8_t *nonce,
 		       size_t nonce_len, const struct nsima_pcr_select *want,
 		       const struct nsima_pcr_values *vals,
 		       struct nsima_err *err);
+
+/* Do @vals hash (with the signature's @hash) to q's pcrDigest? */
+bool nsima_pcr_digest_is(const struct nsima_quote *q, uint16_t hash,
+			 const struct nsima_pcr_values *vals);
 
 /* Accept a restartCount increase (TPM Resume keeps the PCRs). */
 #define NSIMA_CLOCK_ALLOW_RESUME	0x1
@@ -227,8 +226,5 @@ int nsima_clock_check(const struct nsima_clock *prev,
 
 /* A nonce as hex, 1 to NSIMA_QUOTE_NONCE_MAX bytes; 0 or -1. */
 int nsima_nonce_parse(const char *hex, uint8_t *buf, size_t *len);
-
-/* Name of a TPM_ALG_ID ("sha256", "rsassa"...), "0x...." if unknown. */
-const char *nsima_tpm_alg_name(uint16_t alg, char buf[8]);
 
 #endif /* NSIMA_QUOTE_H */

@@ -37,6 +37,11 @@ struct nsima_replay {
 #define NSIMA_REPLAY_RECOMPUTE	0x1
 /* Check each carried digest against the data; fail with NSIMA_EDIGEST. */
 #define NSIMA_REPLAY_VERIFY	0x2
+/*
+ * nsima_replay_until: the state before the first entry does not count (a
+ * quote of a PCR's initial value vouches for no entry of a whole list).
+ */
+#define NSIMA_REPLAY_NONEMPTY	0x4
 
 /* True when @have equals @want in every bank of want->banks. */
 bool nsima_pcrs_match(const struct nsima_pcrs *have,
@@ -63,12 +68,23 @@ int nsima_replay_log(struct nsima_replay *r, const struct nsima_log *log,
  * quoted->banks (which must be a subset of r->pcrs.banks), stopping at the
  * shortest such prefix; r->next is then the number of entries the quote
  * covers and the entries after it are pending. Checked before the first
- * entry too (nothing new since the checkpoint). NSIMA_EUNREACHABLE, with r
+ * entry too (nothing new since the checkpoint), unless
+ * NSIMA_REPLAY_NONEMPTY. NSIMA_EUNREACHABLE, with r
  * unchanged, when no prefix matches.
  */
 int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 		       const struct nsima_pcrs *quoted, unsigned int flags,
 		       struct nsima_err *err);
+
+/*
+ * The same with a predicate: stop at the shortest prefix for which
+ * @reach(PCR values, @ctx) holds (say, the values hash to a quote's
+ * pcrDigest when the quote came without them).
+ */
+typedef bool (*nsima_reach_fn)(const struct nsima_pcrs *run, void *ctx);
+int nsima_replay_until_fn(struct nsima_replay *r, const struct nsima_log *log,
+			  nsima_reach_fn reach, void *ctx, unsigned int flags,
+			  struct nsima_err *err);
 
 /*
  * Check every carried template digest against the template data

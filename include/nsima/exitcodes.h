@@ -22,7 +22,8 @@ enum nsima_exit {
 	NSIMA_EXIT_IO = 12,		/* cannot read or write a file */
 	NSIMA_EXIT_NS_INCOMPLETE = 13,	/* a namespace's view contradicts its ns_state */
 	NSIMA_EXIT_NS_STATE_MISSING = 14, /* no ns_state proves the view complete */
-	NSIMA_EXIT_MAX = 14,
+	NSIMA_EXIT_NOT_VOUCHED = 15,	/* an entry the quote cannot vouch for */
+	NSIMA_EXIT_MAX = 15,
 };
 
 #endif /* NSIMA_EXITCODES_H */

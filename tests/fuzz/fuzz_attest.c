@@ -2,8 +2,8 @@
 /*
  * libFuzzer target: TPMS_ATTEST, TPMT_SIGNATURE and TPM2B_PUBLIC parsing
  * and the quote checks. Input: three parts, each "u16 big-endian length |
- * bytes" (attest, signature, AK public), then PCR values in the quote's
- * selection order. Every error offset must lie inside its input; whatever
+ * bytes" (attest, signature, AK public), then a PCR file for the quote's
+ * selection (tpm2-tools values or serialized layout, lib/pcrfile.c). Every error offset must lie inside its input; whatever
  * parses goes through nsima_quote_verify() with the quote's own nonce.
  */
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcrfile.h"
 #include "quote.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -90,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    !nsima_pcr_select_equal(&q.sel, &q2.sel))
 			abort();
 		nsima_pcr_select_format(&q.sel, buf, sizeof(buf));
-		rc = nsima_pcr_values_split(&q.sel, p, left, &vals, &err);
+		rc = nsima_pcr_file_parse(&q.sel, p, left, &vals, &err);
 		check_err(rc, &err, left);
 		if (!rc) {
 			rc = nsima_pcr_digest(&q.sel, &vals, NSIMA_ALG_SHA256,

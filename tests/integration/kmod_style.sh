@@ -1,5 +1,6 @@
 #!/bin/sh
 # The module follows kernel coding style: checkpatch.pl --strict is clean.
+echo "1..1"
 if out=$(scripts/checkpatch 2>&1); then
 	echo "ok 1 - checkpatch --strict: kmod/ clean"
 else

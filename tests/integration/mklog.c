@@ -28,6 +28,7 @@
  *         the first N) | insert N SPECLINE (one SPEC line, as one arg)
  *         redact N         keep only the sha1+sha256 template digests
  *         unredact N FILE  entry N replaced by entry N of FILE (in full)
+ *         pcr N P          entry N extends PCR P (its digests unchanged)
  *         buf N TEXT       new buf (an event's JSON), d-ng sha256(TEXT),
  *                          template digests recomputed
  *
@@ -35,6 +36,10 @@
  *       a realistic N-entry binary list (aggregate, then container and
  *       host files), streamed; FINAL gets "sha1:<hex>" and "sha256:<hex>"
  *       lines, the PCR 11 values the list replays to.
+ *
+ *   mklog extends LOG
+ *       prints "PCR:sha1=<hex>,sha256=<hex>" per entry: what a replay of
+ *       LOG extends (for tpm2_pcrextend, to make a TPM match a public log).
  *
  *   mklog nsstate LOG NS [END]
  *       prints "COUNT:HEX", what an ns_state of NS logged before entry END
@@ -431,6 +436,10 @@ static int cmd_edit(int argc, char **argv)
 				die("hash", &err);
 			rebuild(&log.entries[i], d, NULL, NULL, true);
 			a++;
+		} else if (!strcmp(op, "pcr")) {
+			i = index_arg(&log, argv[a + 1], false);
+			log.entries[i].pcr = (uint32_t)strtoul(argv[a + 2], NULL, 10);
+			a++;
 		} else if (!strcmp(op, "rename")) {
 			i = index_arg(&log, argv[a + 1], false);
 			rebuild(&log.entries[i], NULL, argv[a + 2], NULL, false);
@@ -585,8 +594,40 @@ static int cmd_nsstate(int argc, char **argv)
 	return 0;
 }
 
+/* What the replay extends for each entry: "PCR:sha1=<hex>,sha256=<hex>". */
+static int cmd_extends(int argc, char **argv)
+{
+	char h1[2 * NSIMA_DIGEST_MAX + 1], h2[2 * NSIMA_DIGEST_MAX + 1];
+	uint8_t d1[NSIMA_DIGEST_MAX], d2[NSIMA_DIGEST_MAX];
+	struct nsima_err err = { 0 };
+	struct nsima_log log;
+	size_t i;
+
+	if (argc < 3)
+		die("usage: mklog extends LOG", NULL);
+	load(argv[2], &log);
+	for (i = 0; i < log.count; i++) {
+		const struct nsima_entry *e = &log.entries[i];
+
+		if (nsima_entry_is_violation(e)) {
+			nsima_violation_digest(NSIMA_BANK_SHA1, d1);
+			nsima_violation_digest(NSIMA_BANK_SHA256, d2);
+		} else if (nsima_entry_digest(e, NSIMA_BANK_SHA1, d1, &err) ||
+			   nsima_entry_digest(e, NSIMA_BANK_SHA256, d2, &err)) {
+			die(argv[2], &err);
+		}
+		nsima_hex_encode(d1, 20, h1);
+		nsima_hex_encode(d2, 32, h2);
+		printf("%u:sha1=%s,sha256=%s\n", e->pcr, h1, h2);
+	}
+	nsima_log_free(&log);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "extends"))
+		return cmd_extends(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "build"))
 		return cmd_build(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "edit"))

@@ -138,6 +138,35 @@ cp -r "$T/qA-rsa" "$T/qA-swap" && cp "$T/qB/ak.pub" "$T/qA-swap/ak.pub" &&
 	EOF
 expect "bundle naming another AK than the enrolled one is rejected" 4 \
 	"$attest" verify --evidence "$T/qA-swap/evidence.json" --ak "$T/trustA-rsa.pub" --nonce "$N1"
+# The same key, its TPM attributes changed: a key that is not restricted
+# could sign a forged TPMS_ATTEST.
+cp -r "$T/qA-rsa" "$T/qA-attr" &&
+	python3 - "$T/qA-attr/evidence.json" <<-'EOF'
+	import base64, json, sys
+	ev = json.load(open(sys.argv[1]))
+	pub = bytearray(base64.b64decode(ev["quote"]["ak_public"]))
+	pub[7] &= ~0x01		# TPMA_OBJECT restricted (bit 16)
+	ev["quote"]["ak_public"] = base64.b64encode(bytes(pub)).decode()
+	json.dump(ev, open(sys.argv[1], "w"))
+	EOF
+expect "bundle naming the AK with other attributes (not restricted) is rejected" 4 \
+	"$attest" verify --evidence "$T/qA-attr/evidence.json" --ak "$T/trustA-rsa.pub" --nonce "$N1"
+grep_out "... as bad-signature" "^bad-signature: .*is not the trusted AK"
+# A PEM key cannot say it is a restricted TPM key: refused.
+tpm2_print -t TPM2B_PUBLIC -f pem "$T/trustA-rsa.pub" >"$T/trustA-rsa.pem" 2>/dev/null
+expect "a PEM AK (the same key) is refused" 4 verify "$T/qA-rsa" "$T/trustA-rsa.pem" "$N1"
+grep_out "... says why" "^bad-signature: .*bare public key"
+# Values beside the quoted ones, shown as if quoted: refused.
+cp -r "$T/qA-rsa" "$T/qA-extra" &&
+	python3 - "$T/qA-extra/evidence.json" <<-'EOF'
+	import json, sys
+	ev = json.load(open(sys.argv[1]))
+	ev["pcrs"]["sha256"]["12"] = "00" * 32
+	json.dump(ev, open(sys.argv[1], "w"))
+	EOF
+expect "bundle with a value the quote does not select" 6 \
+	"$attest" verify --evidence "$T/qA-extra/evidence.json" --ak "$T/trustA-rsa.pub" --nonce "$N1"
+grep_out "... named" "^pcr-digest-mismatch: .*sha256 PCR 12 is given, but the quote does not select it"
 
 # PCR values that do not hash to pcrDigest: extended after the quote.
 TPM2TOOLS_TCTI=$A_tcti tpm2_pcrextend "11:sha1=$(printf '01%.0s' $(seq 20)),sha256=$(printf '02%.0s' $(seq 32))" >/dev/null

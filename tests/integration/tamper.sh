@@ -12,7 +12,11 @@
 #   5 nonce, 4 signature (another TPM's AK), 6 PCR digest,
 #   11 namespace attribution (redacted views, --ns), 10 TPM reset,
 #   13 a namespace's view contradicts its ns_state (an own entry withheld),
-#   14 no ns_state proves the view complete.
+#   14 no ns_state proves the view complete,
+#   15 an entry the quote cannot vouch for (another PCR's, or redacted in
+#     a whole-list verify);
+#   and what the node writes cannot start a replay (its checkpoint file),
+#   nor can a quote of a PCR's initial value vouch for a list.
 # TAP output; swtpm on loopback only, killed on exit.
 set -u
 cd "$(dirname "$0")/../.."
@@ -137,7 +141,30 @@ grep_out "... and entry 0 is not an aggregate" \
 expect "tail truncated (a valid prefix, but the quote covers more)" 7 v "$T/qA" "$N1" --log "$T/t-tail"
 grep_out "... 6 entries replayed" "replay of 6 entries \(0\.\.5\)"
 : >"$T/t-empty"
-expect "an empty log against a non-zero PCR" 7 v "$T/qA" "$N1" --log "$T/t-empty"
+expect "an empty log file is malformed" 3 v "$T/qA" "$N1" --log "$T/t-empty"
+grep_out "... named, says empty" "^malformed: .*/t-empty: empty: no entries$"
+printf ' \n\n' >"$T/t-blank"
+expect "a whitespace-only log file is malformed" 3 v "$T/qA" "$N1" --log "$T/t-blank"
+
+# --- entries the quote cannot vouch for: another PCR's, redacted ---------
+for at in 0 4 9; do
+	"$mklog" edit "$T/log" "$T/t-pcr$at" insert $at "file 4026532114:/usr/bin/nc nc" pcr $at 12
+	expect "a self-consistent entry for PCR 12 inserted at $at: not vouched for" 15 v "$T/qA" "$N1" --log "$T/t-pcr$at"
+	grep_out "... named" "^not-vouched: .*: entry $at \(ns 4026532114, /usr/bin/nc\): extends PCR 12, but the replay is of PCR 11"
+done
+for p in 0 10 23; do
+	"$mklog" edit "$T/log" "$T/t-pcrx" --to cel insert 5 "file /usr/sbin/sshd sshd" pcr 5 $p
+	expect "... as a CEL list, PCR $p" 15 v "$T/qA" "$N1" --log "$T/t-pcrx"
+done
+"$mklog" edit "$T/log" "$T/t-pcrr" pcr 3 12
+expect "an existing entry moved to PCR 12 (the replay then misses it)" 15 v "$T/qA" "$N1" --log "$T/t-pcrr"
+"$mklog" edit "$T/log" "$T/t-red" --to cel redact 3
+expect "a redacted entry in a whole-list verify (no --ns)" 15 v "$T/qA" "$N1" --log "$T/t-red"
+grep_out "... named" "^not-vouched: .*: entry 3 \(redacted: template digests only\): redacted"
+"$mklog" edit "$T/log" "$T/t-redall" --to cel redact 0 redact 1 redact 2 redact 3 redact 4 \
+	redact 5 redact 6 redact 7 redact 8
+expect "... every entry redacted" 15 v "$T/qA" "$N1" --log "$T/t-redall" --json
+jq_out "... JSON: not-vouched at entry 0" '.result == "not-vouched" and .exit == 15 and .entry == 0 and .redacted == true'
 
 # binary lists are checked streamed, others in memory: the same verdicts
 "$attest" export --log "$T/t-content" --to ascii --out "$T/t-content.ascii"
@@ -146,6 +173,17 @@ grep_out "... the same entry named" "^template-digest-mismatch: .*: entry 3 \(ns
 "$attest" export --log "$T/t-del" --to cel --out "$T/t-del.cel"
 expect "an entry deleted, as a CEL list" 7 v "$T/qA" "$N1" --log "$T/t-del.cel"
 grep_out "... 8 entries replayed" "^replay-unreachable: .*replay of 8 entries \(0\.\.7\)"
+# a CEL record removed without renumbering the others
+"$attest" export --log "$T/log" --to cel --out "$T/log.cel"
+if head -c1 "$T/log.cel" | grep -q '\['; then
+	jq -c 'del(.[3])' "$T/log.cel" >"$T/t-gap.cel"
+else
+	sed 4d "$T/log.cel" >"$T/t-gap.cel"	# JSON-seq / lines
+fi
+expect "a CEL record removed (the others keep their numbers)" 3 v "$T/qA" "$N1" --log "$T/t-gap.cel"
+grep_out "... the missing record named" "^malformed: .*t-gap.cel: records 3\.\.3 are missing \(the list jumps from 2 to 4\)$"
+expect "a CEL list's numbers against --log-first" 3 v "$T/qA" "$N1" --log "$T/log.cel" --log-first 2
+grep_out "... says both" "^malformed: .*log.cel: the list's records start at 0, --log-first says 2$"
 
 # --- another boot, another machine --------------------------------------
 expect "a log from another boot (other nsima_aggregate)" 7 v "$T/qA" "$N1" --log "$T/log2"
@@ -156,28 +194,54 @@ expect "TPM A's log against TPM B's quote (another machine)" 7 \
 	"$attest" verify --quote "$T/qB/quote.bin" --sig "$T/qB/sig.bin" --pcrs "$T/qB/pcrs" \
 	--ak "$T/akB/ak.pub" --nonce "$N1" --log "$T/log"
 
-# --- incremental: from the module's text checkpoint or a JSON one ------
+# --- incremental: only from the verifier's own checkpoint ---------------
 "$mklog" edit "$T/log" "$T/first4" tail 4
 "$mklog" edit "$T/log" "$T/after4" head 4
-{ echo "entries: 4"; "$attest" replay --log "$T/first4" | sed 's/:/: /'; echo "sha384: $(printf '00%.0s' $(seq 48))"; } >"$T/cp.txt"
-expect "--checkpoint with the module's text checkpoint (trimmed list)" 0 \
-	v "$T/qA" "$N1" --log "$T/after4" --checkpoint "$T/cp.txt"
-grep_out "... the trimmed list's 5 entries take it to 9" "log: 9 entries covered, 0 pending"
+expect "verify and save the checkpoint" 0 v "$T/qA" "$N1" --log "$T/log" --save-checkpoint "$T/cp9.json"
+jq -e '.pcr == 11 and .next == 9 and (.pcrs.sha256 | length) == 64 and (.pcrs.sha1 | length) == 40' \
+	"$T/cp9.json" >/dev/null && ok "... at entry 9, PCR 11, both banks" || not_ok "... checkpoint" "$(cat "$T/cp9.json")"
+expect "the same list from that checkpoint" 0 v "$T/qA" "$N1" --log "$T/log" --checkpoint "$T/cp9.json"
+grep_out "... entries 0..8 replayed to it" "log: 9 entries covered \(0\.\.8 by the verifier's checkpoint\), 0 pending$"
+expect "... an entry after it, logged after the quote" 0 v "$T/qA" "$N1" --log "$T/log+1" --checkpoint "$T/cp9.json"
+grep_out "... pending" "log: 9 entries covered \(0\.\.8 by the verifier's checkpoint\), 1 pending$"
+expect "an entry before the checkpoint rewritten (digests recomputed)" 7 \
+	v "$T/qA" "$N1" --log "$T/t-rename" --checkpoint "$T/cp9.json"
+grep_out "... caught: the entries do not replay to the checkpoint" \
+	"^replay-unreachable: .*: entries 0\.\.8 do not replay to the verifier's checkpoint at entry 9"
+"$attest" export --log "$T/t-rename" --to cel --out "$T/t-rename.cel"
+expect "... in a CEL list too" 7 v "$T/qA" "$N1" --log "$T/t-rename.cel" --checkpoint "$T/cp9.json"
+expect "a list shorter than the checkpoint" 3 v "$T/qA" "$N1" --log "$T/t-del.cel" --checkpoint "$T/cp9.json"
+expect "a trimmed list (from entry 4) and the checkpoint at 9" 0 \
+	v "$T/qA" "$N1" --log "$T/after4" --log-first 4 --checkpoint "$T/cp9.json"
+grep_out "... the 5 entries before it not replayed, said so" \
+	"log: 9 entries covered \(0\.\.8 by the verifier's checkpoint\), 0 pending, 5 before the checkpoint not replayed$"
+{ echo "entries: 4"; "$attest" replay --log "$T/first4" | sed 's/:/: /'; } >"$T/cp.txt"
+expect "the module's text checkpoint (the node's word): refused" 3 \
+	v "$T/qA" "$N1" --log "$T/after4" --log-first 4 --checkpoint "$T/cp.txt"
+grep_out "... says why" "^malformed: .*cp.txt: not a verifier checkpoint"
+{ echo "entries: 200"; "$attest" replay --log "$T/log" | sed 's/:/: /'; } >"$T/cp-forged.txt"
+expect "... a forged one (an empty slice, the quoted values) too" 3 \
+	v "$T/qA" "$N1" --log "$T/t-blank" --checkpoint "$T/cp-forged.txt"
+# The verifier's state after entry 4 (as an earlier poll saved it)
 python3 - "$T/cp.txt" "$T/cp.json" <<-'PY'
 	import json, sys
 	v = dict(l.split(": ") for l in open(sys.argv[1]).read().split("\n") if l)
 	json.dump({"pcr": 11, "next": int(v["entries"]),
 	           "pcrs": {"sha1": v["sha1"], "sha256": v["sha256"]}}, open(sys.argv[2], "w"))
 	PY
-expect "--checkpoint with the same state as JSON (whole list given)" 0 \
-	v "$T/qA" "$N1" --log "$T/log" --checkpoint "$T/cp.json"
-sed "s/^sha256: .*/sha256: $(printf '11%.0s' $(seq 32))/" "$T/cp.txt" >"$T/cp-bad.txt"
-expect "a text checkpoint with another sha256 value" 7 \
-	v "$T/qA" "$N1" --log "$T/after4" --checkpoint "$T/cp-bad.txt"
+expect "a trimmed list from the verifier's checkpoint at 4" 0 \
+	v "$T/qA" "$N1" --log "$T/after4" --log-first 4 --checkpoint "$T/cp.json"
+grep_out "... 5 new entries take it to 9" "log: 9 entries covered \(0\.\.3 by the verifier's checkpoint\), 0 pending$"
+expect "... the whole list with it (0..3 replay to it)" 0 v "$T/qA" "$N1" --log "$T/log" --checkpoint "$T/cp.json"
+jq ".pcrs.sha256 = \"$(printf '11%.0s' $(seq 32))\"" "$T/cp.json" >"$T/cp-bad.json"
+expect "a checkpoint with another sha256 value" 7 \
+	v "$T/qA" "$N1" --log "$T/after4" --log-first 4 --checkpoint "$T/cp-bad.json"
 grep_out "... replay starts at entry 4" "replay of 5 entries \(4\.\.8\)"
-printf 'entries: 4\nsha1 00\n' >"$T/cp-mal.txt"
-expect "a malformed text checkpoint" 3 v "$T/qA" "$N1" --log "$T/after4" --checkpoint "$T/cp-mal.txt"
-grep_out "... with its line" "cp-mal.txt: line 2: "
+expect "... the whole list: entries 0..3 do not reach it" 7 v "$T/qA" "$N1" --log "$T/log" --checkpoint "$T/cp-bad.json"
+expect "a trimmed list starting after the checkpoint" 3 \
+	v "$T/qA" "$N1" --log "$T/after4" --log-first 5 --checkpoint "$T/cp.json"
+printf '{"pcr":11,"next":4,"pcrs":{"sha1":"00"}}' >"$T/cp-mal.json"
+expect "a malformed checkpoint" 3 v "$T/qA" "$N1" --log "$T/after4" --log-first 4 --checkpoint "$T/cp-mal.json"
 
 # --- the quote itself ---------------------------------------------------
 expect "an old quote replayed with a new nonce" 5 v "$T/qA" "$N2" --log "$T/log"
@@ -202,7 +266,7 @@ jq_out "... JSON: not proven, no ns_state, 5 redacted" \
 	'.result == "trusted" and .ns.proven == false and .ns.state_entry == null and .ns.entries == 4 and .ns.redacted == 5 and .ns.after == 4'
 expect "the view is not ns 4026532200's" 11 v "$T/qA" "$N1" --log "$T/view" --ns 4026532200
 "$mklog" edit "$T/view" "$T/v-other" --to cel unredact 5 "$T/log"
-expect "... still replays without --ns (digests are the same)" 0 v "$T/qA" "$N1" --log "$T/v-other"
+expect "... without --ns: the redacted entries are not vouched for" 15 v "$T/qA" "$N1" --log "$T/v-other"
 expect "another tenant's entry shown in full in the view" 11 v "$T/qA" "$N1" --log "$T/v-other" --ns 4026532114
 grep_out "... named: entry 5, its namespace and path" \
 	"^namespace-attribution: .*: entry 5 \(ns 4026532200, /bin/sh\): shown in full in the view of ns 4026532114 but attributed to another namespace"
@@ -303,22 +367,25 @@ grep_out "... still entry 10's, 1 pending" "12 entries covered, 1 pending; ns 40
 expect "the view against the quote before the ns_state entries: unproven" 14 \
 	v "$T/qA" "$N1" --log "$T/viewS" --ns 4026532114
 
-# A trimmed list (a streamed binary list) continues from the module's
+# A trimmed list (a streamed binary list) continues from the verifier's
 # checkpoint at entry 10; the namespace's count and chain before it come
-# from the verifier (--ns-chain, as a previous verify's JSON ns.chain).
+# from the verifier too (--ns-chain, as a previous verify's JSON ns.chain).
 "$mklog" edit "$T/logS" "$T/first10" tail 10
 "$mklog" edit "$T/logS" "$T/after10" head 10
-{ echo "entries: 10"; "$attest" replay --log "$T/first10" | sed 's/:/: /'; } >"$T/cp10.txt"
+"$attest" replay --log "$T/first10" | python3 -c '
+import json, sys
+v = dict(l.split(":") for l in sys.stdin.read().split() if l)
+json.dump({"pcr": 11, "next": 10, "pcrs": v}, sys.stdout)' >"$T/cp10.json"
 chain10=$("$mklog" nsstate "$T/logS" 4026532114 10)
 expect "a trimmed binary list of the namespace, with --ns-chain" 0 \
-	v "$T/qS" "$N3" --log "$T/after10" --checkpoint "$T/cp10.txt" --ns 4026532114 --ns-chain "$chain10"
+	v "$T/qS" "$N3" --log "$T/after10" --log-first 10 --checkpoint "$T/cp10.json" --ns 4026532114 --ns-chain "$chain10"
 grep_out "... agrees with the ns_state at entry 10" \
-	"log: 12 entries covered, 0 pending; ns 4026532114: complete up to its ns_state at entry 10 \(4 entries\); 1 entries after the last ns_state"
+	"log: 12 entries covered \(0\.\.9 by the verifier's checkpoint\), 0 pending; ns 4026532114: complete up to its ns_state at entry 10 \(4 entries\); 1 entries after the last ns_state"
 expect "... without --ns-chain: unproven" 14 \
-	v "$T/qS" "$N3" --log "$T/after10" --checkpoint "$T/cp10.txt" --ns 4026532114
+	v "$T/qS" "$N3" --log "$T/after10" --log-first 10 --checkpoint "$T/cp10.json" --ns 4026532114
 grep_out "... the view starts at entry 10" "^ns-state-missing: .*the view starts at entry 10: "
 expect "... with a --ns-chain that leaves entry 3 out: ns-incomplete" 13 \
-	v "$T/qS" "$N3" --log "$T/after10" --checkpoint "$T/cp10.txt" --ns 4026532114 --ns-chain "$forged"
+	v "$T/qS" "$N3" --log "$T/after10" --log-first 10 --checkpoint "$T/cp10.json" --ns 4026532114 --ns-chain "$forged"
 grep_out "... counts 4 vs 3" "entry 10 \(ns 4026532114, nsima-event:ns_state\): ns_state counts 4 entries of ns 4026532114 before it, the view shows 3"
 
 # --- a reset TPM ----------------------------------------------------------
@@ -328,6 +395,10 @@ swtpm_start A || not_ok "restart swtpm A"
 expect "quote after the reset (PCR 11 zero again)" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA" --nonce "$N2" -o "$T/qR"
 expect "a reset TPM (resetCount changed)" 10 v "$T/qR" "$N2" --log "$T/log" --prev-clock "$T/clock"
 grep_out "... as reset-or-rollback with the counts" "^reset-or-rollback: .*resetCount [0-9]+ -> [0-9]+"
+expect "a quote of PCR 11 never extended (all zero) vouches for no entry" 7 v "$T/qR" "$N2" --log "$T/log"
+grep_out "... replay-unreachable" "^replay-unreachable: .*replay of 9 entries \(0\.\.8\) never reaches the quoted PCR 11"
+expect "... as a CEL list" 7 v "$T/qR" "$N2" --log "$T/t-del.cel"
+
 
 echo "# total $((SECONDS - start))s"
 echo "1..$n"

@@ -137,6 +137,39 @@ static void test_bad_records(void **state)
 	check_bad("\x1e{\"recnum\":", NSIMA_EMALFORMED, NSIMA_AT_OFFSET, 11, "");
 	check_bad(REC0 "\n[]", NSIMA_EMALFORMED, NSIMA_AT_ENTRY, 1,
 		  "record is not an object");
+	/* arrays are parsed a record at a time: their syntax is ours */
+	check_bad("[" REC0 " " RED1 "]", NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+		  strlen(REC0) + 2, "expected ',' or ']'");
+	check_bad("[" REC0 "] " RED1, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+		  strlen(REC0) + 1, "data after the array");
+	check_bad("[] x", NSIMA_EMALFORMED, NSIMA_AT_OFFSET, 2,
+		  "data after the array");
+	check_bad("[" REC0 ",", NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+		  strlen(REC0) + 2, "");
+	check_bad("[" REC0, NSIMA_EMALFORMED, NSIMA_AT_OFFSET, strlen(REC0) + 1,
+		  "expected ',' or ']'");
+}
+
+/* An array and its records a line each: the same list. */
+static void test_parse_array(void **state)
+{
+	const char *arr = " [ " REC0 " ,\n" RED1 " ] \n";
+	struct nsima_err err = { 0 };
+	struct nsima_log log;
+
+	(void)state;
+	nsima_log_init(&log);
+	assert_int_equal(nsima_cel_parse((const uint8_t *)arr, strlen(arr),
+					 &log, &err), 0);
+	assert_int_equal(log.count, 2);
+	assert_int_equal(log.first_index, 7);
+	assert_int_equal(log.entries[1].flags, NSIMA_ENTRY_REDACTED);
+	nsima_log_free(&log);
+	nsima_log_init(&log);
+	assert_int_equal(nsima_cel_parse((const uint8_t *)"[ ]", 3, &log, &err),
+			 0);
+	assert_int_equal(log.count, 0);
+	nsima_log_free(&log);
 }
 
 int main(void)
@@ -145,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_parse_records),
 		cmocka_unit_test(test_bad_records),
+		cmocka_unit_test(test_parse_array),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

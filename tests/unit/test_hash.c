@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "hash.h"
 #include "template.h"
 #include "testdata.h"
@@ -31,6 +33,69 @@ static void test_bank_table(void **state)
 	assert_int_equal(nsima_bank_by_name("sha256", 4), -1);
 	assert_null(nsima_bank_info(NSIMA_BANK_COUNT));
 	assert_null(nsima_bank_info(-1));
+}
+
+/* The one algorithm table: by id, by name, sizes, OpenSSL digests. */
+static void test_alg_table(void **state)
+{
+	static const struct {
+		uint16_t id;
+		const char *name;
+		size_t size;
+		int bank;
+	} want[] = {
+		{ 0x0004, "sha1", 20, NSIMA_BANK_SHA1 },
+		{ 0x000b, "sha256", 32, NSIMA_BANK_SHA256 },
+		{ 0x000c, "sha384", 48, NSIMA_BANK_SHA384 },
+		{ 0x000d, "sha512", 64, NSIMA_BANK_SHA512 },
+		{ 0x0001, "rsa", 0, -1 },
+		{ 0x0023, "ecc", 0, -1 },
+		{ 0x0010, "null", 0, -1 },
+		{ 0x0014, "rsassa", 0, -1 },
+		{ 0x0016, "rsapss", 0, -1 },
+		{ 0x0018, "ecdsa", 0, -1 },
+	};
+	const struct nsima_alg *a;
+	char buf[8];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		a = nsima_alg_by_id(want[i].id);
+		assert_non_null(a);
+		assert_string_equal(a->name, want[i].name);
+		assert_int_equal(a->tpm_alg, want[i].id);
+		assert_int_equal(a->size, want[i].size);
+		assert_ptr_equal(nsima_alg_by_name(want[i].name,
+						   strlen(want[i].name)), a);
+		assert_string_equal(nsima_tpm_alg_name(want[i].id, buf),
+				    want[i].name);
+		assert_int_equal(nsima_alg_size(want[i].id), want[i].size);
+		assert_int_equal(nsima_bank_by_alg(want[i].id), want[i].bank);
+		assert_int_equal(nsima_bank_by_name(want[i].name,
+						    strlen(want[i].name)),
+				 want[i].bank);
+		if (want[i].bank < 0) {
+			assert_null(a->md);
+			assert_null(nsima_alg_md(want[i].id));
+			continue;
+		}
+		/* a bank is its table entry, and OpenSSL agrees on the size */
+		assert_ptr_equal(nsima_bank_info(want[i].bank), a);
+		assert_ptr_equal(nsima_alg_md(want[i].id), a->md());
+		assert_int_equal(EVP_MD_get_size(a->md()), want[i].size);
+	}
+	/* sm3_256 and unknown ids: no entry, named by number */
+	assert_null(nsima_alg_by_id(0x0012));
+	assert_null(nsima_alg_md(0x0012));
+	assert_int_equal(nsima_alg_size(0x0012), 0);
+	assert_string_equal(nsima_tpm_alg_name(0x0012, buf), "0x0012");
+	assert_string_equal(nsima_tpm_alg_name(0xffff, buf), "0xffff");
+	assert_null(nsima_alg_by_name("sha", 3));
+	assert_null(nsima_alg_by_name("sha256x", 7));
+	assert_ptr_equal(nsima_alg_by_name("sha256x", 6),
+			 nsima_alg_by_id(0x000b));
+	assert_null(nsima_alg_by_name("", 0));
 }
 
 static void test_banks_parse(void **state)
@@ -140,6 +205,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bank_table),
+		cmocka_unit_test(test_alg_table),
 		cmocka_unit_test(test_banks_parse),
 		cmocka_unit_test(test_hash_abc),
 		cmocka_unit_test(test_template_digest_ima_ng),

@@ -201,7 +201,10 @@ static void test_tpm2b_attest(void **state)
 	free(q);
 }
 
-/* The AK as PEM: the same verdict without the TPM attributes. */
+/*
+ * The AK as PEM parses (the same key), but a quote is not verified with it:
+ * a bare key cannot show it is a restricted TPM key.
+ */
 static void test_pem_ak(void **state)
 {
 	struct capture *c = *state;
@@ -217,9 +220,47 @@ static void test_pem_ak(void **state)
 	assert_int_equal(pem.type, c->key_type);
 	assert_int_equal(EVP_PKEY_eq(pem.pkey, c->k.pkey), 1);
 	assert_int_equal(nsima_quote_verify(&c->q, &c->s, &pem, nonce,
-					    NONCE_LEN, NULL, &c->v, &err), 0);
+					    NONCE_LEN, NULL, &c->v, &err),
+			 NSIMA_ESIGNATURE);
+	assert_non_null(strstr(err.msg, "bare public key"));
 	nsima_akpub_free(&pem);
 	free(text);
+}
+
+/* A value beside the selected ones (a bundle's pcrs): refused. */
+static void test_value_not_selected(void **state)
+{
+	struct capture *c = *state;
+	struct nsima_pcr_values v = c->v;
+	struct nsima_err err = { 0 };
+	uint8_t zero[32] = { 0 };
+
+	assert_int_equal(nsima_pcr_values_add(&v, NSIMA_ALG_SHA256, 12, zero,
+					      sizeof(zero), &err), 0);
+	assert_int_equal(nsima_quote_verify(&c->q, &c->s, &c->k, nonce,
+					    NONCE_LEN, NULL, &v, &err),
+			 NSIMA_EPCRDIGEST);
+	assert_non_null(strstr(err.msg, "sha256 PCR 12 is given"));
+}
+
+/* A selection listing a bank twice does not parse (in any mode). */
+static void test_bank_twice(void **state)
+{
+	struct capture *c = *state;
+	uint8_t *a = malloc(c->attest_len);
+	struct nsima_quote *q = malloc(sizeof(*q));
+	struct nsima_err err = { 0 };
+
+	assert_non_null(a);
+	assert_non_null(q);
+	memcpy(a, c->attest, c->attest_len);
+	/* TPML_PCR_SELECTION: count, then {hash, sizeofSelect, 3 bytes} */
+	memcpy(a + OFF_SELECT + 10, a + OFF_SELECT + 4, 2);
+	assert_int_equal(nsima_quote_parse(a, c->attest_len, q, &err),
+			 NSIMA_EMALFORMED);
+	assert_non_null(strstr(err.msg, "twice"));
+	free(q);
+	free(a);
 }
 
 /* Re-parse the attest with one byte xor'ed and verify. */
@@ -690,6 +731,11 @@ static void test_base64(void **state)
 	cmocka_unit_test_prestate_setup_teardown(test_tpm2b_attest, setup,   \
 						 teardown, &captures[i]),    \
 	cmocka_unit_test_prestate_setup_teardown(test_pem_ak, setup,         \
+						 teardown, &captures[i]),    \
+	cmocka_unit_test_prestate_setup_teardown(test_value_not_selected,    \
+						 setup, teardown,            \
+						 &captures[i]),              \
+	cmocka_unit_test_prestate_setup_teardown(test_bank_twice, setup,     \
 						 teardown, &captures[i]),    \
 	cmocka_unit_test_prestate_setup_teardown(test_flip_signature, setup, \
 						 teardown, &captures[i]),    \

@@ -237,6 +237,10 @@ static void test_replay_until(void **state)
 	memset(q.val, 0, sizeof(q.val));
 	assert_int_equal(nsima_replay_until(&r, &log, &q, 0, &err), 0);
 	assert_int_equal(r.next, 0);
+	/* ... which vouches for no entry when it must cover one */
+	assert_int_equal(nsima_replay_until(&r, &log, &q, NSIMA_REPLAY_NONEMPTY,
+					    &err), NSIMA_EUNREACHABLE);
+	assert_int_equal(r.next, 0);
 
 	/* quoted banks must be replayed */
 	q.banks = NSIMA_BANK_BIT(NSIMA_BANK_SHA384);

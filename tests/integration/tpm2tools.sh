@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# nsima-attest verify as a drop-in verifier for evidence made the ordinary
+# tpm2-tools way: tpm2_createek/tpm2_createak (RSA and ECC AKs),
+# tpm2_quote with its default serialized PCR file (-o), with -F values,
+# and with no PCR file at all; quotes of PCR 10 (a public IMA list,
+# tests/data/ibmtss/sha1.log, extended into a real swtpm) and PCR 11 (an
+# nsima list). Every quote is verified with no --pcr and no --select: the
+# quote says what it covers, the list says what it extends. The verdicts
+# equal tpm2_checkquote's; tampered variants fail with their categories
+# (docs/nsima-attest.md). swtpm on loopback only, killed on exit.
+set -u
+cd "$(dirname "$0")/../.."
+B=${B:-build}
+attest=$B/bin/nsima-attest
+mklog=$B/tests/bin/mklog
+. tests/integration/tap.inc
+
+for tool in swtpm swtpm_setup tpm2_createek tpm2_createak tpm2_quote \
+	tpm2_checkquote tpm2_pcrextend tpm2_flushcontext; do
+	if ! command -v $tool >/dev/null; then
+		echo "not ok 1 - $tool not installed (scripts/deps installs tpm2-tools)"
+		echo "1..1"
+		exit 1
+	fi
+done
+need_built "$attest" "$mklog"
+
+. tests/integration/swtpm.inc
+swtpm_init
+T=$SWTPM_TMP
+export TPM2TOOLS_TCTI
+
+# swtpm has no resource manager: drop transient objects and sessions
+flush() { tpm2_flushcontext -t >/dev/null 2>&1; tpm2_flushcontext -s >/dev/null 2>&1; }
+
+# extend_file <file of "PCR:sha1=..,sha256=.." lines>, 16 per call
+extend_file() {
+	local args=() line
+	while read -r line; do
+		args+=("$line")
+		if [ ${#args[@]} -eq 16 ]; then
+			tpm2_pcrextend "${args[@]}" >/dev/null || return 1
+			args=()
+		fi
+	done <"$1"
+	[ ${#args[@]} -eq 0 ] || tpm2_pcrextend "${args[@]}" >/dev/null
+}
+
+start=$SECONDS
+swtpm_ca ca && swtpm_new A ca && swtpm_start A || {
+	echo "not ok 1 - cannot set up swtpm"
+	echo "1..1"
+	exit 1
+}
+TPM2TOOLS_TCTI=$A_tcti
+ok "swtpm on 127.0.0.1:$A_port ($((SECONDS - start))s)"
+
+# The AKs, as tpm2-tools makes them (ak.pub: TPM2B_PUBLIC)
+tpm2_createek -c "$T/ek.ctx" -G rsa -u "$T/ek.pub" >/dev/null; flush
+for alg in rsa ecc; do
+	case $alg in rsa) s=rsassa ;; ecc) s=ecdsa ;; esac
+	tpm2_createak -C "$T/ek.ctx" -c "$T/ak-$alg.ctx" -G $alg -g sha256 -s $s \
+		-u "$T/ak-$alg.pub" -n "$T/ak-$alg.name" >/dev/null
+	rc=$?
+	flush
+	if [ $rc = 0 ]; then ok "tpm2_createak -G $alg"; else not_ok "tpm2_createak -G $alg"; fi
+done
+
+# PCR 10: a public IMA list (362 entries); PCR 11: an nsima list
+"$mklog" extends tests/data/ibmtss/sha1.log >"$T/ima.ext"
+cp tests/data/ibmtss/sha1.log "$T/ima.log"
+"$mklog" gen 40 "$T/nsima.log" >/dev/null
+"$mklog" extends "$T/nsima.log" >"$T/nsima.ext"
+if extend_file "$T/ima.ext" && extend_file "$T/nsima.ext"; then
+	ok "PCR 10 extended with the IMA list's $(wc -l <"$T/ima.ext") entries, PCR 11 with nsima's $(wc -l <"$T/nsima.ext")"
+else
+	not_ok "extend PCRs 10 and 11"
+fi
+flush
+
+N=$(head -c 20 /dev/urandom | xxd -p)
+N2=$(head -c 20 /dev/urandom | xxd -p)
+
+# quote <dir> <alg> <pcr> <serialized|values|none>
+quote() {
+	local d=$1 o=()
+	mkdir -p "$d"
+	case $4 in
+	serialized) o=(-o "$d/pcrs") ;;
+	values) o=(-o "$d/pcrs" -F values) ;;
+	esac
+	tpm2_quote -c "$T/ak-$2.ctx" -l "sha1:$3+sha256:$3" -q "$N" -g sha256 \
+		-m "$d/quote.msg" -s "$d/quote.sig" "${o[@]}" >/dev/null
+	local rc=$?
+	flush
+	return $rc
+}
+
+# v <dir> <alg> <log> [options]: no --pcr, no --select
+v() {
+	local d=$1 alg=$2 log=$3 p=()
+	shift 3
+	[ -f "$d/pcrs" ] && p=(--pcrs "$d/pcrs")
+	"$attest" verify --quote "$d/quote.msg" --sig "$d/quote.sig" "${p[@]}" \
+		--ak "$T/ak-$alg.pub" --nonce "$N" --log "$log" "$@"
+}
+
+# checkquote <dir> <alg> <pcr> <fmt> [nonce]: tpm2_checkquote's verdict
+# (a values file needs the selection, a serialized one has it)
+checkquote() {
+	local f=()
+	case $4 in
+	serialized) f=(-f "$1/pcrs") ;;
+	values) f=(-f "$1/pcrs" -F values -l "sha1:$3+sha256:$3") ;;
+	esac
+	tpm2_checkquote -u "$T/ak-$2.pub" -m "$1/quote.msg" -s "$1/quote.sig" \
+		"${f[@]}" -g sha256 -q "${5:-$N}" >"$T/checkquote.out" 2>&1
+}
+
+agree() { # agree <desc> <nsima exit> <checkquote exit>
+	if { [ "$2" = 0 ] && [ "$3" = 0 ]; } || { [ "$2" != 0 ] && [ "$3" != 0 ]; }; then
+		ok "tpm2_checkquote agrees: $1"
+	else
+		not_ok "tpm2_checkquote disagrees: $1 (nsima $2, tpm2_checkquote $3)" \
+			"$(tail -n 3 "$T/checkquote.out")"
+	fi
+}
+
+for alg in rsa ecc; do
+	for pcr in 10 11; do
+		[ $pcr = 10 ] && log=$T/ima.log want=362 || log=$T/nsima.log want=40
+		for fmt in serialized values none; do
+			d=$T/q-$alg-$pcr-$fmt
+			expect "tpm2_quote $alg PCR $pcr, PCR file $fmt" 0 quote "$d" $alg $pcr $fmt
+			expect "... verify, no --pcr/--select" 0 v "$d" $alg "$log"
+			grep_out "... all $want entries covered" \
+				"^trusted: sha1:$pcr,sha256:$pcr signed by (rsassa|ecdsa)/sha256 AK; .*log: $want entries covered, 0 pending$"
+			checkquote "$d" $alg $pcr $fmt
+			agree "$alg PCR $pcr $fmt: trusted" 0 $?
+		done
+	done
+done
+
+# --- the same evidence, tampered: the same categories -------------------
+d=$T/q-rsa-10-serialized
+expect "another nonce" 5 "$attest" verify --quote "$d/quote.msg" --sig "$d/quote.sig" \
+	--pcrs "$d/pcrs" --ak "$T/ak-rsa.pub" --nonce "$N2" --log "$T/ima.log"
+checkquote "$d" rsa 10 serialized "$N2"
+agree "another nonce: bad" 5 $?
+expect "ECC AK for an RSA quote" 4 v "$d" ecc "$T/ima.log"
+checkquote "$d" ecc 10 serialized
+agree "another AK: bad" 4 $?
+cp -r "$d" "$T/q-flip" && printf '\x00' | dd of="$T/q-flip/pcrs" bs=1 seek=$((136 + 4 + 2)) conv=notrunc 2>/dev/null
+expect "a PCR value changed in the serialized file" 6 v "$T/q-flip" rsa "$T/ima.log"
+checkquote "$T/q-flip" rsa 10 serialized
+agree "changed PCR value: bad" 6 $?
+"$mklog" edit "$T/ima.log" "$T/ima-del" delete 100
+expect "an IMA entry deleted (serialized PCR file)" 7 v "$d" rsa "$T/ima-del"
+expect "... (values PCR file)" 7 v "$T/q-rsa-10-values" rsa "$T/ima-del"
+expect "... (no PCR file: no prefix hashes to pcrDigest)" 7 v "$T/q-rsa-10-none" rsa "$T/ima-del"
+grep_out "... says so" "never reaches the quoted PCR 10: .*no prefix hashes to the quote's pcrDigest [0-9a-f]{64}"
+"$mklog" edit "$T/ima.log" "$T/ima-cont" content 5 "another file"
+expect "an IMA entry's content changed" 8 v "$T/q-rsa-10-none" rsa "$T/ima-cont"
+expect "the nsima list against the PCR 10 quote" 15 v "$d" rsa "$T/nsima.log"
+grep_out "... its entries extend PCR 11" "^not-vouched: .*entry 0 .*extends PCR 11, but the replay is of PCR 10"
+expect "... with --pcr 11: the quote does not cover it" 7 v "$d" rsa "$T/nsima.log" --pcr 11
+expect "--select as policy: the quote selects PCR 10, 11 is required" 6 \
+	v "$d" rsa "$T/ima.log" --select sha1:11,sha256:11
+expect "--select as policy: what it selects" 0 v "$d" rsa "$T/ima.log" --select sha1:10,sha256:10
+
+# a quote of PCRs 10 and 11: the values come from the file; without it,
+# PCR 10's cannot be derived from an nsima list
+d=$T/q-both
+mkdir -p "$d"
+tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:10,11+sha256:10,11" -q "$N" -g sha256 \
+	-m "$d/quote.msg" -s "$d/quote.sig" -o "$d/pcrs" >/dev/null
+flush
+expect "a quote of PCRs 10 and 11, the nsima list (PCR from its entries)" 0 v "$d" rsa "$T/nsima.log"
+grep_out "... 40 covered" "^trusted: sha1:10,11,sha256:10,11 .*log: 40 entries covered, 0 pending$"
+expect "... the IMA list" 0 v "$d" rsa "$T/ima.log"
+rm "$d/pcrs"
+expect "... without the PCR file: PCR 10 cannot come from the nsima list" 2 v "$d" rsa "$T/nsima.log"
+grep_out "... says what to give" "the quote selects other PCRs than 11, whose values the list cannot give: give them \(--pcrs\)"
+: >"$T/empty"
+expect "an empty list" 3 v "$T/q-rsa-11-none" rsa "$T/empty"
+
+# The other public IMA lists in tests/data (ascii, as Keylime and evmctl
+# read them), each on a TPM of its own: PCR 10 quote, no PCR file, no flag.
+i=0
+for log in tests/data/keylime/measurements.ascii \
+	tests/data/ima-evm-utils/test_ascii_runtime_measurements; do
+	i=$((i + 1))
+	swtpm_new P$i ca && swtpm_start P$i || { not_ok "swtpm P$i"; continue; }
+	eval TPM2TOOLS_TCTI=\$P${i}_tcti
+	tpm2_createek -c "$T/ek.ctx" -G rsa -u "$T/ek.pub" >/dev/null; flush
+	tpm2_createak -C "$T/ek.ctx" -c "$T/ak-p$i.ctx" -G rsa -g sha256 -s rsassa \
+		-u "$T/ak-p$i.pub" >/dev/null; flush
+	"$mklog" extends "$log" >"$T/p$i.ext" && extend_file "$T/p$i.ext"; flush
+	d=$T/q-p$i
+	mkdir -p "$d"
+	tpm2_quote -c "$T/ak-p$i.ctx" -l sha1:10+sha256:10 -q "$N" -g sha256 \
+		-m "$d/quote.msg" -s "$d/quote.sig" >/dev/null; flush
+	expect "$(basename "$log") against a PCR 10 quote, no PCR file, no flag" 0 \
+		v "$d" p$i "$log"
+	grep_out "... its $(wc -l <"$T/p$i.ext") entries covered" \
+		"log: $(wc -l <"$T/p$i.ext") entries covered, 0 pending$"
+done
+
+echo "# total $((SECONDS - start))s"
+echo "1..$n"
+exit $failed
