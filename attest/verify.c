@@ -47,6 +47,7 @@
 #include "pcrfile.h"
 #include "quote.h"
 #include "replay.h"
+#include "verify.h"
 
 #define VERIFY_FILE_MAX	((size_t)1 << 20)	/* quote, sig, AK, PCR files */
 
@@ -91,17 +92,7 @@ struct verify_in {
 	struct nsima_replay cp;		/* where the replay starts */
 	bool have_cp;
 	bool derive;			/* no PCR values: from the replay */
-};
-
-struct verify_out {
-	uint64_t covered, pending;
-	uint64_t from;			/* the replay started there */
-	uint64_t unchecked;		/* entries before it, not replayed */
-	struct nsima_replay at;		/* the state the quote covers */
-	double ms;
-	/* --ns: the covered entries against the namespace's ns_state */
-	struct nsima_ns_check nc;
-	uint64_t ns_first;		/* > 0: the view starts there, unchecked */
+	struct nsima_verify v;		/* the list's pass, its results */
 };
 
 static void verify_usage(FILE *f)
@@ -472,36 +463,6 @@ static bool blank(const uint8_t *buf, size_t len)
 	return true;
 }
 
-/*
- * A list whose records carry their numbers (CEL) must number them without
- * a gap (a record removed is a list that cannot replay), from --log-first
- * if given; a list without numbers starts at --log-first.
- */
-static int log_numbering(const struct verify_opts *o, struct nsima_log *log,
-			 bool numbered, struct nsima_err *err)
-{
-	size_t i;
-
-	for (i = 1; log->index && i < log->count; i++)
-		if (log->index[i] != log->index[i - 1] + 1)
-			return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE,
-					     0,
-					     "records %llu..%llu are missing (the list jumps from %llu to %llu)",
-					     (unsigned long long)(log->index[i - 1] + 1),
-					     (unsigned long long)(log->index[i] - 1),
-					     (unsigned long long)log->index[i - 1],
-					     (unsigned long long)log->index[i]);
-	if (!o->log_first_set)
-		return 0;
-	if (numbered && log->count && nsima_log_index(log, 0) != o->log_first)
-		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
-				     "the list's records start at %llu, --log-first says %llu",
-				     (unsigned long long)nsima_log_index(log, 0),
-				     (unsigned long long)o->log_first);
-	log->first_index = o->log_first;
-	return 0;
-}
-
 /* --log: a binary list is kept mapped and streamed, others are parsed. */
 static int load_log(const struct verify_opts *o, struct verify_in *in)
 {
@@ -535,9 +496,20 @@ static int load_log(const struct verify_opts *o, struct verify_in *in)
 	fmt = o->fmt ? o->fmt : nsima_log_sniff(buf, len);
 	rc = nsima_log_parse(buf, len, fmt, o->log_alg, &in->log, &err);
 	attest_unmap_file(buf, len, mapped);
-	if (!rc)
-		rc = log_numbering(o, &in->log, fmt == NSIMA_FORMAT_CEL, &err);
-	return rc ? fail(o, o->log, rc, &err) : 0;
+	if (rc)
+		return fail(o, o->log, rc, &err);
+	/* CEL numbers its records: --log-first must agree */
+	if (o->log_first_set && fmt == NSIMA_FORMAT_CEL && in->log.count &&
+	    nsima_log_index(&in->log, 0) != o->log_first) {
+		nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+			      "the list's records start at %llu, --log-first says %llu",
+			      (unsigned long long)nsima_log_index(&in->log, 0),
+			      (unsigned long long)o->log_first);
+		return fail(o, o->log, err.code, &err);
+	}
+	if (fmt != NSIMA_FORMAT_CEL)
+		in->log.first_index = o->log_first;
+	return 0;
 }
 
 /*
@@ -603,88 +575,6 @@ static int check_clock(const struct verify_opts *o, const struct verify_in *in)
 				       &__e));
 }
 
-/*
- * What the replay must reach: the quoted values of its PCR, or, for a
- * quote that came without them (no --pcrs), values of the replayed banks
- * that hash to the quote's pcrDigest.
- */
-struct target {
-	const struct verify_in *in;
-	uint32_t pcr;
-	bool derive;
-	struct nsima_pcrs quoted;	/* banks replayed; values unless derive */
-};
-
-/* The quote's selection filled from the replayed values @run. */
-static void derived_values(const struct target *t,
-			   const struct nsima_pcrs *run,
-			   struct nsima_pcr_values *v)
-{
-	const struct nsima_pcr_select *sel = &t->in->q.sel;
-	unsigned int i;
-	int bank;
-
-	memset(v, 0, sizeof(*v));
-	for (i = 0; i < sel->count; i++) {
-		bank = nsima_bank_by_alg(sel->bank[i].alg);
-		if (bank >= 0 && (sel->bank[i].mask & (1u << t->pcr)))
-			nsima_pcr_values_add(v, sel->bank[i].alg, t->pcr,
-					     run->val[bank],
-					     nsima_bank_size(bank), NULL);
-	}
-}
-
-static bool reached(const struct nsima_pcrs *run, void *ctx)
-{
-	const struct target *t = ctx;
-	struct nsima_pcr_values v;
-
-	if (!t->derive)
-		return nsima_pcrs_match(run, &t->quoted);
-	derived_values(t, run, &v);
-	return nsima_pcr_digest_is(&t->in->q, t->in->sig.hash, &v);
-}
-
-/* The target of a replay of PCR @pcr; NSIMA_EUNREACHABLE if none. */
-static int target_init(const struct verify_in *in, uint32_t pcr,
-		       struct target *t, struct nsima_err *err)
-{
-	const struct nsima_pcr_select *sel = &in->q.sel;
-	unsigned int i;
-	const uint8_t *v;
-	int bank;
-
-	memset(t, 0, sizeof(*t));
-	t->in = in;
-	t->pcr = pcr;
-	t->derive = in->derive;
-	for (i = 0; i < sel->count; i++) {
-		if (t->derive && (sel->bank[i].mask & ~(1u << pcr)))
-			return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
-					     "the quote selects other PCRs than %u, whose values the list cannot give: give them (--pcrs)",
-					     pcr);
-		if (!(sel->bank[i].mask & (1u << pcr)))
-			continue;
-		bank = nsima_bank_by_alg(sel->bank[i].alg);
-		if (bank < 0 && t->derive)
-			return nsima_err_set(err, NSIMA_EUNSUPPORTED,
-					     NSIMA_AT_NONE, 0,
-					     "the quote selects a bank (0x%04x) the replay cannot compute: give the values (--pcrs)",
-					     sel->bank[i].alg);
-		v = t->derive ? NULL :
-			nsima_pcr_values_get(&in->vals, sel->bank[i].alg, pcr);
-		if (bank < 0 || (!v && !t->derive))
-			continue;
-		if (v)
-			memcpy(t->quoted.val[bank], v, nsima_bank_size(bank));
-		t->quoted.banks |= NSIMA_BANK_BIT(bank);
-	}
-	if (!t->quoted.banks)
-		return nsima_err_set(err, NSIMA_EUNREACHABLE, NSIMA_AT_NONE, 0,
-				     "the quote does not cover PCR %u", pcr);
-	return 0;
-}
-
 static bool same_checkpoint(const struct nsima_replay *a,
 			    const struct nsima_replay *b)
 {
@@ -701,75 +591,8 @@ static bool same_checkpoint(const struct nsima_replay *a,
 	return true;
 }
 
-/* Position of whole-list entry @index in @log, or NULL. */
-static const struct nsima_entry *find_entry(const struct nsima_log *log,
-					    uint64_t index)
-{
-	size_t i;
-
-	if (!log->index) {
-		if (index < log->first_index ||
-		    index - log->first_index >= log->count)
-			return NULL;
-		return &log->entries[index - log->first_index];
-	}
-	for (i = 0; i < log->count; i++)
-		if (log->index[i] == index)
-			return &log->entries[i];
-	return NULL;
-}
-
-/* Who an entry is, for the verdict line and JSON. */
-struct entry_desc {
-	bool known;		/* the entry is in the log */
-	bool redacted;
-	bool named;		/* ns and path below are set */
-	bool violation;
-	char ns[24];		/* "host" or the nsid */
-	char path[256];		/* printable: controls as '?' */
-	size_t path_len;
-	char tmpl[NSIMA_TEMPLATE_FMT_MAX + 1];	/* "" when redacted */
-};
-
-static void describe_entry(const struct nsima_entry *e, struct entry_desc *d)
-{
-	struct nsima_nsref ref;
-	size_t i;
-
-	memset(d, 0, sizeof(*d));
-	if (!e)
-		return;
-	d->known = true;
-	d->redacted = !e->data;
-	d->violation = nsima_entry_is_violation(e);
-	if (e->data)
-		snprintf(d->tmpl, sizeof(d->tmpl), "%s", e->tmpl.name);
-	if (nsima_entry_ns(e, &ref, NULL))
-		return;
-	d->named = true;
-	if (ref.host)
-		snprintf(d->ns, sizeof(d->ns), "host");
-	else
-		snprintf(d->ns, sizeof(d->ns), "%llu",
-			 (unsigned long long)ref.nsid);
-	d->path_len = ref.path_len < sizeof(d->path) - 1 ? ref.path_len :
-							   sizeof(d->path) - 1;
-	for (i = 0; i < d->path_len; i++) {
-		unsigned char c = (unsigned char)ref.path[i];
-
-		d->path[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	d->path[d->path_len] = '\0';
-}
-
-static void describe(const struct nsima_log *log, uint64_t index,
-		     struct entry_desc *d)
-{
-	describe_entry(find_entry(log, index), d);
-}
-
 /* "(ns 4026532114, /usr/bin/curl)" */
-static void desc_format(const struct entry_desc *d, char *buf, size_t size)
+static void desc_format(const struct nsima_entry_desc *d, char *buf, size_t size)
 {
 	if (!d->known)
 		snprintf(buf, size, "(not in the log)");
@@ -785,7 +608,7 @@ static void desc_format(const struct entry_desc *d, char *buf, size_t size)
 			 d->violation ? ", violation" : "");
 }
 
-static void json_desc(const struct entry_desc *d)
+static void json_desc(const struct nsima_entry_desc *d)
 {
 	if (!d->known)
 		return;
@@ -809,11 +632,11 @@ static void json_desc(const struct entry_desc *d)
  */
 static int fail_entry_desc(const struct verify_opts *o, const char *input,
 			   int rc, const struct nsima_err *err,
-			   const struct entry_desc *dp)
+			   const struct nsima_entry_desc *dp)
 {
 	char line[NSIMA_ERR_MSG_MAX + 1024], what[300];
 	int code = attest_exit_code(rc);
-	struct entry_desc d = *dp;
+	struct nsima_entry_desc d = *dp;
 
 	if (err->where != NSIMA_AT_ENTRY)
 		return fail(o, input, rc, err);
@@ -829,15 +652,6 @@ static int fail_entry_desc(const struct verify_opts *o, const char *input,
 	return code;
 }
 
-static int fail_entry(const struct verify_opts *o, const char *input, int rc,
-		      const struct nsima_err *err, const struct nsima_log *log)
-{
-	struct entry_desc d;
-
-	describe(log, err->pos, &d);
-	return fail_entry_desc(o, input, rc, err, &d);
-}
-
 /*
  * The replay never reached the quoted value. Which entry is wrong cannot
  * be told from a PCR (a deleted, inserted or reordered entry, a truncated
@@ -846,69 +660,50 @@ static int fail_entry(const struct verify_opts *o, const char *input, int rc,
  * quoted one, and whether the log starts with an aggregate.
  */
 static int fail_unreachable(const struct verify_opts *o, const char *input,
-			    const struct nsima_replay *start,
-			    const struct nsima_replay *stop, bool reached,
-			    const struct nsima_err *stop_err,
-			    const struct entry_desc *d0,
-			    const struct target *t)
+			    const struct nsima_verify *v)
 {
-	const struct nsima_pcrs *quoted = &t->quoted;
+	const struct nsima_pcrs *quoted = &v->quoted;
 	char line[NSIMA_ERR_MSG_MAX + 1024], hint[400] = "", what[300];
 	char h1[2 * NSIMA_DIGEST_MAX + 1], h2[2 * NSIMA_DIGEST_MAX + 1];
-	const struct nsima_replay end = *stop;
-	const struct nsima_err err = *stop_err;
-	uint64_t replayed;
-	int bank, b, show = -1;
+	uint64_t replayed = v->end.next - v->start.next;
+	int bank = -1, b;
 
-	replayed = end.next - start->next;
 	for (b = 0; b < NSIMA_BANK_COUNT; b++)
 		if (quoted->banks & NSIMA_BANK_BIT(b))
-			show = show < 0 || b == NSIMA_BANK_SHA256 ? b : show;
-	bank = show;
-	if (start->next == 0 && d0 && d0->named &&
-	    strcmp(d0->path, "nsima_aggregate") &&
-	    strcmp(d0->path, "boot_aggregate")) {
-		desc_format(d0, what, sizeof(what));
+			bank = bank < 0 || b == NSIMA_BANK_SHA256 ? b : bank;
+	if (v->start.next == 0 && v->d0.named &&
+	    strcmp(v->d0.path, "nsima_aggregate") &&
+	    strcmp(v->d0.path, "boot_aggregate")) {
+		desc_format(&v->d0, what, sizeof(what));
 		snprintf(hint, sizeof(hint),
 			 "; entry 0 %s is not an aggregate (head truncated?)",
 			 what);
 	}
-	if (reached) {
-		nsima_hex_encode(end.pcrs.val[bank], nsima_bank_size(bank), h1);
-		if (t->derive)
-			nsima_hex_encode(t->in->q.pcr_digest,
-					 t->in->q.pcr_digest_len, h2);
-		else
-			nsima_hex_encode(quoted->val[bank],
-					 nsima_bank_size(bank), h2);
-		snprintf(line, sizeof(line),
-			 "%s: replay of %llu entries (%llu..%llu) never reaches the quoted PCR %u: %s after the last is %s, %s %s; an entry was deleted, inserted or reordered, the log is truncated or from another boot (a PCR cannot tell which)%s",
-			 input, (unsigned long long)replayed,
-			 (unsigned long long)start->next,
-			 (unsigned long long)(end.next ? end.next - 1 : 0),
-			 o->pcr, nsima_bank_name(bank), h1,
-			 t->derive ? "no prefix hashes to the quote's pcrDigest" :
-				     "quoted",
-			 h2, hint);
-	} else {
-		snprintf(line, sizeof(line),
-			 "%s: replay never reaches the quoted PCR %u and stops at entry %llu: %s%s",
-			 input, o->pcr, (unsigned long long)end.next, err.msg,
-			 hint);
-	}
+	nsima_hex_encode(v->end.pcrs.val[bank], nsima_bank_size(bank), h1);
+	if (v->derive)
+		nsima_hex_encode(v->q->pcr_digest, v->q->pcr_digest_len, h2);
+	else
+		nsima_hex_encode(quoted->val[bank], nsima_bank_size(bank), h2);
+	snprintf(line, sizeof(line),
+		 "%s: replay of %llu entries (%llu..%llu) never reaches the quoted PCR %u: %s after the last is %s, %s %s; an entry was deleted, inserted or reordered, the log is truncated or from another boot (a PCR cannot tell which)%s",
+		 input, (unsigned long long)replayed,
+		 (unsigned long long)v->start.next,
+		 (unsigned long long)(v->end.next ? v->end.next - 1 : 0),
+		 v->pcr, nsima_bank_name(bank), h1,
+		 v->derive ? "no prefix hashes to the quote's pcrDigest" :
+			     "quoted",
+		 h2, hint);
 	if (!attest_fail_begin(o->json, NSIMA_EXIT_REPLAY, line))
 		return NSIMA_EXIT_REPLAY;
 	printf(",\"from\":%llu,\"replayed\":%llu",
-	       (unsigned long long)start->next, (unsigned long long)replayed);
+	       (unsigned long long)v->start.next, (unsigned long long)replayed);
 	for (b = 0; b < 2; b++) {
-		const struct nsima_pcrs *p = b ? quoted : &end.pcrs;
+		const struct nsima_pcrs *p = b ? quoted : &v->end.pcrs;
 		bool first = true;
 
-		if (!b && !reached)
-			continue;
-		if (b && t->derive) {
-			nsima_hex_encode(t->in->q.pcr_digest,
-					 t->in->q.pcr_digest_len, h1);
+		if (b && v->derive) {
+			nsima_hex_encode(v->q->pcr_digest,
+					 v->q->pcr_digest_len, h1);
 			printf(",\"quoted\":{\"pcrDigest\":\"%s\"}", h1);
 			continue;
 		}
@@ -925,236 +720,6 @@ static int fail_unreachable(const struct verify_opts *o, const char *input,
 	}
 	printf("}\n");
 	return NSIMA_EXIT_REPLAY;
-}
-
-/*
- * --ns: the log is that namespace's view (nsima-attest export --ns X
- * --redacted). Every entry it shows in full must be attributed to X by
- * its name; other entries may only appear redacted (digests only). A full
- * entry of another namespace, of the host, or without a name is a
- * namespace attribution failure at that entry.
- */
-static int check_ns_entry(const struct verify_opts *o,
-			  const struct nsima_entry *e, uint64_t index,
-			  struct nsima_err *err)
-{
-	struct nsima_nsref ref;
-	char want[24];
-
-	if (!e->data)
-		return 0;
-	if (o->host)
-		snprintf(want, sizeof(want), "host");
-	else
-		snprintf(want, sizeof(want), "ns %llu",
-			 (unsigned long long)o->nsid);
-	if (nsima_entry_ns(e, &ref, NULL))
-		return nsima_err_set(err, NSIMA_ENAMESPACE, NSIMA_AT_ENTRY,
-				     index,
-				     "shown in full in the view of %s but has no name to attribute it",
-				     want);
-	if (!nsima_entry_in_ns(e, o->host, o->nsid))
-		return nsima_err_set(err, NSIMA_ENAMESPACE, NSIMA_AT_ENTRY,
-				     index,
-				     "shown in full in the view of %s but attributed to another namespace",
-				     want);
-	return 0;
-}
-
-/*
- * What the quote can vouch for: an entry of the PCR replayed, shown in
- * full unless this is a namespace's view. An entry for another PCR is not
- * in the replay (the quote says nothing of it); a redacted entry in a
- * whole-list verify hides what it was. Then, with --ns, its attribution.
- */
-static int check_entry(const struct verify_opts *o,
-		       const struct nsima_entry *e, uint64_t index,
-		       struct nsima_err *err)
-{
-	if (e->pcr != o->pcr)
-		return nsima_err_set(err, NSIMA_ENOTVOUCHED, NSIMA_AT_ENTRY,
-				     index,
-				     "extends PCR %u, but the replay is of PCR %u: the quote does not vouch for it",
-				     e->pcr, o->pcr);
-	if (!e->data && !o->ns_set)
-		return nsima_err_set(err, NSIMA_ENOTVOUCHED, NSIMA_AT_ENTRY,
-				     index,
-				     "redacted (template digests only) in a whole-list verify: the quote vouches for its digests, not for what it was (a namespace's view is verified with --ns)");
-	return o->ns_set ? check_ns_entry(o, e, index, err) : 0;
-}
-
-static int check_entries(const struct verify_opts *o,
-			 const struct nsima_log *log, struct nsima_err *err)
-{
-	size_t i;
-	int rc;
-
-	for (i = 0; i < log->count; i++) {
-		rc = check_entry(o, &log->entries[i],
-				 nsima_log_index(log, i), err);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/*
- * Entries before the verifier's checkpoint at @cp: from entry 0 they must
- * replay to exactly the checkpoint's values (else they were changed since
- * the verifier saw them); a log that starts later cannot replay them, and
- * they are counted as not replayed.
- */
-static int before_checkpoint(const struct nsima_replay *cp,
-			     struct nsima_replay *z, struct nsima_err *err)
-{
-	if (nsima_pcrs_match(&z->pcrs, &cp->pcrs))
-		return 0;
-	return nsima_err_set(err, NSIMA_EUNREACHABLE, NSIMA_AT_NONE, 0,
-			     "entries 0..%llu do not replay to the verifier's checkpoint at entry %llu: an entry before it changed since it was verified",
-			     (unsigned long long)(cp->next - 1),
-			     (unsigned long long)cp->next);
-}
-
-static int unreachable_mem(const struct verify_opts *o, const char *input,
-			   const struct verify_in *in,
-			   const struct nsima_replay *start,
-			   const struct target *t)
-{
-	struct nsima_replay end = *start;
-	struct nsima_err err = { 0 };
-	struct entry_desc d0;
-	bool reached;
-
-	reached = !nsima_replay_log(&end, &in->log, 0, &err);
-	describe(&in->log, 0, &d0);
-	return fail_unreachable(o, input, start, &end, reached, &err, &d0, t);
-}
-
-/*
- * A binary list is checked as it is parsed (constant memory, however long
- * the node's list): each record in list order is attributed (--ns), its
- * template digest checked and extended; the first bad record is reported.
- * Records before the replay state's start are checked, not extended.
- * With --ns, the records the quote covers go through the ns_state check.
- */
-struct vstream {
-	const struct verify_opts *o;
-	const struct target *t;
-	uint64_t first;			/* whole-list index of record 0 */
-	struct nsima_replay start, run, at, skip;
-	bool matched, from_zero;	/* entries before start replayed */
-	uint64_t unchecked;		/* before start, not replayed */
-	uint64_t records;
-	struct entry_desc d0, bad;
-	struct nsima_ns_check *nc;	/* --ns, else NULL */
-	struct entry_desc *state;	/* the latest ns_state the check saw */
-};
-
-static int vstream_entry(const struct nsima_entry *e, size_t n, size_t off,
-			 void *ctx, struct nsima_err *err)
-{
-	struct vstream *s = ctx;
-	uint64_t idx = s->first + n;
-	bool covered = idx < s->start.next || !s->matched;
-	int rc = 0;
-
-	(void)off;
-	s->records = (uint64_t)n + 1;
-	if (idx == 0)
-		describe_entry(e, &s->d0);
-	rc = check_entry(s->o, e, idx, err);
-	if (!rc && idx < s->start.next) {
-		s->unchecked += !s->from_zero;
-		s->skip.next = idx;
-		rc = nsima_replay_entry(&s->skip, e, NSIMA_REPLAY_VERIFY, err);
-		if (!rc && s->from_zero && idx + 1 == s->start.next)
-			rc = before_checkpoint(&s->start, &s->skip, err);
-	} else if (!rc) {
-		rc = nsima_replay_entry(&s->run, e, NSIMA_REPLAY_VERIFY, err);
-		if (!rc && !s->matched && e->pcr == s->run.pcr &&
-		    reached(&s->run.pcrs, (void *)s->t)) {
-			s->matched = true;
-			s->at = s->run;
-		}
-	}
-	if (!rc && s->nc && covered) {
-		rc = nsima_ns_check_entry(s->nc, e, idx, err);
-		if (!rc && s->nc->have && s->nc->state_index == idx)
-			describe_entry(e, s->state);
-	}
-	if (rc)
-		describe_entry(e, &s->bad);
-	return rc;
-}
-
-static int check_stream(const struct verify_opts *o, const char *input,
-			const struct verify_in *in,
-			const struct nsima_replay *r,
-			const struct target *t,
-			struct verify_out *out, struct entry_desc *state)
-{
-	struct vstream s = { .o = o, .t = t,
-			     .first = in->log.first_index, .start = *r,
-			     .run = *r, .skip = *r,
-			     .nc = o->ns_set ? &out->nc : NULL, .state = state };
-	struct nsima_err err = { 0 };
-	int rc;
-
-	if (r->next < s.first) {
-		nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
-			      "log starts at entry %llu, replay continues at %llu",
-			      (unsigned long long)s.first,
-			      (unsigned long long)r->next);
-		return fail(o, input, err.code, &err);
-	}
-	if (in->have_cp && reached(&r->pcrs, (void *)t)) {
-		s.matched = true;
-		s.at = *r;
-	}
-	s.from_zero = s.first == 0 && r->next > 0;
-	if (s.from_zero)
-		nsima_replay_init(&s.skip, r->pcr, r->pcrs.banks, NULL);
-	rc = nsima_log_foreach_binary(in->raw, in->raw_len, in->raw_bank,
-				      vstream_entry, &s, &err);
-	if (rc && err.where == NSIMA_AT_ENTRY)
-		return fail_entry_desc(o, input, rc, &err, &s.bad);
-	if (rc)
-		return fail(o, input, rc, &err);
-	if (r->next > s.first + s.records) {
-		nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
-			      "log holds entries %llu..%llu, replay continues at %llu",
-			      (unsigned long long)s.first,
-			      (unsigned long long)(s.first + s.records),
-			      (unsigned long long)r->next);
-		return fail(o, input, err.code, &err);
-	}
-	if (!s.matched)
-		return fail_unreachable(o, input, r, &s.run, true, &err,
-					s.records ? &s.d0 : NULL, t);
-	out->covered = s.at.next;
-	out->pending = s.first + s.records - s.at.next;
-	out->unchecked = s.unchecked;
-	out->at = s.at;
-	return 0;
-}
-
-/*
- * --ns: the view is checked against the namespace's latest ns_state the
- * quote covers. The running count and chain start at entry 0 from zero,
- * or at the replay's start with the verifier's --ns-chain; a view that
- * starts after entry 0 without it cannot be checked (unproven).
- */
-static void ns_check_init(const struct verify_opts *o,
-			  const struct verify_in *in,
-			  const struct nsima_replay *r, struct verify_out *out)
-{
-	if (o->ns_chain_set) {
-		nsima_ns_check_init(&out->nc, o->host, o->nsid, r->next,
-				    &o->ns_chain);
-		return;
-	}
-	nsima_ns_check_init(&out->nc, o->host, o->nsid, 0, NULL);
-	out->ns_first = in->log.first_index;
 }
 
 static void ns_name(const struct verify_opts *o, char *buf, size_t size)
@@ -1181,7 +746,7 @@ static void json_ns_state(const char *key, const struct nsima_ns_state *s)
  * running state after the covered entries (--ns-chain of a next verify
  * that continues from a checkpoint there).
  */
-static void json_ns(const struct verify_opts *o, const struct verify_out *out,
+static void json_ns(const struct verify_opts *o, const struct nsima_verify *out,
 		    bool proven)
 {
 	const struct nsima_ns_check *c = &out->nc;
@@ -1208,7 +773,7 @@ static void json_ns(const struct verify_opts *o, const struct verify_out *out,
 
 /* The verdict line's namespace part (trusted), or a failure's tail. */
 static void ns_summary(const struct verify_opts *o,
-		       const struct verify_out *out, bool proven, char *buf,
+		       const struct nsima_verify *out, bool proven, char *buf,
 		       size_t size)
 {
 	const struct nsima_ns_check *c = &out->nc;
@@ -1241,19 +806,13 @@ static void ns_summary(const struct verify_opts *o,
  * takes an unproven one.
  */
 static int ns_verdict(const struct verify_opts *o, const char *input,
-		      const struct verify_out *out,
-		      const struct entry_desc *state)
+		      const struct nsima_verify *out)
 {
 	char line[NSIMA_ERR_MSG_MAX + 1024], what[300], sum[400];
 	struct nsima_err err = { 0 };
 	int rc, code;
 
-	if (out->ns_first)
-		rc = nsima_err_set(&err, NSIMA_ENSUNPROVEN, NSIMA_AT_NONE, 0,
-				   "the view starts at entry %llu: the namespace's ns_state count and chain before it are unknown (--ns-chain)",
-				   (unsigned long long)out->ns_first);
-	else
-		rc = nsima_ns_check_result(&out->nc, &err);
+	rc = nsima_verify_ns(out, &err);
 	if (!rc || (rc == NSIMA_ENSUNPROVEN && o->allow_unproven))
 		return 0;
 	code = attest_exit_code(rc);
@@ -1261,7 +820,7 @@ static int ns_verdict(const struct verify_opts *o, const char *input,
 		snprintf(sum, sizeof(sum), "%llu of %llu covered entries redacted",
 			 (unsigned long long)out->nc.redacted,
 			 (unsigned long long)out->nc.entries);
-		desc_format(state, what, sizeof(what));
+		desc_format(&out->state, what, sizeof(what));
 		snprintf(line, sizeof(line), "%s: entry %llu %s: %s; %s", input,
 			 (unsigned long long)err.pos, what, err.msg, sum);
 	} else {
@@ -1275,51 +834,21 @@ static int ns_verdict(const struct verify_opts *o, const char *input,
 		return code;
 	if (err.where == NSIMA_AT_ENTRY) {
 		printf(",\"entry\":%llu", (unsigned long long)err.pos);
-		json_desc(state);
+		json_desc(&out->state);
 	}
 	json_ns(o, out, false);
 	printf("}\n");
 	return code;
 }
 
-/* In memory: the entries before the checkpoint (before_checkpoint). */
-static int check_prefix(const struct verify_in *in,
-			const struct nsima_replay *cp, struct verify_out *out,
-			struct nsima_err *err)
-{
-	const struct nsima_log *log = &in->log;
-	struct nsima_replay z;
-	uint64_t i;
-	int rc;
-
-	if (!in->have_cp || cp->next <= log->first_index)
-		return 0;
-	if (log->first_index) {
-		out->unchecked = cp->next - log->first_index;
-		return 0;
-	}
-	nsima_replay_init(&z, cp->pcr, cp->pcrs.banks, NULL);
-	for (i = 0; i < cp->next && i < log->count; i++) {
-		rc = nsima_replay_entry(&z, &log->entries[i], 0, err);
-		if (rc)
-			return rc;
-	}
-	return i == cp->next ? before_checkpoint(cp, &z, err) : 0;
-}
-
-static int check_log(const struct verify_opts *o, struct verify_in *in,
-		     struct verify_out *out)
+/* The list against the verified quote (lib/verify.c), and its verdict. */
+static int check_log(const struct verify_opts *o, struct verify_in *in)
 {
 	const char *input = o->log ? o->log : o->evidence;
-	struct entry_desc state = { 0 };
+	struct nsima_verify *v = &in->v;
 	struct nsima_err err = { 0 };
-	struct nsima_replay r;
-	struct target t;
 	int rc;
 
-	rc = target_init(in, o->pcr, &t, &err);
-	if (rc)
-		return fail(o, input, rc, &err);
 	/*
 	 * Only the verifier's own checkpoint may start a replay anywhere
 	 * but at zero: a bundle's checkpoint must agree with it.
@@ -1333,72 +862,41 @@ static int check_log(const struct verify_opts *o, struct verify_in *in,
 					    "needs the verifier's --checkpoint");
 		return fail(o, input, err.code, &err);
 	}
-	if (in->have_cp) {
-		if (in->cp.pcr != o->pcr ||
-		    (in->cp.pcrs.banks & t.quoted.banks) != t.quoted.banks) {
-			nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
-				      "checkpoint is for PCR %u without every quoted bank",
-				      in->cp.pcr);
-			return fail(o, o->checkpoint, err.code, &err);
-		}
-		r = in->cp;
-		r.pcrs.banks = t.quoted.banks;
-		out->from = r.next;
-	} else {
-		rc = nsima_replay_init(&r, o->pcr, t.quoted.banks, &err);
-		if (rc)
-			return fail(o, input, rc, &err);
-	}
-	if (o->ns_set)
-		ns_check_init(o, in, &r, out);
-	if (in->raw) {
-		rc = check_stream(o, input, in, &r, &t, out, &state);
-		if (rc)
-			return rc;
-		if (in->derive)
-			derived_values(&t, &out->at.pcrs, &in->vals);
-		return o->ns_set ? ns_verdict(o, input, out, &state) : 0;
-	}
-	rc = check_entries(o, &in->log, &err);
-	if (!rc)
-		rc = nsima_log_verify(&in->log, NULL, &err);
-	if (!rc)
-		rc = check_prefix(in, &r, out, &err);
+	v->q = &in->q;
+	v->sig_hash = in->sig.hash;
+	v->vals = in->derive ? NULL : &in->vals;
+	v->pcr = o->pcr;
+	v->cp = in->have_cp ? &in->cp : NULL;
+	v->ns_set = o->ns_set;
+	v->host = o->host;
+	v->nsid = o->nsid;
+	v->ns_chain = o->ns_chain_set ? &o->ns_chain : NULL;
+	rc = in->raw ? nsima_verify_binary(v, in->raw, in->raw_len,
+					   in->raw_bank, in->log.first_index,
+					   &err) :
+		       nsima_verify_log(v, &in->log, &err);
+	if (v->fail == NSIMA_VFAIL_UNREACHABLE)
+		return fail_unreachable(o, input, v);
+	if (v->fail == NSIMA_VFAIL_ENTRY)
+		return fail_entry_desc(o, input, rc, &err, &v->bad);
 	if (rc)
-		return fail_entry(o, input, rc, &err, &in->log);
-	/* from entry 0, the quote must cover at least the first entry */
-	rc = nsima_replay_until_fn(&r, &in->log, reached, &t,
-				   in->have_cp ? 0 : NSIMA_REPLAY_NONEMPTY, &err);
-	if (rc == NSIMA_EUNREACHABLE)
-		return unreachable_mem(o, input, in, &r, &t);
-	if (rc)
-		return fail_entry(o, input, rc, &err, &in->log);
-	out->covered = r.next;
-	out->pending = in->log.first_index + in->log.count - r.next;
-	out->at = r;
+		return fail(o, input, rc, &err);
 	if (in->derive)
-		derived_values(&t, &r.pcrs, &in->vals);
-	if (!o->ns_set)
-		return 0;
-	/* the entries the quote covers, against the latest ns_state */
-	rc = nsima_ns_check_log(&out->nc, &in->log, r.next, &err);
-	if (rc)
-		return fail_entry(o, input, rc, &err, &in->log);
-	describe(&in->log, out->nc.state_index, &state);
-	return ns_verdict(o, input, out, &state);
+		in->vals = v->derived;
+	return o->ns_set ? ns_verdict(o, input, v) : 0;
 }
 
 /* A trusted --ns view: proven complete, or accepted unproven. */
-static bool ns_proven(const struct verify_out *out)
+static bool ns_proven(const struct nsima_verify *out)
 {
-	return !out->ns_first && !nsima_ns_check_result(&out->nc, NULL);
+	return !nsima_verify_ns(out, NULL);
 }
 
 /*
  * "; log: 9 entries covered, 0 pending"; from a checkpoint, the entries
  * before it are the verifier's earlier verdict, said so.
  */
-static void print_covered(const struct verify_out *out)
+static void print_covered(const struct nsima_verify *out)
 {
 	printf("; log: %llu entries covered", (unsigned long long)out->covered);
 	if (out->from)
@@ -1412,7 +910,7 @@ static void print_covered(const struct verify_out *out)
 
 static void print_trusted(const struct verify_opts *o,
 			  const struct verify_in *in,
-			  const struct verify_out *out)
+			  const struct nsima_verify *out, double ms)
 {
 	const struct nsima_clock *c = &in->q.clock;
 	char sel[256], a[8], b[8];
@@ -1461,7 +959,7 @@ static void print_trusted(const struct verify_opts *o,
 		       (unsigned long long)out->unchecked);
 	if (in->have_log && o->ns_set)
 		json_ns(o, out, ns_proven(out));
-	printf(",\"ms\":%.3f}\n", out->ms);
+	printf(",\"ms\":%.3f}\n", ms);
 }
 
 /* Write what @rc says was built into @b to @path; frees @b. */
@@ -1480,7 +978,7 @@ static int save(const char *path, struct nsima_buf *b, int rc,
 
 /* --save-clock and --save-checkpoint: where the next verify continues. */
 static int save_state(const struct verify_opts *o, const struct verify_in *in,
-		      const struct verify_out *out)
+		      const struct nsima_verify *out)
 {
 	struct nsima_err err = { 0 };
 	struct nsima_buf b;
@@ -1536,8 +1034,8 @@ static uint32_t replay_pcr(const struct verify_in *in)
 static int run(struct verify_opts *o, struct verify_in *in)
 {
 	const char *qname = o->quote ? o->quote : o->evidence;
-	struct verify_out out = { 0 };
 	struct timespec t0, t1;
+	double ms;
 	uint8_t *buf;
 	size_t len;
 	int ret;
@@ -1579,17 +1077,17 @@ static int run(struct verify_opts *o, struct verify_in *in)
 	if (!o->pcr_set)
 		o->pcr = replay_pcr(in);
 	if (in->have_log) {
-		ret = check_log(o, in, &out);
+		ret = check_log(o, in);
 		if (ret)
 			return ret;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	out.ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		 (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	ret = save_state(o, in, &out);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	ret = save_state(o, in, &in->v);
 	if (ret)
 		return ret;
-	print_trusted(o, in, &out);
+	print_trusted(o, in, &in->v, ms);
 	return NSIMA_EXIT_OK;
 }
 

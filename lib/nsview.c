@@ -2,6 +2,7 @@
 /*
  * Per-namespace views of a measurement list: filter and redact.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "nsview.h"
@@ -13,6 +14,63 @@ bool nsima_entry_in_ns(const struct nsima_entry *e, bool host, uint64_t nsid)
 	if (nsima_entry_ns(e, &ref, NULL))
 		return false;
 	return ref.host ? host : (!host && ref.nsid == nsid);
+}
+
+int nsima_view_check_entry(const struct nsima_entry *e, uint64_t index,
+			   bool host, uint64_t nsid, struct nsima_err *err)
+{
+	struct nsima_nsref ref;
+	char want[24];
+
+	if (!e->data)
+		return 0;
+	if (host)
+		snprintf(want, sizeof(want), "host");
+	else
+		snprintf(want, sizeof(want), "ns %llu", (unsigned long long)nsid);
+	if (nsima_entry_ns(e, &ref, NULL))
+		return nsima_err_set(err, NSIMA_ENAMESPACE, NSIMA_AT_ENTRY,
+				     index,
+				     "shown in full in the view of %s but has no name to attribute it",
+				     want);
+	if (!nsima_entry_in_ns(e, host, nsid))
+		return nsima_err_set(err, NSIMA_ENAMESPACE, NSIMA_AT_ENTRY,
+				     index,
+				     "shown in full in the view of %s but attributed to another namespace",
+				     want);
+	return 0;
+}
+
+void nsima_entry_describe(const struct nsima_entry *e,
+			  struct nsima_entry_desc *d)
+{
+	struct nsima_nsref ref;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	if (!e)
+		return;
+	d->known = true;
+	d->redacted = !e->data;
+	d->violation = nsima_entry_is_violation(e);
+	if (e->data)
+		snprintf(d->tmpl, sizeof(d->tmpl), "%s", e->tmpl.name);
+	if (nsima_entry_ns(e, &ref, NULL))
+		return;
+	d->named = true;
+	if (ref.host)
+		snprintf(d->ns, sizeof(d->ns), "host");
+	else
+		snprintf(d->ns, sizeof(d->ns), "%llu",
+			 (unsigned long long)ref.nsid);
+	d->path_len = ref.path_len < sizeof(d->path) - 1 ? ref.path_len :
+							   sizeof(d->path) - 1;
+	for (i = 0; i < d->path_len; i++) {
+		unsigned char c = (unsigned char)ref.path[i];
+
+		d->path[i] = c < 0x20 || c > 0x7e ? '?' : (char)c;
+	}
+	d->path[d->path_len] = '\0';
 }
 
 int nsima_log_filter_ns(const struct nsima_log *in, bool host, uint64_t nsid,

@@ -146,35 +146,23 @@ bool nsima_pcrs_match(const struct nsima_pcrs *have,
 	return true;
 }
 
-static bool reach_values(const struct nsima_pcrs *run, void *quoted)
-{
-	return nsima_pcrs_match(run, quoted);
-}
-
 int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 		       const struct nsima_pcrs *quoted, unsigned int flags,
 		       struct nsima_err *err)
-{
-	if (!quoted->banks || (quoted->banks & ~r->pcrs.banks))
-		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
-				     "quoted banks 0x%x not replayed (0x%x)",
-				     quoted->banks, r->pcrs.banks);
-	return nsima_replay_until_fn(r, log, reach_values, (void *)quoted,
-				     flags, err);
-}
-
-int nsima_replay_until_fn(struct nsima_replay *r, const struct nsima_log *log,
-			  nsima_reach_fn reach, void *ctx, unsigned int flags,
-			  struct nsima_err *err)
 {
 	struct nsima_replay run = *r;
 	size_t i = 0;
 	int rc;
 
+	if (!quoted->banks || (quoted->banks & ~r->pcrs.banks))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "quoted banks 0x%x not replayed (0x%x)",
+				     quoted->banks, r->pcrs.banks);
 	rc = slice_start(r, log, &i, err);
 	if (rc)
 		return rc;
-	if (!(flags & NSIMA_REPLAY_NONEMPTY) && reach(&run.pcrs, ctx))
+	if (!(flags & NSIMA_REPLAY_NONEMPTY) &&
+	    nsima_pcrs_match(&run.pcrs, quoted))
 		return 0;
 	for (; i < log->count; i++) {
 		const struct nsima_entry *e = &log->entries[i];
@@ -182,7 +170,7 @@ int nsima_replay_until_fn(struct nsima_replay *r, const struct nsima_log *log,
 		rc = nsima_replay_entry(&run, e, flags, err);
 		if (rc)
 			return rc;
-		if (e->pcr == run.pcr && reach(&run.pcrs, ctx)) {
+		if (e->pcr == run.pcr && nsima_pcrs_match(&run.pcrs, quoted)) {
 			*r = run;
 			return 0;
 		}

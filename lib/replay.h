@@ -77,16 +77,6 @@ int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 		       struct nsima_err *err);
 
 /*
- * The same with a predicate: stop at the shortest prefix for which
- * @reach(PCR values, @ctx) holds (say, the values hash to a quote's
- * pcrDigest when the quote came without them).
- */
-typedef bool (*nsima_reach_fn)(const struct nsima_pcrs *run, void *ctx);
-int nsima_replay_until_fn(struct nsima_replay *r, const struct nsima_log *log,
-			  nsima_reach_fn reach, void *ctx, unsigned int flags,
-			  struct nsima_err *err);
-
-/*
  * Check every carried template digest against the template data
  * (violations, whose digest is zero, and redacted entries are skipped).
  * NSIMA_EDIGEST at NSIMA_AT_ENTRY of the first mismatch; *bad (may be NULL)
