@@ -32,17 +32,8 @@ struct fixture {
 
 static void load_log(const char *file, struct nsima_log *log)
 {
-	struct nsima_err err = { 0 };
-	uint8_t *buf;
-	size_t len;
-
-	buf = test_load(file, &len);
-	assert_non_null(buf);
-	nsima_log_init(log);
-	if (nsima_log_parse(buf, len, NSIMA_FORMAT_AUTO, NSIMA_BANK_SHA1, log,
-			    &err))
-		fail_msg("%s: %s", file, err.msg);
-	free(buf);
+	if (test_load_log(file, log))
+		fail_msg("%s does not load", file);
 }
 
 /* The quote of @pcrs: values and pcrDigest (sha256) of sha1:11,sha256:11. */

@@ -12,6 +12,8 @@
 
 #include "fileio.h"
 #include "hex.h"
+#include "log.h"
+#include "log_format.h"
 
 static inline uint8_t *test_load(const char *name, size_t *len)
 {
@@ -26,6 +28,26 @@ static inline uint8_t *test_load(const char *name, size_t *len)
 		return NULL;
 	}
 	return buf;
+}
+
+/* Parse test data file @name (any format, sniffed) into @log; 0 or -1. */
+static inline int test_load_log(const char *name, struct nsima_log *log)
+{
+	struct nsima_err err = { 0 };
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	buf = test_load(name, &len);
+	if (!buf)
+		return -1;
+	nsima_log_init(log);
+	rc = nsima_log_parse(buf, len, NSIMA_FORMAT_AUTO, NSIMA_BANK_SHA1, log,
+			     &err);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", name, err.msg);
+	free(buf);
+	return rc ? -1 : 0;
 }
 
 /* Hex of @len bytes into a static buffer (one use per statement). */
