@@ -23,7 +23,6 @@
  * no TPM; this command runs both sides against one TPM, as an enrollment
  * on the node itself does. Trust failures exit 4 (bad-signature).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,105 +40,23 @@
 #include "credential.h"
 #include "fileio.h"
 #include "hex.h"
+#include "opts.h"
 #include "tpm.h"
 
 #define EK_CERT_NV_RSA	0x01c00002	/* TCG EK profile: RSA 2048 EK cert */
 #define EK_CERT_MAX	4096
 #define NV_CHUNK	512
-#define ENROLL_CA_MAX	8
 
-struct enroll_opts {
-	const char *tcti;
-	const char *ak_dir;
-	int ak_alg;
-	bool ak_alg_given;
-	const char *ca[ENROLL_CA_MAX];
-	int nca;
-	const char *chain[ENROLL_CA_MAX];
-	int nchain;
-	const char *ek_cert;
-	const char *out;
+static const struct attest_cmd enroll_cmd = {
+	"enroll", "[-T TCTI] --ak-dir DIR --ca CERT -o FILE [options]",
+	(const enum attest_opt[]){ OPT_TCTI, OPT_AK_DIR, OPT_AK_ALG, OPT_CA,
+				   OPT_CHAIN, OPT_EK_CERT, OPT_OUT, OPT_END },
+	(const enum attest_opt[]){ OPT_AK_DIR, OPT_CA, OPT_OUT, OPT_END },
 };
 
-static void enroll_usage(FILE *f)
+static int parse_opts(int argc, char **argv, struct attest_args *o)
 {
-	fprintf(f,
-		"usage: nsima-attest enroll [-T TCTI] --ak DIR --ca CERT -o FILE [options]\n"
-		"  -T, --tcti TCTI     TPM to use (default: $NSIMA_TCTI, then default)\n"
-		"  --ak DIR            AK key directory (ak.pub, ak.priv); created if empty\n"
-		"  --ak-alg ALG        rsa, rsapss or ecc for a new AK (default rsa)\n"
-		"  --ca CERT           trusted EK CA certificate(s), PEM (repeatable)\n"
-		"  --chain CERT        intermediate certificate(s), PEM (repeatable)\n"
-		"  --ek-cert F         EK certificate (PEM or DER) instead of NV 0x%08x\n"
-		"  -o, --output FILE   write the trusted AK public (TPM2B_PUBLIC) here\n",
-		EK_CERT_NV_RSA);
-}
-
-static int parse_opts(int argc, char **argv, struct enroll_opts *o)
-{
-	enum { O_AK = 256, O_AK_ALG, O_CA, O_CHAIN, O_EK_CERT };
-	static const struct option longopts[] = {
-		{ "tcti", required_argument, NULL, 'T' },
-		{ "ak", required_argument, NULL, O_AK },
-		{ "ak-alg", required_argument, NULL, O_AK_ALG },
-		{ "ca", required_argument, NULL, O_CA },
-		{ "chain", required_argument, NULL, O_CHAIN },
-		{ "ek-cert", required_argument, NULL, O_EK_CERT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "T:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'T':
-			o->tcti = optarg;
-			break;
-		case O_AK:
-			o->ak_dir = optarg;
-			break;
-		case O_AK_ALG:
-			o->ak_alg = attest_ak_alg_parse(optarg);
-			if (o->ak_alg < 0) {
-				attest_msg("enroll: bad --ak-alg '%s'", optarg);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->ak_alg_given = true;
-			break;
-		case O_CA:
-		case O_CHAIN:
-			if ((c == O_CA ? o->nca : o->nchain) == ENROLL_CA_MAX) {
-				attest_msg("enroll: at most %d --ca/--chain",
-					   ENROLL_CA_MAX);
-				return NSIMA_EXIT_USAGE;
-			}
-			if (c == O_CA)
-				o->ca[o->nca++] = optarg;
-			else
-				o->chain[o->nchain++] = optarg;
-			break;
-		case O_EK_CERT:
-			o->ek_cert = optarg;
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'h':
-			enroll_usage(stdout);
-			return -1;
-		default:
-			enroll_usage(stderr);
-			return NSIMA_EXIT_USAGE;
-		}
-	}
-	if (optind != argc || !o->ak_dir || !o->nca || !o->out) {
-		attest_msg("enroll: %s", optind != argc ? "unexpected argument" :
-			   "--ak DIR, --ca CERT and -o FILE are required");
-		return NSIMA_EXIT_USAGE;
-	}
-	return NSIMA_EXIT_OK;
+	return attest_parse(argc, argv, &enroll_cmd, o);
 }
 
 /* The verdict line for a trust failure. */
@@ -244,7 +161,7 @@ static int load_pem_certs(const char *path, X509_STORE *store,
 	return NSIMA_EXIT_OK;
 }
 
-static int verify_chain(const struct enroll_opts *o, X509 *cert)
+static int verify_chain(const struct attest_args *o, X509 *cert)
 {
 	X509_STORE *store = X509_STORE_new();
 	STACK_OF(X509) *chain = sk_X509_new_null();
@@ -350,7 +267,7 @@ static int activate(struct attest_tpm *t, ESYS_TR ak, EVP_PKEY *ek_key,
 
 /* ------------------------------------------------------------------ */
 
-static int enroll(const struct enroll_opts *o, struct attest_tpm *t,
+static int enroll(const struct attest_args *o, struct attest_tpm *t,
 		  X509 **cert, struct nsima_akpub *ek_key,
 		  struct nsima_akpub *akpub, TPM2B_PUBLIC **akpub_tpm,
 		  ESYS_TR *ak)
@@ -393,7 +310,7 @@ static int enroll(const struct enroll_opts *o, struct attest_tpm *t,
 		return untrusted("the TPM's EK is not the certified key (another TPM?)", "");
 
 	ret = attest_tpm_ak_dir(t, o->ak_dir, (enum attest_ak_alg)o->ak_alg,
-				o->ak_alg_given, ak, akpub_tpm, &created);
+				o->given[OPT_AK_ALG], ak, akpub_tpm, &created);
 	if (ret)
 		return ret;
 	ret = tpm_pub_key(*akpub_tpm, akpub);
@@ -412,7 +329,7 @@ int cmd_enroll(int argc, char **argv)
 {
 	struct nsima_akpub ek_key = { 0 }, akpub = { 0 };
 	TPM2B_PUBLIC *akpub_tpm = NULL;
-	struct enroll_opts o;
+	struct attest_args o;
 	struct attest_tpm t;
 	ESYS_TR ak = ESYS_TR_NONE;
 	X509 *cert = NULL;

@@ -19,7 +19,6 @@
  * PCRs are read before and after the quote; if anything was extended in
  * between (pcrUpdateCounter moved), the quote is taken again.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,105 +30,29 @@
 #include "evidence.h"
 #include "fileio.h"
 #include "hex.h"
+#include "opts.h"
 #include "tpm.h"
 
 #define QUOTE_TRIES	4
 
-struct quote_opts {
-	const char *tcti;
-	const char *ak_dir;
-	int ak_alg;
-	bool ak_alg_given;
-	struct nsima_pcr_select sel;
-	uint8_t nonce[NSIMA_QUOTE_NONCE_MAX];
-	size_t nonce_len;
-	const char *out;
+static const struct attest_cmd quote_cmd = {
+	"quote", "[-T TCTI] --ak-dir DIR --nonce HEX -o DIR [options]",
+	(const enum attest_opt[]){ OPT_TCTI, OPT_AK_DIR, OPT_AK_ALG,
+				   OPT_SELECT, OPT_NONCE, OPT_OUT, OPT_END },
+	(const enum attest_opt[]){ OPT_AK_DIR, OPT_NONCE, OPT_OUT, OPT_END },
 };
 
-static void quote_usage(FILE *f)
+static int parse_opts(int argc, char **argv, struct attest_args *o)
 {
-	fprintf(f,
-		"usage: nsima-attest quote [-T TCTI] --ak DIR --nonce HEX -o DIR [options]\n"
-		"  -T, --tcti TCTI     TPM to use (default: $NSIMA_TCTI, then the\n"
-		"                      TCTI loader's default), e.g. swtpm:host=127.0.0.1,port=2321\n"
-		"  --ak DIR            AK key directory (ak.pub, ak.priv); created if empty\n"
-		"  --ak-alg ALG        rsa (RSASSA), rsapss or ecc (P-256 ECDSA) for a new AK\n"
-		"                      (default rsa)\n"
-		"  --pcrs LIST         PCRs to quote (default sha1:%d,sha256:%d)\n"
-		"  --nonce HEX         verifier's nonce, 1 to %d bytes\n"
-		"  -o, --output DIR    write quote.bin, sig.bin, ak.pub, pcrs, evidence.json\n",
-		NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR, NSIMA_QUOTE_NONCE_MAX);
-}
-
-static int parse_opts(int argc, char **argv, struct quote_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "tcti", required_argument, NULL, 'T' },
-		{ "ak", required_argument, NULL, 'k' },
-		{ "ak-alg", required_argument, NULL, 'a' },
-		{ "pcrs", required_argument, NULL, 'p' },
-		{ "nonce", required_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct nsima_err err = { 0 };
+	int rc = attest_parse(argc, argv, &quote_cmd, o);
 	char def[32];
-	int c;
 
-	memset(o, 0, sizeof(*o));
-	o->ak_alg = ATTEST_AK_RSA;
-	snprintf(def, sizeof(def), "sha1:%d,sha256:%d", NSIMA_DEFAULT_PCR,
-		 NSIMA_DEFAULT_PCR);
-	nsima_pcr_select_parse(def, &o->sel, NULL);
-	while ((c = getopt_long(argc, argv, "T:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'T':
-			o->tcti = optarg;
-			break;
-		case 'k':
-			o->ak_dir = optarg;
-			break;
-		case 'a':
-			o->ak_alg = attest_ak_alg_parse(optarg);
-			if (o->ak_alg < 0) {
-				attest_msg("quote: bad --ak-alg '%s' (rsa, rsapss or ecc)",
-					   optarg);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->ak_alg_given = true;
-			break;
-		case 'p':
-			if (nsima_pcr_select_parse(optarg, &o->sel, &err)) {
-				attest_error("quote: --pcrs", &err);
-				return NSIMA_EXIT_USAGE;
-			}
-			break;
-		case 'n':
-			if (nsima_nonce_parse(optarg, o->nonce,
-					      &o->nonce_len)) {
-				attest_msg("quote: bad --nonce (1 to %d bytes of hex)",
-					   NSIMA_QUOTE_NONCE_MAX);
-				return NSIMA_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'h':
-			quote_usage(stdout);
-			return -1;
-		default:
-			quote_usage(stderr);
-			return NSIMA_EXIT_USAGE;
-		}
+	if (!rc && !o->given[OPT_SELECT]) {
+		snprintf(def, sizeof(def), "sha1:%d,sha256:%d",
+			 NSIMA_DEFAULT_PCR, NSIMA_DEFAULT_PCR);
+		nsima_pcr_select_parse(def, &o->sel, NULL);
 	}
-	if (optind != argc || !o->ak_dir || !o->out || !o->nonce_len) {
-		attest_msg("quote: %s", optind != argc ? "unexpected argument" :
-			   "--ak DIR, --nonce HEX and -o DIR are required");
-		return NSIMA_EXIT_USAGE;
-	}
-	return NSIMA_EXIT_OK;
+	return rc;
 }
 
 static void to_tpml(const struct nsima_pcr_select *sel, TPML_PCR_SELECTION *l)
@@ -246,7 +169,7 @@ struct quote_result {
 };
 
 static int take_quote(struct attest_tpm *t, ESYS_TR ak,
-		      const struct quote_opts *o, struct quote_result *r)
+		      const struct attest_args *o, struct quote_result *r)
 {
 	TPMT_SIG_SCHEME scheme = { .scheme = TPM2_ALG_NULL };
 	struct nsima_pcr_values after;
@@ -297,7 +220,7 @@ static int write_out(const char *dir, const char *name, const void *buf,
 	return NSIMA_EXIT_OK;
 }
 
-static int save(const struct quote_opts *o, const struct quote_result *r,
+static int save(const struct attest_args *o, const struct quote_result *r,
 		const TPM2B_PUBLIC *akpub, const struct nsima_quote *q)
 {
 	uint8_t sig[sizeof(TPMT_SIGNATURE)], ak[sizeof(TPM2B_PUBLIC)];
@@ -377,7 +300,7 @@ int cmd_quote(int argc, char **argv)
 	struct quote_result r = { 0 };
 	struct nsima_err err = { 0 };
 	struct attest_tpm t;
-	struct quote_opts o;
+	struct attest_args o;
 	struct nsima_quote *q = NULL;
 	TPM2B_PUBLIC *akpub = NULL;
 	struct timespec t0;
@@ -400,7 +323,7 @@ int cmd_quote(int argc, char **argv)
 	if (ret)
 		goto out;
 	ret = attest_tpm_ak_dir(&t, o.ak_dir, (enum attest_ak_alg)o.ak_alg,
-				o.ak_alg_given, &ak, &akpub, &created);
+				o.given[OPT_AK_ALG], &ak, &akpub, &created);
 	if (ret)
 		goto out;
 	/* the EK is only the AK's parent: free its slot */

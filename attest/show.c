@@ -16,7 +16,6 @@
  * entry) is escaped, so no byte outside 0x21..0x7e of a name reaches the
  * output: a newline cannot forge a line, nor an ESC drive the terminal.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,95 +27,22 @@
 #include "hex.h"
 #include "name.h"
 #include "nsview.h"
+#include "opts.h"
 
-struct show_opts {
-	const char *log;
-	enum nsima_log_format fmt;
-	int hdr_bank;
-	bool ns_set;
-	bool host;
-	uint64_t nsid;
-	bool redacted;
-	bool json;
+static const struct attest_cmd show_cmd = {
+	"show", "--log FILE [options]",
+	(const enum attest_opt[]){ OPT_LOG, OPT_FORMAT, OPT_LOG_ALG, OPT_NS,
+				   OPT_REDACTED, OPT_JSON, OPT_END },
+	(const enum attest_opt[]){ OPT_LOG, OPT_END },
 };
 
-static void show_usage(FILE *f)
+static int parse_opts(int argc, char **argv, struct attest_args *o)
 {
-	fprintf(f,
-		"usage: nsima-attest show --log FILE [options]\n"
-		"  --log FILE         measurement list (\"-\" = stdin)\n"
-		"  --format FMT       binary, ascii or cel (default: detect)\n"
-		"  --log-alg BANK     bank of the list's header digests (default sha1)\n"
-		"  --ns NSID|host     only this namespace's entries\n"
-		"  --redacted         with --ns: keep other entries as digests only\n"
-		"  --json             JSON array on stdout\n");
-}
+	int rc = attest_parse(argc, argv, &show_cmd, o);
 
-static int parse_opts(int argc, char **argv, struct show_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "log", required_argument, NULL, 'l' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "log-alg", required_argument, NULL, 'a' },
-		{ "ns", required_argument, NULL, 'n' },
-		{ "redacted", no_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct nsima_err err = { 0 };
-	int c, v;
-
-	memset(o, 0, sizeof(*o));
-	o->hdr_bank = NSIMA_BANK_SHA1;
-	while ((c = getopt_long(argc, argv, "l:f:a:n:rjh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			o->log = optarg;
-			break;
-		case 'f':
-			v = nsima_log_format_by_name(optarg);
-			if (v < 0) {
-				attest_msg("show: bad --format '%s'", optarg);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->fmt = (enum nsima_log_format)v;
-			break;
-		case 'a':
-			o->hdr_bank = nsima_bank_by_name(optarg, strlen(optarg));
-			if (o->hdr_bank < 0) {
-				attest_msg("show: bad --log-alg '%s'", optarg);
-				return NSIMA_EXIT_USAGE;
-			}
-			break;
-		case 'n':
-			if (nsima_nsid_parse(optarg, &o->host, &o->nsid, &err)) {
-				attest_error("show: --ns", &err);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->ns_set = true;
-			break;
-		case 'r':
-			o->redacted = true;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			show_usage(stdout);
-			return -1;
-		default:
-			show_usage(stderr);
-			return NSIMA_EXIT_USAGE;
-		}
-	}
-	if (optind != argc || !o->log || (o->redacted && !o->ns_set)) {
-		attest_msg("show: %s", optind != argc ? "unexpected argument" :
-			   !o->log ? "--log FILE is required" :
-				     "--redacted needs --ns");
-		return NSIMA_EXIT_USAGE;
-	}
-	return NSIMA_EXIT_OK;
+	if (!rc && o->given[OPT_REDACTED] && !o->given[OPT_NS])
+		rc = attest_usage_error(&show_cmd, "--redacted needs --ns");
+	return rc;
 }
 
 /* The text of a field value for display: d-ng as algo:hex, strings as is. */
@@ -292,12 +218,12 @@ static void print_line(const struct nsima_entry *e, uint64_t index)
 	free(buf);
 }
 
-static int print_log(const struct show_opts *o, const struct nsima_log *log)
+static int print_log(const struct attest_args *o, const struct nsima_log *log)
 {
-	json_t *arr = o->json ? json_array() : NULL;
+	json_t *arr = o->given[OPT_JSON] ? json_array() : NULL;
 	size_t i;
 
-	if (o->json && !arr)
+	if (o->given[OPT_JSON] && !arr)
 		return NSIMA_EXIT_INTERNAL;
 	for (i = 0; i < log->count; i++) {
 		if (arr)
@@ -318,7 +244,7 @@ int cmd_show(int argc, char **argv)
 {
 	struct nsima_err err = { 0 };
 	struct nsima_log log, view;
-	struct show_opts o;
+	struct attest_args o;
 	int rc;
 
 	rc = parse_opts(argc, argv, &o);
@@ -326,19 +252,19 @@ int cmd_show(int argc, char **argv)
 		return rc < 0 ? NSIMA_EXIT_OK : rc;
 	nsima_log_init(&log);
 	nsima_log_init(&view);
-	rc = attest_load_log(o.log, o.fmt, o.hdr_bank, o.json, &log);
+	rc = attest_load_log(o.log, o.fmt, o.log_alg, o.given[OPT_JSON], &log);
 	if (rc)
 		goto out;
-	if (o.ns_set && o.redacted)
+	if (o.given[OPT_NS] && o.given[OPT_REDACTED])
 		rc = nsima_log_redact(&log, o.host, o.nsid, NSIMA_BANKS_ALL,
 				      &view, &err);
-	else if (o.ns_set)
+	else if (o.given[OPT_NS])
 		rc = nsima_log_filter_ns(&log, o.host, o.nsid, &view, &err);
 	if (rc) {
-		rc = attest_report(o.log, rc, &err, o.json);
+		rc = attest_report(o.log, rc, &err, o.given[OPT_JSON]);
 		goto out;
 	}
-	rc = print_log(&o, o.ns_set ? &view : &log);
+	rc = print_log(&o, o.given[OPT_NS] ? &view : &log);
 out:
 	nsima_log_free(&view);
 	nsima_log_free(&log);

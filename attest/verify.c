@@ -28,7 +28,6 @@
  * namespace, path) where one can be named; docs/nsima-attest.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,34 +43,13 @@
 #include "hex.h"
 #include "nsstate.h"
 #include "nsview.h"
+#include "opts.h"
 #include "pcrfile.h"
 #include "quote.h"
 #include "replay.h"
 #include "verify.h"
 
 #define VERIFY_FILE_MAX	((size_t)1 << 20)	/* quote, sig, AK, PCR files */
-
-struct verify_opts {
-	const char *quote, *sig, *ak, *pcrs, *evidence, *log;
-	const char *checkpoint, *prev_clock, *save_clock, *save_checkpoint;
-	enum nsima_log_format fmt;
-	int log_alg;
-	bool log_alg_given;
-	uint32_t pcr;
-	bool pcr_set, sel_set;
-	struct nsima_pcr_select sel;
-	uint8_t nonce[NSIMA_QUOTE_NONCE_MAX];
-	size_t nonce_len;
-	unsigned int clock_flags;
-	bool ns_set, host;
-	uint64_t nsid;
-	uint64_t log_first;		/* --log-first */
-	bool log_first_set;
-	bool allow_unproven;		/* --allow-unproven-ns */
-	bool ns_chain_set;		/* --ns-chain */
-	struct nsima_ns_state ns_chain;
-	bool json;
-};
 
 /* Everything a verification reads. */
 struct verify_in {
@@ -95,225 +73,45 @@ struct verify_in {
 	struct nsima_verify v;		/* the list's pass, its results */
 };
 
-static void verify_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: nsima-attest verify --ak F --nonce HEX (--quote F --sig F [--pcrs F] | --evidence F) [options]\n"
-		"  --ak F              trusted AK public key (TPM2B_PUBLIC or PEM)\n"
-		"  --nonce HEX         the nonce this verifier sent\n"
-		"  --quote F           TPMS_ATTEST (or TPM2B_ATTEST), as tpm2_quote -m\n"
-		"  --sig F             TPMT_SIGNATURE, as tpm2_quote -s\n"
-		"  --pcrs F            the quoted PCR values, as tpm2_quote -o writes them\n"
-		"                      (serialized, its default, or -F values)\n"
-		"  --evidence F        evidence bundle JSON instead (docs/evidence.md)\n"
-		"  --select LIST       PCRs the quote must select (default: what it selects)\n"
-		"  --log F             measurement list to replay against the quote\n"
-		"  --format FMT        binary, ascii or cel (default: detect)\n"
-		"  --log-alg BANK      bank of the list's header digests (default sha1)\n"
-		"  --pcr N             PCR the list extends (default: the one the quote\n"
-		"                      selects, else the list's first entry's)\n"
-		"  --checkpoint F      the verifier's own replay state (--save-checkpoint of\n"
-		"                      an earlier verify): the replay continues from it\n"
-		"  --save-checkpoint F write the replay state the quote covers when trusted\n"
-		"  --log-first N       index of the --log file's first entry (a trimmed\n"
-		"                      list continues after entry N-1; default 0)\n"
-		"  --prev-clock F      previous quote (TPMS_ATTEST) or clock JSON from this TPM\n"
-		"  --save-clock F      write this quote's clock JSON when trusted\n"
-		"  --allow-resume      accept a restartCount increase (TPM Resume)\n"
-		"  --ns NSID|host      the log is this namespace's (redacted) view: every\n"
-		"                      entry in full must be attributed to it, and it must\n"
-		"                      agree with the namespace's latest covered ns_state\n"
-		"  --allow-unproven-ns accept a view no ns_state proves complete (reported)\n"
-		"  --ns-chain COUNT:HEX the namespace's ns_state count and chain before the\n"
-		"                      replay's start (--checkpoint), from a previous verify\n"
-		"  --json              one JSON object on stdout\n");
-}
+static const struct attest_cmd verify_cmd = {
+	"verify", "--ak F --nonce HEX (--quote F --sig F [--pcrs F] | --evidence F) [options]",
+	(const enum attest_opt[]){ OPT_AK, OPT_NONCE, OPT_QUOTE, OPT_SIG,
+				   OPT_PCRS, OPT_EVIDENCE, OPT_SELECT, OPT_LOG,
+				   OPT_FORMAT, OPT_LOG_ALG, OPT_LOG_FIRST, OPT_PCR,
+				   OPT_CHECKPOINT, OPT_SAVE_CHECKPOINT,
+				   OPT_PREV_CLOCK, OPT_SAVE_CLOCK,
+				   OPT_ALLOW_RESUME, OPT_NS, OPT_ALLOW_UNPROVEN_NS,
+				   OPT_NS_CHAIN, OPT_JSON, OPT_END },
+	(const enum attest_opt[]){ OPT_AK, OPT_NONCE, OPT_END },
+};
 
-static int parse_opts(int argc, char **argv, struct verify_opts *o)
+static int parse_opts(int argc, char **argv, struct attest_args *o)
 {
-	enum { O_QUOTE = 256, O_SIG, O_AK, O_PCRS, O_EVIDENCE, O_LOG,
-	       O_FORMAT, O_LOG_ALG, O_PCR, O_CHECKPOINT, O_PREV, O_SAVE,
-	       O_RESUME, O_SELECT, O_NONCE, O_NS, O_ALLOW_UNPROVEN, O_NS_CHAIN,
-	       O_JSON, O_SAVE_CP, O_LOG_FIRST };
-	static const struct option longopts[] = {
-		{ "quote", required_argument, NULL, O_QUOTE },
-		{ "sig", required_argument, NULL, O_SIG },
-		{ "ak", required_argument, NULL, O_AK },
-		{ "pcrs", required_argument, NULL, O_PCRS },
-		{ "evidence", required_argument, NULL, O_EVIDENCE },
-		{ "log", required_argument, NULL, O_LOG },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "log-alg", required_argument, NULL, O_LOG_ALG },
-		{ "pcr", required_argument, NULL, O_PCR },
-		{ "checkpoint", required_argument, NULL, O_CHECKPOINT },
-		{ "prev-clock", required_argument, NULL, O_PREV },
-		{ "save-clock", required_argument, NULL, O_SAVE },
-		{ "save-checkpoint", required_argument, NULL, O_SAVE_CP },
-		{ "log-first", required_argument, NULL, O_LOG_FIRST },
-		{ "allow-resume", no_argument, NULL, O_RESUME },
-		{ "select", required_argument, NULL, O_SELECT },
-		{ "nonce", required_argument, NULL, O_NONCE },
-		{ "ns", required_argument, NULL, O_NS },
-		{ "allow-unproven-ns", no_argument, NULL, O_ALLOW_UNPROVEN },
-		{ "ns-chain", required_argument, NULL, O_NS_CHAIN },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct nsima_err err = { 0 };
-	char *end;
-	long v;
-	int c;
+	const char *why = NULL;
+	int rc;
 
-	memset(o, 0, sizeof(*o));
-	o->pcr = NSIMA_DEFAULT_PCR;
-	o->log_alg = NSIMA_BANK_SHA1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_QUOTE:
-			o->quote = optarg;
-			break;
-		case O_SIG:
-			o->sig = optarg;
-			break;
-		case O_AK:
-			o->ak = optarg;
-			break;
-		case O_PCRS:
-			o->pcrs = optarg;
-			break;
-		case O_EVIDENCE:
-			o->evidence = optarg;
-			break;
-		case O_LOG:
-			o->log = optarg;
-			break;
-		case O_FORMAT:
-			v = nsima_log_format_by_name(optarg);
-			if (v < 0) {
-				attest_msg("verify: bad --format '%s'", optarg);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->fmt = (enum nsima_log_format)v;
-			break;
-		case O_LOG_ALG:
-			o->log_alg = nsima_bank_by_name(optarg, strlen(optarg));
-			if (o->log_alg < 0) {
-				attest_msg("verify: bad --log-alg '%s'", optarg);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->log_alg_given = true;
-			break;
-		case O_PCR:
-			v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 0 ||
-			    v >= NSIMA_PCR_COUNT) {
-				attest_msg("verify: bad --pcr '%s' (0-%d)", optarg,
-					   NSIMA_PCR_COUNT - 1);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->pcr = (uint32_t)v;
-			o->pcr_set = true;
-			break;
-		case O_CHECKPOINT:
-			o->checkpoint = optarg;
-			break;
-		case O_PREV:
-			o->prev_clock = optarg;
-			break;
-		case O_SAVE:
-			o->save_clock = optarg;
-			break;
-		case O_SAVE_CP:
-			o->save_checkpoint = optarg;
-			break;
-		case O_LOG_FIRST:
-			errno = 0;
-			o->log_first = strtoull(optarg, &end, 10);
-			if (errno || *end || end == optarg || *optarg == '-') {
-				attest_msg("verify: bad --log-first '%s'", optarg);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->log_first_set = true;
-			break;
-		case O_RESUME:
-			o->clock_flags |= NSIMA_CLOCK_ALLOW_RESUME;
-			break;
-		case O_SELECT:
-			if (nsima_pcr_select_parse(optarg, &o->sel, &err)) {
-				attest_error("verify: --select", &err);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->sel_set = true;
-			break;
-		case O_NONCE:
-			if (nsima_nonce_parse(optarg, o->nonce, &o->nonce_len)) {
-				attest_msg("verify: bad --nonce (1 to %d bytes of hex)",
-					   NSIMA_QUOTE_NONCE_MAX);
-				return NSIMA_EXIT_USAGE;
-			}
-			break;
-		case O_NS:
-			if (nsima_nsid_parse(optarg, &o->host, &o->nsid, &err)) {
-				attest_error("verify: --ns", &err);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->ns_set = true;
-			break;
-		case O_ALLOW_UNPROVEN:
-			o->allow_unproven = true;
-			break;
-		case O_NS_CHAIN:
-			if (nsima_ns_state_parse_text(optarg, &o->ns_chain,
-						      &err)) {
-				attest_error("verify: --ns-chain", &err);
-				return NSIMA_EXIT_USAGE;
-			}
-			o->ns_chain_set = true;
-			break;
-		case O_JSON:
-			o->json = true;
-			break;
-		case 'h':
-			verify_usage(stdout);
-			return -1;
-		default:
-			verify_usage(stderr);
-			return NSIMA_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		attest_msg("verify: unexpected argument '%s'", argv[optind]);
-		return NSIMA_EXIT_USAGE;
-	}
-	if (o->save_checkpoint && !o->log && !o->evidence) {
-		attest_msg("verify: --save-checkpoint needs a log");
-		return NSIMA_EXIT_USAGE;
-	}
-	if ((o->allow_unproven || o->ns_chain_set) && !o->ns_set) {
-		attest_msg("verify: --allow-unproven-ns and --ns-chain need --ns");
-		return NSIMA_EXIT_USAGE;
-	}
-	if (!o->ak || !o->nonce_len) {
-		attest_msg("verify: --ak F and --nonce HEX are required");
-		return NSIMA_EXIT_USAGE;
-	}
-	if (!o->evidence == !(o->quote || o->sig || o->pcrs) ||
-	    (!o->evidence && !(o->quote && o->sig && (o->pcrs || o->log)))) {
-		attest_msg("verify: give --evidence F, or --quote and --sig with --pcrs, --log or both");
-		return NSIMA_EXIT_USAGE;
-	}
-	return NSIMA_EXIT_OK;
+	rc = attest_parse(argc, argv, &verify_cmd, o);
+	if (rc)
+		return rc;
+	if (o->save_checkpoint && !o->log && !o->evidence)
+		why = "--save-checkpoint needs a list";
+	else if ((o->given[OPT_ALLOW_UNPROVEN_NS] || o->given[OPT_NS_CHAIN]) &&
+		 !o->given[OPT_NS])
+		why = "--allow-unproven-ns and --ns-chain need --ns";
+	else if (!o->evidence == !(o->quote || o->sig || o->pcrs) ||
+		 (!o->evidence && !(o->quote && o->sig && (o->pcrs || o->log))))
+		why = "give --evidence F, or --quote and --sig with --pcrs, --log or both";
+	return why ? attest_usage_error(&verify_cmd, why) : NSIMA_EXIT_OK;
 }
 
 /* Report a failure: the verdict line (stdout) or JSON; returns the code. */
-static int fail(const struct verify_opts *o, const char *input, int rc,
+static int fail(const struct attest_args *o, const char *input, int rc,
 		const struct nsima_err *err)
 {
 	char line[NSIMA_ERR_MSG_MAX + 512];
 	int code = attest_exit_code(rc);
 
-	if (o->json) {
+	if (o->given[OPT_JSON]) {
 		attest_json_error(code, input, err);
 	} else {
 		nsima_err_format(err, input, line, sizeof(line));
@@ -322,7 +120,7 @@ static int fail(const struct verify_opts *o, const char *input, int rc,
 	return code;
 }
 
-static int read_input(const struct verify_opts *o, const char *path,
+static int read_input(const struct attest_args *o, const char *path,
 		      size_t max, uint8_t **buf, size_t *len)
 {
 	struct nsima_err err = { 0 };
@@ -340,7 +138,7 @@ static int read_input(const struct verify_opts *o, const char *path,
 		__rc ? fail(o, path, __rc, &__e) : 0;                        \
 	})
 
-static int load_files(const struct verify_opts *o, struct verify_in *in)
+static int load_files(const struct attest_args *o, struct verify_in *in)
 {
 	uint8_t *buf;
 	size_t len;
@@ -375,7 +173,7 @@ static int load_files(const struct verify_opts *o, struct verify_in *in)
 	return ret;
 }
 
-static int load_evidence(const struct verify_opts *o, struct verify_in *in,
+static int load_evidence(const struct attest_args *o, struct verify_in *in,
 			 const struct nsima_akpub *trusted)
 {
 	enum nsima_log_format fmt;
@@ -429,7 +227,7 @@ static int load_evidence(const struct verify_opts *o, struct verify_in *in,
 			return NSIMA_EXIT_USAGE;
 		}
 		fmt = o->fmt ? o->fmt : (enum nsima_log_format)in->ev.log_format;
-		bank = o->log_alg_given ? o->log_alg : in->ev.log_alg;
+		bank = o->given[OPT_LOG_ALG] ? o->log_alg : in->ev.log_alg;
 		nsima_log_init(&in->log);
 		in->have_log = true;
 		if (fmt == NSIMA_FORMAT_AUTO)
@@ -464,7 +262,7 @@ static bool blank(const uint8_t *buf, size_t len)
 }
 
 /* --log: a binary list is kept mapped and streamed, others are parsed. */
-static int load_log(const struct verify_opts *o, struct verify_in *in)
+static int load_log(const struct attest_args *o, struct verify_in *in)
 {
 	enum nsima_log_format fmt;
 	struct nsima_err err = { 0 };
@@ -499,7 +297,7 @@ static int load_log(const struct verify_opts *o, struct verify_in *in)
 	if (rc)
 		return fail(o, o->log, rc, &err);
 	/* CEL numbers its records: --log-first must agree */
-	if (o->log_first_set && fmt == NSIMA_FORMAT_CEL && in->log.count &&
+	if (o->given[OPT_LOG_FIRST] && fmt == NSIMA_FORMAT_CEL && in->log.count &&
 	    nsima_log_index(&in->log, 0) != o->log_first) {
 		nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
 			      "the list's records start at %llu, --log-first says %llu",
@@ -517,34 +315,27 @@ static int load_log(const struct verify_opts *o, struct verify_in *in)
  * saved it (--save-checkpoint). Nothing the node writes may start a
  * replay: the module's checkpoint file is refused.
  */
-static int load_checkpoint(const struct verify_opts *o, struct verify_in *in)
+static int load_checkpoint(const struct attest_args *o, struct verify_in *in)
 {
 	struct nsima_err err = { 0 };
-	size_t len, i = 0;
 	uint8_t *buf;
+	size_t len;
+	bool json;
 	int ret;
 
 	ret = read_input(o, o->checkpoint, VERIFY_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-			   buf[i] == '\r'))
-		i++;
-	if (i < len && buf[i] == '{') {
-		ret = PARSE(o, o->checkpoint,
-			    nsima_checkpoint_parse_json(buf, len, &in->cp,
-							&__e));
-	} else {
-		nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
-			      "not a verifier checkpoint (JSON from verify --save-checkpoint): a checkpoint the node wrote, such as the module's, cannot start a replay");
-		ret = fail(o, o->checkpoint, err.code, &err);
-	}
+	ret = nsima_checkpoint_load(buf, len, &in->cp, &json, &err);
 	free(buf);
+	if (!ret && !json)
+		ret = nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				    "not a verifier checkpoint (JSON from verify --save-checkpoint): a checkpoint the node wrote, such as the module's, cannot start a replay");
 	in->have_cp = !ret;
-	return ret;
+	return ret ? fail(o, o->checkpoint, ret, &err) : 0;
 }
 
-static int check_clock(const struct verify_opts *o, const struct verify_in *in)
+static int check_clock(const struct attest_args *o, const struct verify_in *in)
 {
 	struct nsima_clock prev;
 	struct nsima_quote *pq;
@@ -571,7 +362,7 @@ static int check_clock(const struct verify_opts *o, const struct verify_in *in)
 	if (ret)
 		return ret;
 	return PARSE(o, o->quote ? o->quote : o->evidence,
-		     nsima_clock_check(&prev, &in->q.clock, o->clock_flags,
+		     nsima_clock_check(&prev, &in->q.clock, (o->given[OPT_ALLOW_RESUME] ? NSIMA_CLOCK_ALLOW_RESUME : 0),
 				       &__e));
 }
 
@@ -630,7 +421,7 @@ static void json_desc(const struct nsima_entry_desc *d)
  * A failure at an entry of @log: "<category>: <input>: entry N (ns X, P):
  * <msg>", or JSON with entry, namespace, path.
  */
-static int fail_entry_desc(const struct verify_opts *o, const char *input,
+static int fail_entry_desc(const struct attest_args *o, const char *input,
 			   int rc, const struct nsima_err *err,
 			   const struct nsima_entry_desc *dp)
 {
@@ -644,7 +435,7 @@ static int fail_entry_desc(const struct verify_opts *o, const char *input,
 	snprintf(line, sizeof(line), "%s: entry %llu %s: %s", input,
 		 (unsigned long long)err->pos, what,
 		 err->msg[0] ? err->msg : nsima_strerror(rc));
-	if (!attest_fail_begin(o->json, code, line))
+	if (!attest_fail_begin(o->given[OPT_JSON], code, line))
 		return code;
 	printf(",\"entry\":%llu", (unsigned long long)err->pos);
 	json_desc(&d);
@@ -659,7 +450,7 @@ static int fail_entry_desc(const struct verify_opts *o, const char *input,
  * the entries replayed, the value reached after the last one and the
  * quoted one, and whether the log starts with an aggregate.
  */
-static int fail_unreachable(const struct verify_opts *o, const char *input,
+static int fail_unreachable(const struct attest_args *o, const char *input,
 			    const struct nsima_verify *v)
 {
 	const struct nsima_pcrs *quoted = &v->quoted;
@@ -693,7 +484,7 @@ static int fail_unreachable(const struct verify_opts *o, const char *input,
 		 v->derive ? "no prefix hashes to the quote's pcrDigest" :
 			     "quoted",
 		 h2, hint);
-	if (!attest_fail_begin(o->json, NSIMA_EXIT_REPLAY, line))
+	if (!attest_fail_begin(o->given[OPT_JSON], NSIMA_EXIT_REPLAY, line))
 		return NSIMA_EXIT_REPLAY;
 	printf(",\"from\":%llu,\"replayed\":%llu",
 	       (unsigned long long)v->start.next, (unsigned long long)replayed);
@@ -722,7 +513,7 @@ static int fail_unreachable(const struct verify_opts *o, const char *input,
 	return NSIMA_EXIT_REPLAY;
 }
 
-static void ns_name(const struct verify_opts *o, char *buf, size_t size)
+static void ns_name(const struct attest_args *o, char *buf, size_t size)
 {
 	if (o->host)
 		snprintf(buf, size, "host");
@@ -746,7 +537,7 @@ static void json_ns_state(const char *key, const struct nsima_ns_state *s)
  * running state after the covered entries (--ns-chain of a next verify
  * that continues from a checkpoint there).
  */
-static void json_ns(const struct verify_opts *o, const struct nsima_verify *out,
+static void json_ns(const struct attest_args *o, const struct nsima_verify *out,
 		    bool proven)
 {
 	const struct nsima_ns_check *c = &out->nc;
@@ -772,7 +563,7 @@ static void json_ns(const struct verify_opts *o, const struct nsima_verify *out,
 }
 
 /* The verdict line's namespace part (trusted), or a failure's tail. */
-static void ns_summary(const struct verify_opts *o,
+static void ns_summary(const struct attest_args *o,
 		       const struct nsima_verify *out, bool proven, char *buf,
 		       size_t size)
 {
@@ -805,7 +596,7 @@ static void ns_summary(const struct verify_opts *o,
  * 0 when the view agrees with its latest ns_state or --allow-unproven-ns
  * takes an unproven one.
  */
-static int ns_verdict(const struct verify_opts *o, const char *input,
+static int ns_verdict(const struct attest_args *o, const char *input,
 		      const struct nsima_verify *out)
 {
 	char line[NSIMA_ERR_MSG_MAX + 1024], what[300], sum[400];
@@ -813,7 +604,7 @@ static int ns_verdict(const struct verify_opts *o, const char *input,
 	int rc, code;
 
 	rc = nsima_verify_ns(out, &err);
-	if (!rc || (rc == NSIMA_ENSUNPROVEN && o->allow_unproven))
+	if (!rc || (rc == NSIMA_ENSUNPROVEN && o->given[OPT_ALLOW_UNPROVEN_NS]))
 		return 0;
 	code = attest_exit_code(rc);
 	if (err.where == NSIMA_AT_ENTRY) {
@@ -830,7 +621,7 @@ static int ns_verdict(const struct verify_opts *o, const char *input,
 			 rc == NSIMA_ENSUNPROVEN ?
 				 " (--allow-unproven-ns accepts it)" : "");
 	}
-	if (!attest_fail_begin(o->json, code, line))
+	if (!attest_fail_begin(o->given[OPT_JSON], code, line))
 		return code;
 	if (err.where == NSIMA_AT_ENTRY) {
 		printf(",\"entry\":%llu", (unsigned long long)err.pos);
@@ -842,7 +633,7 @@ static int ns_verdict(const struct verify_opts *o, const char *input,
 }
 
 /* The list against the verified quote (lib/verify.c), and its verdict. */
-static int check_log(const struct verify_opts *o, struct verify_in *in)
+static int check_log(const struct attest_args *o, struct verify_in *in)
 {
 	const char *input = o->log ? o->log : o->evidence;
 	struct nsima_verify *v = &in->v;
@@ -867,10 +658,10 @@ static int check_log(const struct verify_opts *o, struct verify_in *in)
 	v->vals = in->derive ? NULL : &in->vals;
 	v->pcr = o->pcr;
 	v->cp = in->have_cp ? &in->cp : NULL;
-	v->ns_set = o->ns_set;
+	v->ns_set = o->given[OPT_NS];
 	v->host = o->host;
 	v->nsid = o->nsid;
-	v->ns_chain = o->ns_chain_set ? &o->ns_chain : NULL;
+	v->ns_chain = o->given[OPT_NS_CHAIN] ? &o->ns_chain : NULL;
 	rc = in->raw ? nsima_verify_binary(v, in->raw, in->raw_len,
 					   in->raw_bank, in->log.first_index,
 					   &err) :
@@ -883,7 +674,7 @@ static int check_log(const struct verify_opts *o, struct verify_in *in)
 		return fail(o, input, rc, &err);
 	if (in->derive)
 		in->vals = v->derived;
-	return o->ns_set ? ns_verdict(o, input, v) : 0;
+	return o->given[OPT_NS] ? ns_verdict(o, input, v) : 0;
 }
 
 /* A trusted --ns view: proven complete, or accepted unproven. */
@@ -908,7 +699,7 @@ static void print_covered(const struct nsima_verify *out)
 		       (unsigned long long)out->unchecked);
 }
 
-static void print_trusted(const struct verify_opts *o,
+static void print_trusted(const struct attest_args *o,
 			  const struct verify_in *in,
 			  const struct nsima_verify *out, double ms)
 {
@@ -917,14 +708,14 @@ static void print_trusted(const struct verify_opts *o,
 	unsigned int i;
 
 	nsima_pcr_select_format(&in->q.sel, sel, sizeof(sel));
-	if (!o->json) {
+	if (!o->given[OPT_JSON]) {
 		printf("trusted: %s signed by %s/%s AK; resetCount %u restartCount %u clock %llu ms",
 		       sel, nsima_tpm_alg_name(in->sig.alg, a),
 		       nsima_tpm_alg_name(in->sig.hash, b), c->reset_count,
 		       c->restart_count, (unsigned long long)c->clock);
 		if (in->have_log)
 			print_covered(out);
-		if (in->have_log && o->ns_set) {
+		if (in->have_log && o->given[OPT_NS]) {
 			char sum[400];
 
 			ns_summary(o, out, ns_proven(out), sum, sizeof(sum));
@@ -957,7 +748,7 @@ static void print_trusted(const struct verify_opts *o,
 		       (unsigned long long)out->pending,
 		       (unsigned long long)out->from,
 		       (unsigned long long)out->unchecked);
-	if (in->have_log && o->ns_set)
+	if (in->have_log && o->given[OPT_NS])
 		json_ns(o, out, ns_proven(out));
 	printf(",\"ms\":%.3f}\n", ms);
 }
@@ -977,7 +768,7 @@ static int save(const char *path, struct nsima_buf *b, int rc,
 }
 
 /* --save-clock and --save-checkpoint: where the next verify continues. */
-static int save_state(const struct verify_opts *o, const struct verify_in *in,
+static int save_state(const struct attest_args *o, const struct verify_in *in,
 		      const struct nsima_verify *out)
 {
 	struct nsima_err err = { 0 };
@@ -1031,7 +822,7 @@ static uint32_t replay_pcr(const struct verify_in *in)
 	return pcr;
 }
 
-static int run(struct verify_opts *o, struct verify_in *in)
+static int run(struct attest_args *o, struct verify_in *in)
 {
 	const char *qname = o->quote ? o->quote : o->evidence;
 	struct timespec t0, t1;
@@ -1065,7 +856,7 @@ static int run(struct verify_opts *o, struct verify_in *in)
 	}
 	ret = PARSE(o, qname,
 		    nsima_quote_verify(&in->q, &in->sig, &in->ak, o->nonce,
-				       o->nonce_len, o->sel_set ? &o->sel : NULL,
+				       o->nonce_len, o->given[OPT_SELECT] ? &o->sel : NULL,
 				       in->derive ? NULL : &in->vals, &__e));
 	if (ret)
 		return ret;
@@ -1074,7 +865,7 @@ static int run(struct verify_opts *o, struct verify_in *in)
 		if (ret)
 			return ret;
 	}
-	if (!o->pcr_set)
+	if (!o->given[OPT_PCR])
 		o->pcr = replay_pcr(in);
 	if (in->have_log) {
 		ret = check_log(o, in);
@@ -1093,7 +884,7 @@ static int run(struct verify_opts *o, struct verify_in *in)
 
 int cmd_verify(int argc, char **argv)
 {
-	struct verify_opts o;
+	struct attest_args o;
 	struct verify_in *in;
 	int ret;
 

@@ -84,7 +84,7 @@ done <"$T/ext"
 nonce=$(head -c 20 /dev/urandom | xxd -p)
 vq=() vqlog=() vms=()
 for alg in rsa ecc; do
-	"$attest" quote -T "$A_tcti" --ak "$T/ak-$alg" --ak-alg $alg --nonce "$nonce" -o "$T/q-$alg" >/dev/null || exit 1
+	"$attest" quote -T "$A_tcti" --ak-dir "$T/ak-$alg" --ak-alg $alg --nonce "$nonce" -o "$T/q-$alg" >/dev/null || exit 1
 done
 for i in $(seq "$vruns"); do
 	for alg in rsa ecc; do

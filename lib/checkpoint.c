@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checkpoint.h"
+#include "evidence.h"
 #include "hex.h"
 
 #define CKPT_LINE_MAX	256
@@ -99,4 +100,19 @@ int nsima_checkpoint_parse(const char *buf, size_t len, struct nsima_replay *r,
 		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_LINE, lineno,
 				     "no 'entries' line");
 	return 0;
+}
+
+int nsima_checkpoint_load(const uint8_t *buf, size_t len,
+			  struct nsima_replay *r, bool *json,
+			  struct nsima_err *err)
+{
+	size_t i = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+			   buf[i] == '\r'))
+		i++;
+	*json = i < len && buf[i] == '{';
+	if (*json)
+		return nsima_checkpoint_parse_json(buf, len, r, err);
+	return nsima_checkpoint_parse((const char *)buf, len, r, err);
 }

@@ -9,7 +9,9 @@
 #ifndef NSIMA_CHECKPOINT_H
 #define NSIMA_CHECKPOINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "replay.h"
@@ -22,5 +24,14 @@
  */
 int nsima_checkpoint_parse(const char *buf, size_t len, struct nsima_replay *r,
 			   struct nsima_err *err);
+
+/*
+ * Either kind of checkpoint file, told apart by its first character: the
+ * verifier's own JSON (verify --save-checkpoint; *json true, r->pcr from
+ * it) or the module's text (r->pcr kept).
+ */
+int nsima_checkpoint_load(const uint8_t *buf, size_t len,
+			  struct nsima_replay *r, bool *json,
+			  struct nsima_err *err);
 
 #endif /* NSIMA_CHECKPOINT_H */

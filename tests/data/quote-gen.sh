@@ -22,8 +22,8 @@ export TPM2TOOLS_TCTI=$tpm_tcti
 tpm2_pcrextend "11:sha1=$(printf '11%.0s' $(seq 20)),sha256=$(printf '22%.0s' $(seq 32))"
 for alg in rsa rsapss ecc; do
 	rm -rf "tests/data/quote-$alg"
-	"$attest" quote -T "$tpm_tcti" --ak "$SWTPM_TMP/ak-$alg" \
-		--ak-alg "$alg" --pcrs sha1:11,sha256:11 --nonce "$NONCE" \
+	"$attest" quote -T "$tpm_tcti" --ak-dir "$SWTPM_TMP/ak-$alg" \
+		--ak-alg "$alg" --select sha1:11,sha256:11 --nonce "$NONCE" \
 		-o "tests/data/quote-$alg"
 	echo "$NONCE" >"tests/data/quote-$alg/nonce"
 	chmod 644 tests/data/quote-$alg/*

@@ -47,7 +47,7 @@ is "count: entries in the list now, the ns_state included" "$(cat $V/count)" $((
 echo "$T" >/out/T
 mkdir -p /tmp/ak /out/quote
 check "nsima-attest quote through the guest's TPM" \
-	nsima-attest quote -T device:/dev/tpmrm0 --ak /tmp/ak --ak-alg ecc \
+	nsima-attest quote -T device:/dev/tpmrm0 --ak-dir /tmp/ak --ak-alg ecc \
 		--nonce "$(cat /nonce)" -o /out/quote
 : >/tmp/T.done
 wait

@@ -70,7 +70,7 @@ ok "two swtpm TPMs on 127.0.0.1:$A_port and :$B_port ($((SECONDS - start))s)"
 # --- enroll -----------------------------------------------------------
 # shellcheck disable=SC2086
 expect "enroll RSA AK of TPM A (EK cert chains to CA A, credential activated)" 0 \
-	"$attest" enroll -T "$A_tcti" --ak "$T/akA-rsa" --ak-alg rsa $caA -o "$T/trustA-rsa.pub"
+	"$attest" enroll -T "$A_tcti" --ak-dir "$T/akA-rsa" --ak-alg rsa $caA -o "$T/trustA-rsa.pub"
 grep_out "enroll names the AK" "^enrolled: AK 000b[0-9a-f]{64} "
 if cmp -s "$T/trustA-rsa.pub" "$T/akA-rsa/ak.pub"; then
 	ok "trusted AK file is the AK public"
@@ -79,18 +79,18 @@ else
 fi
 # shellcheck disable=SC2086
 expect "enroll ECC AK of TPM A" 0 \
-	"$attest" enroll -T "$A_tcti" --ak "$T/akA-ecc" --ak-alg ecc $caA -o "$T/trustA-ecc.pub"
+	"$attest" enroll -T "$A_tcti" --ak-dir "$T/akA-ecc" --ak-alg ecc $caA -o "$T/trustA-ecc.pub"
 # shellcheck disable=SC2086
 expect "enroll RSA AK of TPM B with CA B" 0 \
-	"$attest" enroll -T "$B_tcti" --ak "$T/akB-rsa" $caB -o "$T/trustB-rsa.pub"
+	"$attest" enroll -T "$B_tcti" --ak-dir "$T/akB-rsa" $caB -o "$T/trustB-rsa.pub"
 # shellcheck disable=SC2086
 expect "enroll refuses TPM A's EK certificate under CA B" 4 \
-	"$attest" enroll -T "$A_tcti" --ak "$T/akA-rsa" $caB -o "$T/x.pub"
+	"$attest" enroll -T "$A_tcti" --ak-dir "$T/akA-rsa" $caB -o "$T/x.pub"
 grep_out "... because it does not chain" "does not chain to --ca"
 TPM2TOOLS_TCTI=$B_tcti tpm2_nvread 0x1c00002 -o "$T/ekB.der" >/dev/null 2>&1
 # shellcheck disable=SC2086
 expect "enroll refuses TPM B's (valid) EK certificate presented by TPM A" 4 \
-	"$attest" enroll -T "$A_tcti" --ak "$T/akA-rsa" --ek-cert "$T/ekB.der" $caB -o "$T/x.pub"
+	"$attest" enroll -T "$A_tcti" --ak-dir "$T/akA-rsa" --ek-cert "$T/ekB.der" $caB -o "$T/x.pub"
 grep_out "... because TPM A's EK is not the certified key" "not the certified key"
 if [ -e "$T/x.pub" ]; then not_ok "no trusted AK written on failure"; else ok "no trusted AK written on failure"; fi
 
@@ -102,7 +102,7 @@ N2=$(head -c 20 /dev/urandom | xxd -p)
 for alg in rsa ecc; do
 	t0=$(date +%s%N)
 	expect "quote PCR 11 (sha1+sha256) with $alg AK" 0 \
-		"$attest" quote -T "$A_tcti" --ak "$T/akA-$alg" --nonce "$N1" -o "$T/qA-$alg"
+		"$attest" quote -T "$A_tcti" --ak-dir "$T/akA-$alg" --nonce "$N1" -o "$T/qA-$alg"
 	t1=$(date +%s%N)
 	expect "verify $alg quote with the enrolled AK" 0 verify "$T/qA-$alg" "$T/trustA-$alg.pub" "$N1"
 	t2=$(date +%s%N)
@@ -114,10 +114,10 @@ for alg in rsa ecc; do
 	grep_out "--json says trusted" '^\{"result":"trusted","exit":0,'
 done
 expect "quote with a new RSA-PSS AK" 0 \
-	"$attest" quote -T "$A_tcti" --ak "$T/akA-pss" --ak-alg rsapss --nonce "$N1" -o "$T/qA-pss"
+	"$attest" quote -T "$A_tcti" --ak-dir "$T/akA-pss" --ak-alg rsapss --nonce "$N1" -o "$T/qA-pss"
 expect "verify the RSA-PSS quote" 0 verify "$T/qA-pss" "$T/qA-pss/ak.pub" "$N1"
 expect "an existing AK directory keeps its algorithm" 2 \
-	"$attest" quote -T "$A_tcti" --ak "$T/akA-ecc" --ak-alg rsa --nonce "$N1" -o "$T/x"
+	"$attest" quote -T "$A_tcti" --ak-dir "$T/akA-ecc" --ak-alg rsa --nonce "$N1" -o "$T/x"
 
 # Old quote replayed against a new nonce.
 expect "replayed quote (old nonce) is rejected" 5 verify "$T/qA-rsa" "$T/trustA-rsa.pub" "$N2"
@@ -125,7 +125,7 @@ grep_out "... as nonce-mismatch" "^nonce-mismatch: "
 agree "replayed quote is bad" 1 "$T/qA-rsa" "$T/trustA-rsa.pub" "$N2"
 
 # A quote from TPM B presented as TPM A's.
-expect "quote by TPM B" 0 "$attest" quote -T "$B_tcti" --ak "$T/akB-rsa" --nonce "$N1" -o "$T/qB"
+expect "quote by TPM B" 0 "$attest" quote -T "$B_tcti" --ak-dir "$T/akB-rsa" --nonce "$N1" -o "$T/qB"
 expect "TPM B's quote against TPM A's AK is rejected" 4 verify "$T/qB" "$T/trustA-rsa.pub" "$N1"
 grep_out "... as bad-signature" "^bad-signature: .*does not verify"
 agree "TPM B's quote under TPM A's AK is bad" 1 "$T/qB" "$T/trustA-rsa.pub" "$N1"
@@ -180,14 +180,14 @@ expect "a quote that does not select what the verifier asked" 6 \
 	verify "$T/qA-rsa" "$T/trustA-rsa.pub" "$N1" --select sha256:10,sha256:11
 
 # Reset: clock of a good quote, then a reboot (swtpm restart, Startup CLEAR).
-expect "quote before the reset" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA-rsa" --nonce "$N1" -o "$T/r1"
+expect "quote before the reset" 0 "$attest" quote -T "$A_tcti" --ak-dir "$T/akA-rsa" --nonce "$N1" -o "$T/r1"
 expect "verify it and save its clock" 0 verify "$T/r1" "$T/trustA-rsa.pub" "$N1" --save-clock "$T/clock.json"
-expect "next quote, same boot" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA-rsa" --nonce "$N2" -o "$T/r2"
+expect "next quote, same boot" 0 "$attest" quote -T "$A_tcti" --ak-dir "$T/akA-rsa" --nonce "$N2" -o "$T/r2"
 expect "same boot passes --prev-clock" 0 verify "$T/r2" "$T/trustA-rsa.pub" "$N2" --prev-clock "$T/clock.json"
 swtpm_stop A
 swtpm_start A || not_ok "restart swtpm A"
 expect "quote after the reset (AK reloaded under the EK)" 0 \
-	"$attest" quote -T "$A_tcti" --ak "$T/akA-rsa" --nonce "$N2" -o "$T/r3"
+	"$attest" quote -T "$A_tcti" --ak-dir "$T/akA-rsa" --nonce "$N2" -o "$T/r3"
 expect "reset TPM is reported" 10 verify "$T/r3" "$T/trustA-rsa.pub" "$N2" --prev-clock "$T/clock.json"
 grep_out "... as reset-or-rollback with the counts" "^reset-or-rollback: .*resetCount [0-9]+ -> [0-9]+"
 expect "the previous quote itself serves as --prev-clock" 10 \
@@ -220,7 +220,7 @@ python3 - "$T" <<-'EOF'
 	EOF
 TPM2TOOLS_TCTI=$B_tcti tpm2_pcrextend "$(cat "$T/ext1")" >/dev/null
 expect "quote TPM B after one logged extend" 0 \
-	"$attest" quote -T "$B_tcti" --ak "$T/akB-rsa" --nonce "$N1" -o "$T/qL"
+	"$attest" quote -T "$B_tcti" --ak-dir "$T/akB-rsa" --nonce "$N1" -o "$T/qL"
 expect "log replays to the quoted PCR" 0 verify "$T/qL" "$T/trustB-rsa.pub" "$N1" --log "$T/log1"
 grep_out "... covering its one entry" "log: 1 entries covered, 0 pending"
 expect "an entry logged but not yet extended is pending, not an error" 0 \
@@ -248,7 +248,7 @@ expect "bundle's own checkpoint is not trusted without the verifier's" 3 \
 
 # --- usage and I/O ----------------------------------------------------
 expect "no TPM listening is an I/O error" 12 \
-	"$attest" quote -T "swtpm:host=127.0.0.1,port=1" --ak "$T/akA-rsa" --nonce "$N1" -o "$T/x"
+	"$attest" quote -T "swtpm:host=127.0.0.1,port=1" --ak-dir "$T/akA-rsa" --nonce "$N1" -o "$T/x"
 expect "malformed quote file" 3 verify "$T/qA-rsa" "$T/trustA-rsa.pub" "$N1" --sig "$T/qA-rsa/quote.bin"
 expect "missing --nonce is a usage error" 2 "$attest" verify --evidence "$T/qL/evidence.json" --ak "$T/trustB-rsa.pub"
 

@@ -93,8 +93,8 @@ else
 fi
 N1=$(head -c 20 /dev/urandom | xxd -p)
 N2=$(head -c 20 /dev/urandom | xxd -p)
-expect "quote TPM A" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA" --nonce "$N1" -o "$T/qA"
-expect "quote TPM B" 0 "$attest" quote -T "$B_tcti" --ak "$T/akB" --nonce "$N1" -o "$T/qB"
+expect "quote TPM A" 0 "$attest" quote -T "$A_tcti" --ak-dir "$T/akA" --nonce "$N1" -o "$T/qA"
+expect "quote TPM B" 0 "$attest" quote -T "$B_tcti" --ak-dir "$T/akB" --nonce "$N1" -o "$T/qB"
 
 # --- the good evidence --------------------------------------------------
 expect "the untampered list verifies" 0 v "$T/qA" "$N1" --log "$T/log"
@@ -306,7 +306,7 @@ else
 	not_ok "extend PCR 11 with the ns_state entries"
 fi
 N3=$(head -c 20 /dev/urandom | xxd -p)
-expect "quote TPM A again" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA" --nonce "$N3" -o "$T/qS"
+expect "quote TPM A again" 0 "$attest" quote -T "$A_tcti" --ak-dir "$T/akA" --nonce "$N3" -o "$T/qS"
 expect "the list with ns_state entries verifies" 0 v "$T/qS" "$N3" --log "$T/logS"
 grep_out "... 12 covered" "log: 12 entries covered, 0 pending$"
 "$attest" show --log "$T/logS" >"$T/out"
@@ -392,7 +392,7 @@ grep_out "... counts 4 vs 3" "entry 10 \(ns 4026532114, nsima-event:ns_state\): 
 expect "verify and save the clock" 0 v "$T/qA" "$N1" --log "$T/log" --save-clock "$T/clock"
 swtpm_stop A
 swtpm_start A || not_ok "restart swtpm A"
-expect "quote after the reset (PCR 11 zero again)" 0 "$attest" quote -T "$A_tcti" --ak "$T/akA" --nonce "$N2" -o "$T/qR"
+expect "quote after the reset (PCR 11 zero again)" 0 "$attest" quote -T "$A_tcti" --ak-dir "$T/akA" --nonce "$N2" -o "$T/qR"
 expect "a reset TPM (resetCount changed)" 10 v "$T/qR" "$N2" --log "$T/log" --prev-clock "$T/clock"
 grep_out "... as reset-or-rollback with the counts" "^reset-or-rollback: .*resetCount [0-9]+ -> [0-9]+"
 expect "a quote of PCR 11 never extended (all zero) vouches for no entry" 7 v "$T/qR" "$N2" --log "$T/log"
