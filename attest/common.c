@@ -55,7 +55,7 @@ void attest_json_string(const char *s, size_t len)
 
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c >= 0x7f)	/* ASCII out: valid UTF-8 */
 			printf("\\u%04x", c);
 		else
 			putchar(c);

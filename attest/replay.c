@@ -92,7 +92,7 @@ static int load_checkpoint(const struct attest_args *o, struct nsima_replay *r,
 	r->pcr = o->pcr;
 	rc = nsima_read_file(o->checkpoint, 1 << 16, &buf, &len, &err);
 	if (!rc)
-		rc = nsima_checkpoint_load(buf, len, r, &json, &err);
+		rc = nsima_checkpoint_load(buf, len, r, &json, NULL, &err);
 	free(buf);
 	if (!rc && r->pcr != o->pcr)
 		rc = nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,

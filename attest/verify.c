@@ -173,6 +173,60 @@ static int load_files(const struct attest_args *o, struct verify_in *in)
 	return ret;
 }
 
+static bool blank(const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+		    buf[i] != '\r')
+			return false;
+	return true;
+}
+
+/*
+ * The list in @buf (@input names it) of format @fmt (AUTO: sniffed),
+ * starting at entry @first: a binary list is kept for the streamed pass,
+ * others are parsed. A CEL list numbers its records itself: they must
+ * agree with @first when it is given. An empty list is only a list after
+ * the verifier's checkpoint (nothing new since).
+ */
+static int take_log(const struct attest_args *o, struct verify_in *in,
+		    const char *input, const uint8_t *buf, size_t len,
+		    enum nsima_log_format fmt, int bank, uint64_t first,
+		    bool first_given)
+{
+	struct nsima_err err = { 0 };
+	int rc = 0;
+
+	nsima_log_init(&in->log);
+	in->have_log = true;
+	if (blank(buf, len) && !o->checkpoint)
+		return fail(o, input, nsima_err_set(&err, NSIMA_EMALFORMED,
+						    NSIMA_AT_NONE, 0,
+						    "empty: no entries"),
+			    &err);
+	if (fmt == NSIMA_FORMAT_AUTO)
+		fmt = nsima_log_sniff(buf, len);
+	in->log.first_index = first;
+	if (fmt == NSIMA_FORMAT_BINARY) {
+		in->raw = buf;
+		in->raw_len = len;
+		in->raw_bank = bank;
+		return 0;
+	}
+	rc = nsima_log_parse(buf, len, fmt, bank, &in->log, &err);
+	if (!rc && fmt == NSIMA_FORMAT_CEL && first_given && in->log.count &&
+	    nsima_log_index(&in->log, 0) != first)
+		rc = nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				   "the list's records start at %llu, not %llu",
+				   (unsigned long long)nsima_log_index(&in->log, 0),
+				   (unsigned long long)first);
+	if (!rc && fmt != NSIMA_FORMAT_CEL)
+		in->log.first_index = first;
+	return rc ? fail(o, input, rc, &err) : 0;
+}
+
 static int load_evidence(const struct attest_args *o, struct verify_in *in,
 			 const struct nsima_akpub *trusted)
 {
@@ -228,43 +282,19 @@ static int load_evidence(const struct attest_args *o, struct verify_in *in,
 		}
 		fmt = o->fmt ? o->fmt : (enum nsima_log_format)in->ev.log_format;
 		bank = o->given[OPT_LOG_ALG] ? o->log_alg : in->ev.log_alg;
-		nsima_log_init(&in->log);
-		in->have_log = true;
-		if (fmt == NSIMA_FORMAT_AUTO)
-			fmt = nsima_log_sniff(in->ev.log, in->ev.log_len);
-		if (fmt == NSIMA_FORMAT_BINARY) {
-			/* streamed from the bundle's buffer */
-			in->raw = in->ev.log;
-			in->raw_len = in->ev.log_len;
-			in->raw_bank = bank;
-			in->log.first_index = in->ev.log_first;
-			return 0;
-		}
-		ret = PARSE(o, "evidence log.data",
-			    nsima_log_parse(in->ev.log, in->ev.log_len, fmt,
-					    bank, &in->log, &__e));
-		in->log.first_index = in->ev.log_first;
-		if (ret)
-			return ret;
+		return take_log(o, in, "evidence log.data", in->ev.log,
+				in->ev.log_len, fmt, bank, in->ev.log_first, true);
+	}
+	if (o->save_checkpoint) {
+		attest_msg("verify: --save-checkpoint needs a list: the bundle has none");
+		return NSIMA_EXIT_USAGE;
 	}
 	return 0;
-}
-
-static bool blank(const uint8_t *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
-		    buf[i] != '\r')
-			return false;
-	return true;
 }
 
 /* --log: a binary list is kept mapped and streamed, others are parsed. */
 static int load_log(const struct attest_args *o, struct verify_in *in)
 {
-	enum nsima_log_format fmt;
 	struct nsima_err err = { 0 };
 	uint8_t *buf;
 	size_t len;
@@ -274,40 +304,15 @@ static int load_log(const struct attest_args *o, struct verify_in *in)
 	rc = attest_map_file(o->log, &buf, &len, &mapped, &err);
 	if (rc)
 		return fail(o, o->log, rc, &err);
-	if (blank(buf, len)) {
-		attest_unmap_file(buf, len, mapped);
-		nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
-			      "empty: no entries");
-		return fail(o, o->log, err.code, &err);
-	}
-	if (o->fmt == NSIMA_FORMAT_BINARY ||
-	    (o->fmt == NSIMA_FORMAT_AUTO &&
-	     nsima_log_sniff(buf, len) == NSIMA_FORMAT_BINARY)) {
-		in->raw = buf;
-		in->raw_len = len;
-		in->raw_bank = o->log_alg;
+	rc = take_log(o, in, o->log, buf, len, o->fmt, o->log_alg,
+		      o->log_first, o->given[OPT_LOG_FIRST]);
+	if (!rc && in->raw) {	/* kept mapped for the streamed pass */
 		in->raw_buf = buf;
 		in->raw_mapped = mapped;
-		in->log.first_index = o->log_first;
 		return 0;
 	}
-	fmt = o->fmt ? o->fmt : nsima_log_sniff(buf, len);
-	rc = nsima_log_parse(buf, len, fmt, o->log_alg, &in->log, &err);
 	attest_unmap_file(buf, len, mapped);
-	if (rc)
-		return fail(o, o->log, rc, &err);
-	/* CEL numbers its records: --log-first must agree */
-	if (o->given[OPT_LOG_FIRST] && fmt == NSIMA_FORMAT_CEL && in->log.count &&
-	    nsima_log_index(&in->log, 0) != o->log_first) {
-		nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
-			      "the list's records start at %llu, --log-first says %llu",
-			      (unsigned long long)nsima_log_index(&in->log, 0),
-			      (unsigned long long)o->log_first);
-		return fail(o, o->log, err.code, &err);
-	}
-	if (fmt != NSIMA_FORMAT_CEL)
-		in->log.first_index = o->log_first;
-	return 0;
+	return rc;
 }
 
 /*
@@ -315,8 +320,21 @@ static int load_log(const struct attest_args *o, struct verify_in *in)
  * saved it (--save-checkpoint). Nothing the node writes may start a
  * replay: the module's checkpoint file is refused.
  */
+/* "" for a whole-list verify, "host" or the nsid for a --ns view. */
+static void view_name(const struct attest_args *o, char *buf)
+{
+	if (!o->given[OPT_NS])
+		buf[0] = '\0';
+	else if (o->host)
+		snprintf(buf, NSIMA_VIEW_MAX, "host");
+	else
+		snprintf(buf, NSIMA_VIEW_MAX, "%llu",
+			 (unsigned long long)o->nsid);
+}
+
 static int load_checkpoint(const struct attest_args *o, struct verify_in *in)
 {
+	char view[NSIMA_VIEW_MAX], want[NSIMA_VIEW_MAX];
 	struct nsima_err err = { 0 };
 	uint8_t *buf;
 	size_t len;
@@ -326,11 +344,18 @@ static int load_checkpoint(const struct attest_args *o, struct verify_in *in)
 	ret = read_input(o, o->checkpoint, VERIFY_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
-	ret = nsima_checkpoint_load(buf, len, &in->cp, &json, &err);
+	ret = nsima_checkpoint_load(buf, len, &in->cp, &json, view, &err);
 	free(buf);
+	view_name(o, want);
 	if (!ret && !json)
 		ret = nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
 				    "not a verifier checkpoint (JSON from verify --save-checkpoint): a checkpoint the node wrote, such as the module's, cannot start a replay");
+	else if (!ret && *view && strcmp(view, want))
+		ret = nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				    "saved by a verify of %s%s, not of %s%s: its entries were seen redacted",
+				    *view ? "the view of " : "the whole list",
+				    view, *want ? "the view of " : "the whole list",
+				    want);
 	in->have_cp = !ret;
 	return ret ? fail(o, o->checkpoint, ret, &err) : 0;
 }
@@ -513,14 +538,6 @@ static int fail_unreachable(const struct attest_args *o, const char *input,
 	return NSIMA_EXIT_REPLAY;
 }
 
-static void ns_name(const struct attest_args *o, char *buf, size_t size)
-{
-	if (o->host)
-		snprintf(buf, size, "host");
-	else
-		snprintf(buf, size, "%llu", (unsigned long long)o->nsid);
-}
-
 static void json_ns_state(const char *key, const struct nsima_ns_state *s)
 {
 	char hex[2 * NSIMA_NS_STATE_CHAIN + 1];
@@ -541,9 +558,9 @@ static void json_ns(const struct attest_args *o, const struct nsima_verify *out,
 		    bool proven)
 {
 	const struct nsima_ns_check *c = &out->nc;
-	char ns[24], st[NSIMA_NS_STATE_TEXT_MAX];
+	char ns[NSIMA_VIEW_MAX], st[NSIMA_NS_STATE_TEXT_MAX];
 
-	ns_name(o, ns, sizeof(ns));
+	view_name(o, ns);
 	nsima_ns_state_format(&c->run, st);
 	printf(",\"ns\":{\"namespace\":\"%s\",\"proven\":%s", ns,
 	       proven ? "true" : "false");
@@ -568,10 +585,10 @@ static void ns_summary(const struct attest_args *o,
 		       size_t size)
 {
 	const struct nsima_ns_check *c = &out->nc;
-	char ns[24], after[128] = "";
+	char ns[NSIMA_VIEW_MAX], after[128] = "";
 	uint64_t n = nsima_ns_check_after(c);
 
-	ns_name(o, ns, sizeof(ns));
+	view_name(o, ns);
 	if (proven && n)
 		snprintf(after, sizeof(after),
 			 "; %llu entries after the last ns_state: completeness not proven for them",
@@ -689,7 +706,8 @@ static bool ns_proven(const struct nsima_verify *out)
  */
 static void print_covered(const struct nsima_verify *out)
 {
-	printf("; log: %llu entries covered", (unsigned long long)out->covered);
+	printf("; PCR %u log: %llu entries covered", out->pcr,
+	       (unsigned long long)out->covered);
 	if (out->from)
 		printf(" (0..%llu by the verifier's checkpoint)",
 		       (unsigned long long)(out->from - 1));
@@ -743,8 +761,8 @@ static void print_trusted(const struct attest_args *o,
 	}
 	printf("}");
 	if (in->have_log)
-		printf(",\"covered\":%llu,\"pending\":%llu,\"from\":%llu,\"unchecked\":%llu",
-		       (unsigned long long)out->covered,
+		printf(",\"log_pcr\":%u,\"covered\":%llu,\"pending\":%llu,\"from\":%llu,\"unchecked\":%llu",
+		       out->pcr, (unsigned long long)out->covered,
 		       (unsigned long long)out->pending,
 		       (unsigned long long)out->from,
 		       (unsigned long long)out->unchecked);
@@ -771,10 +789,12 @@ static int save(const char *path, struct nsima_buf *b, int rc,
 static int save_state(const struct attest_args *o, const struct verify_in *in,
 		      const struct nsima_verify *out)
 {
+	char view[NSIMA_VIEW_MAX];
 	struct nsima_err err = { 0 };
 	struct nsima_buf b;
 	int rc = 0;
 
+	view_name(o, view);
 	if (o->save_clock) {
 		nsima_buf_init(&b);
 		rc = save(o->save_clock, &b,
@@ -783,43 +803,55 @@ static int save_state(const struct attest_args *o, const struct verify_in *in,
 	if (!rc && o->save_checkpoint) {
 		nsima_buf_init(&b);
 		rc = save(o->save_checkpoint, &b,
-			  nsima_checkpoint_write_json(&out->at, &b, &err),
+			  nsima_checkpoint_write_json(&out->at, view, &b, &err),
 			  &err);
 	}
 	return rc;
 }
 
-static int first_pcr(const struct nsima_entry *e, size_t n, size_t off,
-		     void *ctx, struct nsima_err *err)
-{
-	(void)n;
-	(void)off;
-	(void)err;
-	*(uint32_t *)ctx = e->pcr;
-	return 1;			/* one is enough */
-}
+/* The measurement-list PCRs: IMA's and nsima's. */
+#define LIST_PCRS	((1u << 10) | (1u << NSIMA_DEFAULT_PCR))
 
 /*
- * The PCR the list is replayed for, unless --pcr says: the one PCR the
- * quote selects, else the PCR of the list's first entry (the entries of
- * any other PCR are then not vouched for, exit 15).
+ * The verifier's policy, when its options do not say: which PCR the list
+ * is replayed for, and in which banks. Never the node's choice: not the
+ * list's first entry, not a PCR the node can reset (16, 23) or extend
+ * unseen. The one measurement-list PCR (10: IMA, 11: nsima) the quote
+ * selects, else --pcr must say; and that PCR quoted in a bank stronger
+ * than SHA-1, else --select must accept SHA-1 alone. 6 otherwise (the
+ * quote does not select what the verifier asks).
  */
-static uint32_t replay_pcr(const struct verify_in *in)
+static int replay_policy(struct attest_args *o, const struct verify_in *in,
+			 struct nsima_err *err)
 {
-	uint32_t mask = 0, pcr = NSIMA_DEFAULT_PCR;
-	struct nsima_err err = { 0 };
+	uint32_t mask = 0;
+	bool strong = false, quoted = false;
 	unsigned int i;
+	char sel[256];
 
 	for (i = 0; i < in->q.sel.count; i++)
 		mask |= in->q.sel.bank[i].mask;
-	if (mask && !(mask & (mask - 1)))
-		return (uint32_t)__builtin_ctz(mask);
-	if (in->raw)
-		nsima_log_foreach_binary(in->raw, in->raw_len, in->raw_bank,
-					 first_pcr, &pcr, &err);
-	else if (in->have_log && in->log.count)
-		pcr = in->log.entries[0].pcr;
-	return pcr;
+	nsima_pcr_select_format(&in->q.sel, sel, sizeof(sel));
+	if (!o->given[OPT_PCR]) {
+		if (!(mask & LIST_PCRS) || (mask & LIST_PCRS) == LIST_PCRS)
+			return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE,
+					     0,
+					     "the quote selects %s: %s measurement-list PCR (10 IMA, 11 nsima); --pcr says which PCR the list extends",
+					     sel, mask & LIST_PCRS ? "more than one" :
+								     "no");
+		o->pcr = (uint32_t)__builtin_ctz(mask & LIST_PCRS);
+	}
+	for (i = 0; i < in->q.sel.count; i++) {
+		if (!(in->q.sel.bank[i].mask & (1u << o->pcr)))
+			continue;
+		quoted = true;
+		strong = strong || nsima_alg_size(in->q.sel.bank[i].alg) > 20;
+	}
+	if (quoted && !strong && !o->given[OPT_SELECT])
+		return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE, 0,
+				     "the quote covers PCR %u in SHA-1 alone (%s); --select accepts that",
+				     o->pcr, sel);
+	return 0;
 }
 
 static int run(struct attest_args *o, struct verify_in *in)
@@ -843,8 +875,6 @@ static int run(struct attest_args *o, struct verify_in *in)
 	if (ret)
 		return ret;
 	if (o->log) {
-		nsima_log_init(&in->log);
-		in->have_log = true;
 		ret = load_log(o, in);
 		if (ret)
 			return ret;
@@ -865,9 +895,10 @@ static int run(struct attest_args *o, struct verify_in *in)
 		if (ret)
 			return ret;
 	}
-	if (!o->given[OPT_PCR])
-		o->pcr = replay_pcr(in);
 	if (in->have_log) {
+		ret = PARSE(o, qname, replay_policy(o, in, &__e));
+		if (ret)
+			return ret;
 		ret = check_log(o, in);
 		if (ret)
 			return ret;

@@ -9,8 +9,10 @@
 
 #include "cel.h"
 #include "hex.h"
+#include "jsonscan.h"
 
 #define CT_IMA "ima_template"
+#define CEL_RECORD_VALUES	512
 
 static int rec_err(struct nsima_err *err, uint64_t rec, const char *msg)
 {
@@ -141,20 +143,30 @@ static size_t skip_space(const uint8_t *buf, size_t len, size_t pos)
 	return pos;
 }
 
-/* One JSON value at @pos; *@end gets the offset after it. */
+/*
+ * One record at @pos, scanned first (lib/jsonscan.h: a record holds some
+ * 30 values; jansson gets no more than CEL_RECORD_VALUES, whatever the
+ * input); *@end gets the offset after it.
+ */
 static json_t *load_one(const uint8_t *buf, size_t len, size_t pos,
 			size_t *end, struct nsima_err *err)
 {
 	json_error_t jerr;
+	size_t n;
 	json_t *v;
 
-	v = json_loadb((const char *)buf + pos, len - pos,
-		       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+	if (nsima_json_scan(buf + pos, len - pos, CEL_RECORD_VALUES, &n, err)) {
+		if (err)
+			err->pos += pos;
+		return NULL;
+	}
+	v = json_loadb((const char *)buf + pos, n, JSON_REJECT_DUPLICATES,
+		       &jerr);
 	if (!v)
 		nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
 			      pos + (size_t)jerr.position, "%s", jerr.text);
 	else
-		*end = pos + (size_t)jerr.position;
+		*end = pos + n;
 	return v;
 }
 

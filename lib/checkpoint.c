@@ -103,7 +103,7 @@ int nsima_checkpoint_parse(const char *buf, size_t len, struct nsima_replay *r,
 }
 
 int nsima_checkpoint_load(const uint8_t *buf, size_t len,
-			  struct nsima_replay *r, bool *json,
+			  struct nsima_replay *r, bool *json, char *view,
 			  struct nsima_err *err)
 {
 	size_t i = 0;
@@ -113,6 +113,6 @@ int nsima_checkpoint_load(const uint8_t *buf, size_t len,
 		i++;
 	*json = i < len && buf[i] == '{';
 	if (*json)
-		return nsima_checkpoint_parse_json(buf, len, r, err);
+		return nsima_checkpoint_parse_json(buf, len, r, view, err);
 	return nsima_checkpoint_parse((const char *)buf, len, r, err);
 }

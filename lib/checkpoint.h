@@ -28,10 +28,11 @@ int nsima_checkpoint_parse(const char *buf, size_t len, struct nsima_replay *r,
 /*
  * Either kind of checkpoint file, told apart by its first character: the
  * verifier's own JSON (verify --save-checkpoint; *json true, r->pcr from
- * it) or the module's text (r->pcr kept).
+ * it; @view as nsima_checkpoint_parse_json) or the module's text (r->pcr
+ * kept, @view untouched).
  */
 int nsima_checkpoint_load(const uint8_t *buf, size_t len,
-			  struct nsima_replay *r, bool *json,
+			  struct nsima_replay *r, bool *json, char *view,
 			  struct nsima_err *err);
 
 #endif /* NSIMA_CHECKPOINT_H */

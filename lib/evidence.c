@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "evidence.h"
+#include "jsonscan.h"
 #include "hash.h"
 #include "hex.h"
 #include "log_format.h"
@@ -338,22 +339,42 @@ static int parse_quote(json_t *obj, struct nsima_evidence *ev,
 		       &ev->ak_len, err);
 }
 
+/*
+ * What jansson may build for one document: a bundle holds some 60 values
+ * (its list is one string), a checkpoint or clock file a dozen.
+ */
+#define EVIDENCE_VALUES	4096
+#define SMALL_VALUES	256
+
+/* Parse @buf, scanned first (lib/jsonscan.h); NULL with @err set. */
+static json_t *load_bounded(const uint8_t *buf, size_t len, size_t flags,
+			    size_t max_values, struct nsima_err *err)
+{
+	json_error_t jerr;
+	size_t end;
+	json_t *root;
+
+	if (nsima_json_scan(buf, len, max_values, &end, err))
+		return NULL;
+	root = json_loadb((const char *)buf, len, flags, &jerr);
+	if (!root)
+		nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+			      (uint64_t)(jerr.position > 0 ? jerr.position : 0),
+			      "JSON: %s", jerr.text);
+	return root;
+}
+
 int nsima_evidence_parse(const uint8_t *buf, size_t len,
 			 struct nsima_evidence *ev, struct nsima_err *err)
 {
-	json_error_t jerr;
 	json_t *root, *v;
 	uint64_t version;
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
-	root = json_loadb((const char *)buf, len,
-			  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	root = load_bounded(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, EVIDENCE_VALUES, err);
 	if (!root)
-		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
-				     (uint64_t)(jerr.position > 0 ?
-						jerr.position : 0),
-				     "JSON: %s", jerr.text);
+		return NSIMA_EMALFORMED;
 	if (!json_is_object(root)) {
 		rc = BAD(err, "evidence", "not a JSON object");
 		goto out;
@@ -556,49 +577,52 @@ int nsima_evidence_write(const struct nsima_evidence *ev,
 /* Checkpoint and clock files */
 
 int nsima_checkpoint_parse_json(const uint8_t *buf, size_t len,
-				struct nsima_replay *cp, struct nsima_err *err)
+				struct nsima_replay *cp, char *view,
+				struct nsima_err *err)
 {
-	json_error_t jerr;
-	json_t *root;
+	json_t *root, *v;
 	int rc;
 
-	root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES,
-			  &jerr);
+	root = load_bounded(buf, len, JSON_REJECT_DUPLICATES, SMALL_VALUES,
+			    err);
 	if (!root)
-		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
-				     (uint64_t)(jerr.position > 0 ?
-						jerr.position : 0),
-				     "JSON: %s", jerr.text);
+		return NSIMA_EMALFORMED;
 	rc = parse_checkpoint(root, cp, err);
+	v = json_object_get(root, "view");
+	if (!rc && v && (!json_is_string(v) ||
+			 json_string_length(v) >= NSIMA_VIEW_MAX ||
+			 !json_string_length(v)))
+		rc = BAD(err, "checkpoint.view", "not a namespace");
+	if (!rc && view)
+		snprintf(view, NSIMA_VIEW_MAX, "%s", v ? json_string_value(v) : "");
 	json_decref(root);
 	return rc;
 }
 
 int nsima_checkpoint_write_json(const struct nsima_replay *cp,
-				struct nsima_buf *out, struct nsima_err *err)
+				const char *view, struct nsima_buf *out,
+				struct nsima_err *err)
 {
 	bool ok = true;
 	json_t *o = checkpoint_json(cp, &ok);
 
+	if (view && *view)
+		set(o, "view", json_string(view), &ok);
 	return dump_line(o, ok, out, err);
 }
 
 int nsima_clock_parse_json(const uint8_t *buf, size_t len,
 			   struct nsima_clock *clk, struct nsima_err *err)
 {
-	json_error_t jerr;
 	json_t *root, *safe;
 	uint64_t u;
 	int rc;
 
 	memset(clk, 0, sizeof(*clk));
-	root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES,
-			  &jerr);
+	root = load_bounded(buf, len, JSON_REJECT_DUPLICATES, SMALL_VALUES,
+			    err);
 	if (!root)
-		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
-				     (uint64_t)(jerr.position > 0 ?
-						jerr.position : 0),
-				     "JSON: %s", jerr.text);
+		return NSIMA_EMALFORMED;
 	rc = get_u64(root, "clock", "clock", (uint64_t)INT64_MAX, &clk->clock,
 		     err);
 	if (!rc)

@@ -56,14 +56,20 @@ void nsima_evidence_free(struct nsima_evidence *ev);
 
 /*
  * A checkpoint file: the "checkpoint" member of a bundle on its own,
- * {"pcr":11,"next":N,"pcrs":{"sha256":"<hex>",...}}.
+ * {"pcr":11,"next":N,"pcrs":{"sha256":"<hex>",...}}, and "view":
+ * "<nsid>"|"host" when a verify of that namespace's view saved it (its
+ * entries before it were seen redacted but for the namespace's): @view
+ * (NSIMA_VIEW_MAX bytes, may be NULL) gets it, "" for a whole list.
  */
+#define NSIMA_VIEW_MAX	24
 int nsima_checkpoint_parse_json(const uint8_t *buf, size_t len,
-				struct nsima_replay *cp, struct nsima_err *err);
+				struct nsima_replay *cp, char *view,
+				struct nsima_err *err);
 
 /* Write @cp as a checkpoint file (verify --save-checkpoint). */
 int nsima_checkpoint_write_json(const struct nsima_replay *cp,
-				struct nsima_buf *out, struct nsima_err *err);
+				const char *view, struct nsima_buf *out,
+				struct nsima_err *err);
 
 /*
  * A clock file: {"clock":N,"resetCount":N,"restartCount":N,"safe":true}

@@ -285,7 +285,9 @@ static bool is_ns_end(const struct nsima_entry *e)
 	static const char t[] = NSIMA_EVENT_NS_END_NAME;
 	struct nsima_nsref r;
 
-	return e->data && !strcmp(e->tmpl.name, NSIMA_TEMPLATE_BUF) &&
+	/* a violation's data is not bound to the PCR: it ends nothing */
+	return e->data && !nsima_entry_is_violation(e) &&
+	       !strcmp(e->tmpl.name, NSIMA_TEMPLATE_BUF) &&
 	       !nsima_entry_ns(e, &r, NULL) && r.event &&
 	       r.event_type_len == sizeof(t) - 1 &&
 	       !memcmp(r.event_type, t, sizeof(t) - 1);

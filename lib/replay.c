@@ -113,10 +113,9 @@ static int slice_start(const struct nsima_replay *r, const struct nsima_log *log
 	if (r->next < log->first_index ||
 	    r->next - log->first_index > log->count)
 		return nsima_err_set(err, NSIMA_EGAP, NSIMA_AT_ENTRY, r->next,
-				     "log holds entries %llu..%llu, replay continues at %llu",
+				     "log holds %llu entries from %llu, replay continues at %llu",
+				     (unsigned long long)log->count,
 				     (unsigned long long)log->first_index,
-				     (unsigned long long)(log->first_index +
-							  log->count),
 				     (unsigned long long)r->next);
 	*start = (size_t)(r->next - log->first_index);
 	return 0;

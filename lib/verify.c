@@ -48,7 +48,8 @@ static int quoted_banks(struct nsima_verify *v, struct nsima_err *err)
 	v->derive = !v->vals;
 	for (i = 0; i < sel->count; i++) {
 		if (v->derive && (sel->bank[i].mask & ~(1u << v->pcr)))
-			return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+			return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE,
+					     0,
 					     "the quote selects other PCRs than %u, whose values the list cannot give: give them (--pcrs)",
 					     v->pcr);
 		if (!(sel->bank[i].mask & (1u << v->pcr)))
@@ -215,10 +216,9 @@ int nsima_verify_end(struct nsima_verify *v, struct nsima_err *err)
 	if (v->start.next > v->first + v->records)
 		return fail(v, NSIMA_VFAIL_OTHER,
 			    nsima_err_set(err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
-					  "log holds entries %llu..%llu, replay continues at %llu",
+					  "log holds %llu entries from %llu, replay continues at %llu",
+					  (unsigned long long)v->records,
 					  (unsigned long long)v->first,
-					  (unsigned long long)(v->first +
-							       v->records),
 					  (unsigned long long)v->start.next));
 	if (!v->matched) {
 		v->end = v->run;

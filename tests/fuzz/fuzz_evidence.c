@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			nsima_akpub_free(&ak);
 		nsima_evidence_free(&ev);
 	}
-	check_err(nsima_checkpoint_parse_json(data, size, &cp, &err), &err,
+	check_err(nsima_checkpoint_parse_json(data, size, &cp, NULL, &err), &err,
 		  size);
 	check_err(nsima_clock_parse_json(data, size, &clk, &err), &err, size);
 	return 0;

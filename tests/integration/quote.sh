@@ -239,12 +239,40 @@ python3 - "$T/qL/evidence.json" "$T/log2" "$T/qL/evidence-log.json" <<-'EOF'
 	json.dump(ev, open(sys.argv[3], "w"))
 	ev["checkpoint"] = {"pcr": 11, "next": 1, "pcrs": {"sha1": "00" * 20, "sha256": "00" * 32}}
 	json.dump(ev, open(sys.argv[3] + ".cp", "w"))
+	del ev["checkpoint"]
+	ev["log"]["data"] = ""
+	json.dump(ev, open(sys.argv[3] + ".empty", "w"))
+	EOF
+"$attest" export --log "$T/log2" --to cel --out "$T/log2.cel"
+python3 - "$T/qL/evidence.json" "$T/log2.cel" "$T/qL/evidence-cel.json" <<-'EOF'
+	import base64, json, sys
+	ev = json.load(open(sys.argv[1]))
+	ev["log"] = {"format": "cel", "alg": "sha1", "first_index": 0,
+	             "data": base64.b64encode(open(sys.argv[2], "rb").read()).decode()}
+	json.dump(ev, open(sys.argv[3], "w"))
+	recs = json.load(open(sys.argv[2]))
+	ev["log"]["data"] = base64.b64encode(json.dumps(recs[1:]).encode()).decode()
+	json.dump(ev, open(sys.argv[3] + ".gap", "w"))
+	ev["log"]["first_index"] = 1
+	json.dump(ev, open(sys.argv[3] + ".from1", "w"))
 	EOF
 expect "bundle with its log" 0 "$attest" verify --evidence "$T/qL/evidence-log.json" \
 	--ak "$T/trustB-rsa.pub" --nonce "$N1"
 grep_out "... covered 1, pending 1" "log: 1 entries covered, 1 pending"
 expect "bundle's own checkpoint is not trusted without the verifier's" 3 \
 	"$attest" verify --evidence "$T/qL/evidence-log.json.cp" --ak "$T/trustB-rsa.pub" --nonce "$N1"
+expect "bundle with an empty list" 3 "$attest" verify --evidence "$T/qL/evidence-log.json.empty" \
+	--ak "$T/trustB-rsa.pub" --nonce "$N1"
+grep_out "... says so" "^malformed: evidence log.data: empty: no entries$"
+expect "bundle with a CEL list" 0 "$attest" verify --evidence "$T/qL/evidence-cel.json" \
+	--ak "$T/trustB-rsa.pub" --nonce "$N1"
+expect "... whose records start at 1 but the bundle says 0" 3 "$attest" verify \
+	--evidence "$T/qL/evidence-cel.json.gap" --ak "$T/trustB-rsa.pub" --nonce "$N1"
+grep_out "... says so" "the list's records start at 1, not 0"
+expect "... and says 1 (no entry 0: the replay cannot start)" 3 "$attest" verify \
+	--evidence "$T/qL/evidence-cel.json.from1" --ak "$T/trustB-rsa.pub" --nonce "$N1"
+expect "--save-checkpoint with a bundle without a list" 2 "$attest" verify \
+	--evidence "$T/qL/evidence.json" --ak "$T/trustB-rsa.pub" --nonce "$N1" --save-checkpoint "$T/x.cp"
 
 # --- usage and I/O ----------------------------------------------------
 expect "no TPM listening is an I/O error" 12 \

@@ -183,7 +183,7 @@ fi
 expect "a CEL record removed (the others keep their numbers)" 3 v "$T/qA" "$N1" --log "$T/t-gap.cel"
 grep_out "... the missing record named" "^malformed: .*t-gap.cel: records 3\.\.3 are missing \(the list jumps from 2 to 4\)$"
 expect "a CEL list's numbers against --log-first" 3 v "$T/qA" "$N1" --log "$T/log.cel" --log-first 2
-grep_out "... says both" "^malformed: .*log.cel: the list's records start at 0, --log-first says 2$"
+grep_out "... says both" "^malformed: .*log.cel: the list's records start at 0, not 2$"
 
 # --- another boot, another machine --------------------------------------
 expect "a log from another boot (other nsima_aggregate)" 7 v "$T/qA" "$N1" --log "$T/log2"
@@ -320,6 +320,17 @@ grep_out "... complete up to entry 10; the entry after it reported; 6 redacted" 
 expect "... --json" 0 v "$T/qS" "$N3" --log "$T/viewS" --ns 4026532114 --json
 jq_out "... JSON: proven, entry 10, count 4 both ways, 1 after, 6 redacted, chain state 5" \
 	'.result == "trusted" and .ns.proven == true and .ns.state_entry == 10 and .ns.stated.count == 4 and .ns.shown == .ns.stated and (.ns.stated.chain | length) == 64 and .ns.after == 1 and .ns.redacted == 6 and .ns.entries == 5 and (.ns.chain | test("^5:[0-9a-f]{64}$"))'
+expect "a checkpoint saved by a verify of the view" 0 \
+	v "$T/qS" "$N3" --log "$T/viewS" --ns 4026532114 --save-checkpoint "$T/cpv.json"
+jq -e '.view == "4026532114" and .next == 12' "$T/cpv.json" >/dev/null &&
+	ok "... says whose view" || not_ok "... says whose view" "$(cat "$T/cpv.json")"
+expect "... continues a verify of that view" 0 \
+	v "$T/qS" "$N3" --log "$T/viewS" --ns 4026532114 --checkpoint "$T/cpv.json"
+expect "... not a whole-list verify (entries 0..11 were seen redacted)" 3 \
+	v "$T/qS" "$N3" --log "$T/logS" --checkpoint "$T/cpv.json"
+grep_out "... says why" "^malformed: .*cpv.json: saved by a verify of the view of 4026532114, not of the whole list"
+expect "... nor one of another namespace's view" 3 \
+	v "$T/qS" "$N3" --log "$T/viewS" --ns 4026532200 --checkpoint "$T/cpv.json"
 expect "ns 4026532200's view" 0 "$attest" export --log "$T/logS" \
 	--ns 4026532200 --redacted --to cel --out "$T/viewS2"
 expect "... agrees with its own ns_state" 0 v "$T/qS" "$N3" --log "$T/viewS2" --ns 4026532200

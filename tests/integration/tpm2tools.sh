@@ -169,19 +169,47 @@ expect "--select as policy: the quote selects PCR 10, 11 is required" 6 \
 	v "$d" rsa "$T/ima.log" --select sha1:11,sha256:11
 expect "--select as policy: what it selects" 0 v "$d" rsa "$T/ima.log" --select sha1:10,sha256:10
 
-# a quote of PCRs 10 and 11: the values come from the file; without it,
-# PCR 10's cannot be derived from an nsima list
+# A quote of PCRs 10 and 11: which one the list extends is the verifier's
+# word (--pcr), never the node's; the values come from the file, and
+# without it PCR 10's cannot be derived from an nsima list.
 d=$T/q-both
 mkdir -p "$d"
 tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:10,11+sha256:10,11" -q "$N" -g sha256 \
 	-m "$d/quote.msg" -s "$d/quote.sig" -o "$d/pcrs" >/dev/null
 flush
-expect "a quote of PCRs 10 and 11, the nsima list (PCR from its entries)" 0 v "$d" rsa "$T/nsima.log"
-grep_out "... 40 covered" "^trusted: sha1:10,11,sha256:10,11 .*log: 40 entries covered, 0 pending$"
-expect "... the IMA list" 0 v "$d" rsa "$T/ima.log"
+expect "a quote of PCRs 10 and 11 without --pcr: the verifier must say which" 6 v "$d" rsa "$T/nsima.log"
+grep_out "... says so" "more than one measurement-list PCR \(10 IMA, 11 nsima\); --pcr says which"
+expect "... --pcr 11, the nsima list" 0 v "$d" rsa "$T/nsima.log" --pcr 11
+grep_out "... 40 covered" "^trusted: sha1:10,11,sha256:10,11 .*PCR 11 log: 40 entries covered, 0 pending$"
+expect "... --pcr 10, the IMA list" 0 v "$d" rsa "$T/ima.log" --pcr 10
+expect "... --pcr 11, the IMA list: its entries are PCR 10's" 15 v "$d" rsa "$T/ima.log" --pcr 11
 rm "$d/pcrs"
-expect "... without the PCR file: PCR 10 cannot come from the nsima list" 2 v "$d" rsa "$T/nsima.log"
+expect "... without the PCR file: PCR 10 cannot come from the nsima list" 6 v "$d" rsa "$T/nsima.log" --pcr 11
 grep_out "... says what to give" "the quote selects other PCRs than 11, whose values the list cannot give: give them \(--pcrs\)"
+
+# The node chooses what it quotes: a PCR it can reset (16), extended with
+# a clean-looking list, is not a measurement-list PCR.
+"$mklog" gen 5 "$T/fake.log" >/dev/null
+"$mklog" edit "$T/fake.log" "$T/fake16.log" pcr 0 16 pcr 1 16 pcr 2 16 pcr 3 16 pcr 4 16
+"$mklog" extends "$T/fake16.log" >"$T/fake16.ext"
+tpm2_pcrreset 16 >/dev/null && extend_file "$T/fake16.ext"; flush
+d=$T/q-16
+mkdir -p "$d"
+tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:16+sha256:16" -q "$N" -g sha256 \
+	-m "$d/quote.msg" -s "$d/quote.sig" >/dev/null
+flush
+expect "a quote of PCR 16 (resettable) with a list made for it: refused" 6 v "$d" rsa "$T/fake16.log"
+grep_out "... no measurement-list PCR" "the quote selects sha1:16,sha256:16: no measurement-list PCR"
+expect "... unless the verifier names it (--pcr 16)" 0 v "$d" rsa "$T/fake16.log" --pcr 16
+# A SHA-1-only quote: only with the verifier's --select
+d=$T/q-sha1
+mkdir -p "$d"
+tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:11" -q "$N" -g sha256 \
+	-m "$d/quote.msg" -s "$d/quote.sig" >/dev/null
+flush
+expect "a quote of PCR 11 in SHA-1 alone: refused" 6 v "$d" rsa "$T/nsima.log"
+grep_out "... says so" "the quote covers PCR 11 in SHA-1 alone \(sha1:11\); --select accepts that"
+expect "... accepted with --select sha1:11" 0 v "$d" rsa "$T/nsima.log" --select sha1:11
 : >"$T/empty"
 expect "an empty list" 3 v "$T/q-rsa-11-none" rsa "$T/empty"
 

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "cel.h"
+#include "jsonscan.h"
 #include "log_format.h"
 #include "replay.h"
 #include "testdata.h"
@@ -150,6 +151,47 @@ static void test_bad_records(void **state)
 		  "expected ',' or ']'");
 }
 
+/* What jansson is given is bounded (lib/jsonscan.c). */
+static void test_scan(void **state)
+{
+	struct nsima_err err = { 0 };
+	char *big;
+	size_t end, i, n = 3000;
+
+	(void)state;
+	/* strings may hold brackets, quotes and commas: not values */
+	assert_int_equal(nsima_json_scan((const uint8_t *)" {\"a\":\"[,\\\"{\",\"b\":[1,true,null]} x",
+					 34, 8, &end, &err), 0);
+	assert_int_equal(end, 32);
+	assert_int_equal(nsima_json_scan((const uint8_t *)" {\"a\":\"[,\\\"{\",\"b\":[1,true,null]} x",
+					 34, 7, &end, &err), NSIMA_EMALFORMED);
+	assert_int_equal(nsima_json_scan((const uint8_t *)"{\"a\":[1,2,3]}", 13, 5,
+					 &end, &err), NSIMA_EMALFORMED);
+	assert_non_null(strstr(err.msg, "too many values"));
+	assert_int_equal(nsima_json_scan((const uint8_t *)"{\"a\":\"x}", 9, 9, &end,
+					 &err), NSIMA_EMALFORMED);
+	assert_non_null(strstr(err.msg, "not closed"));
+	assert_int_equal(nsima_json_scan((const uint8_t *)"  7", 3, 9, &end, &err),
+			 NSIMA_EMALFORMED);
+	assert_int_equal(err.pos, 2);
+	/* 3000 empty objects in one record: refused before jansson */
+	big = malloc(8 + 3 * n);
+	assert_non_null(big);
+	memcpy(big, "{\"x\":[", 6);
+	for (i = 0; i < n; i++)
+		memcpy(big + 6 + 3 * i, "{},", 3);
+	memcpy(big + 6 + 3 * n - 1, "]}", 3);
+	check_bad(big, NSIMA_EMALFORMED, NSIMA_AT_OFFSET, 6 + 3 * 509,
+		  "too many values");
+	/* too deep */
+	memset(big, '[', 100);
+	big[100] = '\0';
+	assert_int_equal(nsima_json_scan((const uint8_t *)big, 100, 1000, &end,
+					 &err), NSIMA_EMALFORMED);
+	assert_non_null(strstr(err.msg, "nested too deep"));
+	free(big);
+}
+
 /* An array and its records a line each: the same list. */
 static void test_parse_array(void **state)
 {
@@ -179,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_parse_records),
 		cmocka_unit_test(test_bad_records),
 		cmocka_unit_test(test_parse_array),
+		cmocka_unit_test(test_scan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
