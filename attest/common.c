@@ -23,7 +23,7 @@ int attest_load_log(const char *path, enum nsima_log_format fmt, int hdr_bank,
 	size_t len;
 	int rc;
 
-	rc = nsima_read_file(path, ATTEST_LOG_MAX, &buf, &len, &err);
+	rc = nsima_read_file(path, NSIMA_INPUT_MAX, &buf, &len, &err);
 	if (rc)
 		return attest_report(path, rc, &err, json);
 	rc = nsima_log_parse(buf, len, fmt, hdr_bank, log, &err);
@@ -110,7 +110,7 @@ int attest_map_file(const char *path, uint8_t **buf, size_t *len,
 	}
 	if (fd >= 0)
 		close(fd);
-	return nsima_read_file(path, ATTEST_LOG_MAX, buf, len, err);
+	return nsima_read_file(path, NSIMA_INPUT_MAX, buf, len, err);
 }
 
 void attest_unmap_file(uint8_t *buf, size_t len, bool mapped)

@@ -10,7 +10,6 @@
 #include "log.h"
 #include "log_format.h"
 
-#define ATTEST_LOG_MAX	((size_t)1 << 30)	/* biggest log file read */
 
 /*
  * Read and parse @path in @fmt; on failure prints the error (one line on
@@ -20,7 +19,7 @@ int attest_load_log(const char *path, enum nsima_log_format fmt, int hdr_bank,
 		    bool json, struct nsima_log *log);
 /*
  * Map a regular file read-only (no copy, no size limit: for lists that are
- * streamed); anything else ("-", pipes) is read, up to ATTEST_LOG_MAX.
+ * streamed); anything else ("-", pipes) is read, up to NSIMA_INPUT_MAX.
  * *mapped says how attest_unmap_file must release it.
  */
 int attest_map_file(const char *path, uint8_t **buf, size_t *len,

@@ -90,7 +90,7 @@ static int load_checkpoint(const struct attest_args *o, struct nsima_replay *r,
 	int rc;
 
 	r->pcr = o->pcr;
-	rc = nsima_read_file(o->checkpoint, 1 << 16, &buf, &len, &err);
+	rc = nsima_read_file(o->checkpoint, NSIMA_SMALL_FILE_MAX, &buf, &len, &err);
 	if (!rc)
 		rc = nsima_checkpoint_load(buf, len, r, &json, NULL, &err);
 	free(buf);

@@ -49,7 +49,6 @@
 #include "replay.h"
 #include "verify.h"
 
-#define VERIFY_FILE_MAX	((size_t)1 << 20)	/* quote, sig, AK, PCR files */
 
 /* Everything a verification reads. */
 struct verify_in {
@@ -59,14 +58,16 @@ struct verify_in {
 	struct nsima_pcr_values vals;
 	struct nsima_evidence ev;
 	bool have_ev;
-	struct nsima_log log;
+	/* the list, walked in constant memory whatever its format */
 	bool have_log;
-	/* a binary list, checked streamed (log then only has first_index) */
-	const uint8_t *raw;
-	size_t raw_len;
-	int raw_bank;
-	uint8_t *raw_buf;		/* what to unmap or free */
-	bool raw_mapped;
+	const uint8_t *list;
+	size_t list_len;
+	enum nsima_log_format fmt;
+	int bank;
+	uint64_t first;
+	bool first_given;
+	uint8_t *mapped;		/* what to unmap (--log) */
+	bool was_mapped;
 	struct nsima_replay cp;		/* where the replay starts */
 	bool have_cp;
 	bool derive;			/* no PCR values: from the replay */
@@ -144,14 +145,14 @@ static int load_files(const struct attest_args *o, struct verify_in *in)
 	size_t len;
 	int ret;
 
-	ret = read_input(o, o->quote, VERIFY_FILE_MAX, &buf, &len);
+	ret = read_input(o, o->quote, NSIMA_SMALL_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	ret = PARSE(o, o->quote, nsima_quote_parse(buf, len, &in->q, &__e));
 	free(buf);
 	if (ret)
 		return ret;
-	ret = read_input(o, o->sig, VERIFY_FILE_MAX, &buf, &len);
+	ret = read_input(o, o->sig, NSIMA_SMALL_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	ret = PARSE(o, o->sig, nsima_sig_parse(buf, len, &in->sig, &__e));
@@ -162,7 +163,7 @@ static int load_files(const struct attest_args *o, struct verify_in *in)
 		in->derive = true;	/* from the replay of --log */
 		return 0;
 	}
-	ret = read_input(o, o->pcrs, VERIFY_FILE_MAX, &buf, &len);
+	ret = read_input(o, o->pcrs, NSIMA_SMALL_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	/* either tpm2-tools layout, for the quote's own selection */
@@ -186,10 +187,9 @@ static bool blank(const uint8_t *buf, size_t len)
 
 /*
  * The list in @buf (@input names it) of format @fmt (AUTO: sniffed),
- * starting at entry @first: a binary list is kept for the streamed pass,
- * others are parsed. A CEL list numbers its records itself: they must
- * agree with @first when it is given. An empty list is only a list after
- * the verifier's checkpoint (nothing new since).
+ * starting at entry @first (a CEL list numbers its records: they must
+ * agree when @first_given). An empty list is only a list after the
+ * verifier's checkpoint (nothing new since).
  */
 static int take_log(const struct attest_args *o, struct verify_in *in,
 		    const char *input, const uint8_t *buf, size_t len,
@@ -197,34 +197,20 @@ static int take_log(const struct attest_args *o, struct verify_in *in,
 		    bool first_given)
 {
 	struct nsima_err err = { 0 };
-	int rc = 0;
 
-	nsima_log_init(&in->log);
-	in->have_log = true;
 	if (blank(buf, len) && !o->checkpoint)
 		return fail(o, input, nsima_err_set(&err, NSIMA_EMALFORMED,
 						    NSIMA_AT_NONE, 0,
 						    "empty: no entries"),
 			    &err);
-	if (fmt == NSIMA_FORMAT_AUTO)
-		fmt = nsima_log_sniff(buf, len);
-	in->log.first_index = first;
-	if (fmt == NSIMA_FORMAT_BINARY) {
-		in->raw = buf;
-		in->raw_len = len;
-		in->raw_bank = bank;
-		return 0;
-	}
-	rc = nsima_log_parse(buf, len, fmt, bank, &in->log, &err);
-	if (!rc && fmt == NSIMA_FORMAT_CEL && first_given && in->log.count &&
-	    nsima_log_index(&in->log, 0) != first)
-		rc = nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
-				   "the list's records start at %llu, not %llu",
-				   (unsigned long long)nsima_log_index(&in->log, 0),
-				   (unsigned long long)first);
-	if (!rc && fmt != NSIMA_FORMAT_CEL)
-		in->log.first_index = first;
-	return rc ? fail(o, input, rc, &err) : 0;
+	in->have_log = true;
+	in->list = buf;
+	in->list_len = len;
+	in->fmt = fmt ? fmt : nsima_log_sniff(buf, len);
+	in->bank = bank;
+	in->first = first;
+	in->first_given = first_given;
+	return 0;
 }
 
 static int load_evidence(const struct attest_args *o, struct verify_in *in,
@@ -236,7 +222,7 @@ static int load_evidence(const struct attest_args *o, struct verify_in *in,
 	size_t len;
 	int ret, bank;
 
-	ret = read_input(o, o->evidence, NSIMA_EVIDENCE_MAX, &buf, &len);
+	ret = read_input(o, o->evidence, NSIMA_INPUT_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	ret = PARSE(o, o->evidence,
@@ -292,7 +278,7 @@ static int load_evidence(const struct attest_args *o, struct verify_in *in,
 	return 0;
 }
 
-/* --log: a binary list is kept mapped and streamed, others are parsed. */
+/* --log: mapped (a regular file) or read, walked once. */
 static int load_log(const struct attest_args *o, struct verify_in *in)
 {
 	struct nsima_err err = { 0 };
@@ -304,15 +290,11 @@ static int load_log(const struct attest_args *o, struct verify_in *in)
 	rc = attest_map_file(o->log, &buf, &len, &mapped, &err);
 	if (rc)
 		return fail(o, o->log, rc, &err);
-	rc = take_log(o, in, o->log, buf, len, o->fmt, o->log_alg,
-		      o->log_first, o->given[OPT_LOG_FIRST]);
-	if (!rc && in->raw) {	/* kept mapped for the streamed pass */
-		in->raw_buf = buf;
-		in->raw_mapped = mapped;
-		return 0;
-	}
-	attest_unmap_file(buf, len, mapped);
-	return rc;
+	in->mapped = buf;
+	in->list_len = len;
+	in->was_mapped = mapped;
+	return take_log(o, in, o->log, buf, len, o->fmt, o->log_alg,
+			o->log_first, o->given[OPT_LOG_FIRST]);
 }
 
 /*
@@ -341,7 +323,7 @@ static int load_checkpoint(const struct attest_args *o, struct verify_in *in)
 	bool json;
 	int ret;
 
-	ret = read_input(o, o->checkpoint, VERIFY_FILE_MAX, &buf, &len);
+	ret = read_input(o, o->checkpoint, NSIMA_SMALL_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	ret = nsima_checkpoint_load(buf, len, &in->cp, &json, view, &err);
@@ -368,7 +350,7 @@ static int check_clock(const struct attest_args *o, const struct verify_in *in)
 	size_t len;
 	int ret;
 
-	ret = read_input(o, o->prev_clock, VERIFY_FILE_MAX, &buf, &len);
+	ret = read_input(o, o->prev_clock, NSIMA_SMALL_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	if (len >= 4 && buf[0] == 0xff && buf[1] == 0x54) {
@@ -679,10 +661,8 @@ static int check_log(const struct attest_args *o, struct verify_in *in)
 	v->host = o->host;
 	v->nsid = o->nsid;
 	v->ns_chain = o->given[OPT_NS_CHAIN] ? &o->ns_chain : NULL;
-	rc = in->raw ? nsima_verify_binary(v, in->raw, in->raw_len,
-					   in->raw_bank, in->log.first_index,
-					   &err) :
-		       nsima_verify_log(v, &in->log, &err);
+	rc = nsima_verify_walk(v, in->list, in->list_len, in->fmt, in->bank,
+			       in->first, in->first_given, &err);
 	if (v->fail == NSIMA_VFAIL_UNREACHABLE)
 		return fail_unreachable(o, input, v);
 	if (v->fail == NSIMA_VFAIL_ENTRY)
@@ -864,7 +844,7 @@ static int run(struct attest_args *o, struct verify_in *in)
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = read_input(o, o->ak, VERIFY_FILE_MAX, &buf, &len);
+	ret = read_input(o, o->ak, NSIMA_SMALL_FILE_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	ret = PARSE(o, o->ak, nsima_akpub_parse(buf, len, &in->ak, &__e));
@@ -933,10 +913,8 @@ int cmd_verify(int argc, char **argv)
 	ret = run(&o, in);
 	nsima_akpub_free(&in->ak);
 	nsima_evidence_free(&in->ev);
-	if (in->have_log)
-		nsima_log_free(&in->log);
-	if (in->raw_buf)
-		attest_unmap_file(in->raw_buf, in->raw_len, in->raw_mapped);
+	if (in->mapped)
+		attest_unmap_file(in->mapped, in->list_len, in->was_mapped);
 	free(in);
 	return ret;
 }

@@ -14,6 +14,13 @@
 #define CT_IMA "ima_template"
 #define CEL_RECORD_VALUES	512
 
+struct cel_walk {
+	nsima_take_fn fn;
+	void *ctx;
+	uint64_t rec;		/* records so far */
+	uint64_t last;		/* the last one's recnum */
+};
+
 static int rec_err(struct nsima_err *err, uint64_t rec, const char *msg)
 {
 	return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_ENTRY, rec, "%s",
@@ -88,21 +95,23 @@ static int parse_content(json_t *content, uint32_t pcr, struct nsima_entry *e,
 	return rc ? nsima_err_move(err, rc, NSIMA_AT_ENTRY, rec) : 0;
 }
 
-static int parse_record(json_t *r, uint64_t rec, struct nsima_log *log,
+/* The next record of @w into @e, with its @recnum (which must increase). */
+static int parse_record(json_t *r, const struct cel_walk *w,
+			struct nsima_entry *e, json_int_t *recnum,
 			struct nsima_err *err)
 {
-	json_int_t recnum, pcr;
-	struct nsima_entry e;
+	uint64_t rec = w->rec;
+	json_int_t pcr;
 	const char *ct;
 	json_t *content;
 	int rc;
 
-	memset(&e, 0, sizeof(e));
+	memset(e, 0, sizeof(*e));
 	if (!json_is_object(r))
 		return rec_err(err, rec, "record is not an object");
-	if (get_uint(r, "recnum", INT64_MAX / 2, &recnum))
+	if (get_uint(r, "recnum", INT64_MAX / 2, recnum))
 		return rec_err(err, rec, "bad \"recnum\"");
-	if (log->count && (uint64_t)recnum <= nsima_log_index(log, log->count - 1))
+	if (rec && (uint64_t)*recnum <= w->last)
 		return rec_err(err, rec, "\"recnum\" does not increase");
 	if (get_uint(r, "pcr", NSIMA_PCR_COUNT - 1, &pcr))
 		return rec_err(err, rec, "bad \"pcr\" (0-23)");
@@ -114,23 +123,19 @@ static int parse_record(json_t *r, uint64_t rec, struct nsima_log *log,
 	if (json_is_true(json_object_get(r, "redacted"))) {
 		if (content)
 			return rec_err(err, rec, "redacted record has content");
-		e.pcr = (uint32_t)pcr;
-		e.flags = NSIMA_ENTRY_REDACTED;
-		e.name_field = -1;
+		e->pcr = (uint32_t)pcr;
+		e->flags = NSIMA_ENTRY_REDACTED;
+		e->name_field = -1;
 	} else {
 		if (!json_is_object(content))
 			return rec_err(err, rec, "no \"content\" object");
-		rc = parse_content(content, (uint32_t)pcr, &e, rec, err);
+		rc = parse_content(content, (uint32_t)pcr, e, rec, err);
 		if (rc)
 			return rc;
 	}
-	rc = parse_digests(json_object_get(r, "digests"), &e, rec, err);
-	if (!rc && !e.data && !e.digest_mask)
+	rc = parse_digests(json_object_get(r, "digests"), e, rec, err);
+	if (!rc && !e->data && !e->digest_mask)
 		rc = rec_err(err, rec, "redacted record without digests");
-	if (!rc)
-		rc = nsima_log_append_at(log, &e, (uint64_t)recnum, err);
-	if (rc)
-		nsima_entry_free(&e);
 	return rc;
 }
 
@@ -170,17 +175,27 @@ static json_t *load_one(const uint8_t *buf, size_t len, size_t pos,
 	return v;
 }
 
-static int one_record(json_t *v, uint64_t *rec, struct nsima_log *log,
-		      struct nsima_err *err)
+/* Record @v (taken) to @fn; a record's number must increase. */
+static int one_record(json_t *v, struct cel_walk *w, struct nsima_err *err)
 {
+	struct nsima_entry e;
+	json_int_t recnum = 0;
 	int rc;
 
 	if (!v)
 		return NSIMA_EMALFORMED;
-	rc = *rec < NSIMA_CEL_RECORDS_MAX ? parse_record(v, (*rec)++, log, err) :
-					    rec_err(err, *rec, "too many records");
+	memset(&e, 0, sizeof(e));
+	rc = w->rec < NSIMA_CEL_RECORDS_MAX ?
+		     parse_record(v, w, &e, &recnum, err) :
+		     rec_err(err, w->rec, "too many records");
 	json_decref(v);
-	return rc;
+	if (rc) {
+		nsima_entry_free(&e);
+		return rc;
+	}
+	w->rec++;
+	w->last = (uint64_t)recnum;
+	return w->fn(&e, (uint64_t)recnum, w->ctx, err);
 }
 
 /*
@@ -189,9 +204,8 @@ static int one_record(json_t *v, uint64_t *rec, struct nsima_log *log,
  * would cost about ten times its text before any limit applies).
  */
 static int parse_array(const uint8_t *buf, size_t len, size_t pos,
-		       struct nsima_log *log, struct nsima_err *err)
+		       struct cel_walk *w, struct nsima_err *err)
 {
-	uint64_t rec = 0;
 	int rc;
 
 	pos = skip_space(buf, len, pos + 1);
@@ -200,8 +214,7 @@ static int parse_array(const uint8_t *buf, size_t len, size_t pos,
 			nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
 				      pos + 1, "data after the array");
 	for (;;) {
-		rc = one_record(load_one(buf, len, pos, &pos, err), &rec, log,
-				err);
+		rc = one_record(load_one(buf, len, pos, &pos, err), w, err);
 		if (rc)
 			return rc;
 		pos = skip_space(buf, len, pos);
@@ -219,22 +232,37 @@ static int parse_array(const uint8_t *buf, size_t len, size_t pos,
 	}
 }
 
-int nsima_cel_parse(const uint8_t *buf, size_t len, struct nsima_log *log,
-		    struct nsima_err *err)
+int nsima_cel_each(const uint8_t *buf, size_t len, nsima_take_fn fn,
+		   void *ctx, struct nsima_err *err)
 {
+	struct cel_walk w = { .fn = fn, .ctx = ctx };
 	size_t pos = skip_space(buf, len, 0);
-	uint64_t rec = 0;
 	int rc = 0;
 
 	if (pos < len && buf[pos] == '[')
-		return parse_array(buf, len, pos, log, err);
+		return parse_array(buf, len, pos, &w, err);
 	/* JSON-seq or one record a line */
 	while (pos < len && !rc) {
-		rc = one_record(load_one(buf, len, pos, &pos, err), &rec, log,
-				err);
+		rc = one_record(load_one(buf, len, pos, &pos, err), &w, err);
 		pos = skip_space(buf, len, pos);
 	}
 	return rc;
+}
+
+static int append_at(struct nsima_entry *e, uint64_t recnum, void *log,
+		     struct nsima_err *err)
+{
+	int rc = nsima_log_append_at(log, e, recnum, err);
+
+	if (rc)
+		nsima_entry_free(e);
+	return rc;
+}
+
+int nsima_cel_parse(const uint8_t *buf, size_t len, struct nsima_log *log,
+		    struct nsima_err *err)
+{
+	return nsima_cel_each(buf, len, append_at, log, err);
 }
 
 static json_t *digest_obj(int bank, const uint8_t *d)

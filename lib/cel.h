@@ -25,6 +25,12 @@
  * Errors: NSIMA_AT_OFFSET for JSON syntax, NSIMA_AT_ENTRY (record number
  * in the input, from 0) for a bad record.
  */
+/*
+ * Each record of a CEL list, in order, to @fn with its recnum (which must
+ * increase), one record at a time: constant memory beside what @fn keeps.
+ */
+int nsima_cel_each(const uint8_t *buf, size_t len, nsima_take_fn fn,
+		   void *ctx, struct nsima_err *err);
 int nsima_cel_parse(const uint8_t *buf, size_t len, struct nsima_log *log,
 		    struct nsima_err *err);
 /* Digests of @banks for entries with data; redacted ones carry theirs. */

@@ -18,7 +18,6 @@
 #include "replay.h"
 
 #define NSIMA_EVIDENCE_VERSION	1
-#define NSIMA_EVIDENCE_MAX	((size_t)1 << 30)	/* biggest bundle */
 #define NSIMA_BOOT_ID_MAX	64
 
 struct nsima_evidence {

@@ -11,6 +11,11 @@
 
 #include "err.h"
 
+/* The biggest input read whole: a list, a bundle (and a list's memory). */
+#define NSIMA_INPUT_MAX		((size_t)1 << 30)
+/* A quote, signature, key, PCR values, checkpoint or clock file. */
+#define NSIMA_SMALL_FILE_MAX	((size_t)1 << 20)
+
 /* Read @path ("-" = stdin) into a malloc()ed buffer, NUL-terminated. */
 int nsima_read_file(const char *path, size_t max, uint8_t **buf, size_t *len,
 		    struct nsima_err *err);

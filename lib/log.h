@@ -18,6 +18,7 @@
 #include <nsima/abi.h>
 
 #include "buf.h"
+#include "fileio.h"
 #include "err.h"
 #include "hash.h"
 #include "template.h"
@@ -37,7 +38,7 @@
  * memory. A whole node's list is replayed streamed instead
  * (nsima_log_foreach_binary, nsima_replay_binary).
  */
-#define NSIMA_LOG_MEM_MAX	((size_t)1 << 30)
+#define NSIMA_LOG_MEM_MAX	NSIMA_INPUT_MAX
 
 struct nsima_entry {
 	uint32_t pcr;
@@ -164,6 +165,16 @@ int nsima_log_write_binary(const struct nsima_log *log, int hdr_bank,
  */
 typedef int (*nsima_entry_fn)(const struct nsima_entry *e, size_t n,
 			      size_t off, void *ctx, struct nsima_err *err);
+/*
+ * An entry parsed from an ascii or CEL list, handed over: the callee owns
+ * it (keeps it or frees it, whatever it returns). @index: the record's
+ * own number (CEL recnum) or its position (ascii).
+ */
+typedef int (*nsima_take_fn)(struct nsima_entry *e, uint64_t index, void *ctx,
+			     struct nsima_err *err);
+/* Each entry of an ascii list, in order, to @fn. */
+int nsima_log_each_ascii(const char *buf, size_t len, int hdr_bank,
+			 nsima_take_fn fn, void *ctx, struct nsima_err *err);
 
 /*
  * Parse a binary list record by record without keeping it: constant

@@ -197,11 +197,11 @@ static int check_text(struct tok line, uint64_t lineno, struct nsima_err *err)
 	return 0;
 }
 
-int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,
-			  struct nsima_log *log, struct nsima_err *err)
+int nsima_log_each_ascii(const char *buf, size_t len, int hdr_bank,
+			 nsima_take_fn fn, void *ctx, struct nsima_err *err)
 {
 	struct nsima_err local;
-	uint64_t lineno = 0;
+	uint64_t lineno = 0, n = 0;
 	size_t pos = 0;
 	struct nsima_entry e;
 	int rc;
@@ -227,14 +227,32 @@ int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,
 		if (rc)
 			return rc;
 		rc = parse_line(line, lineno, hdr_bank, &e, err);
-		if (!rc)
-			rc = nsima_log_append(log, &e, err);
 		if (rc) {
 			nsima_entry_free(&e);
 			return rc;
 		}
+		rc = fn(&e, n++, ctx, err);
+		if (rc)
+			return rc;
 	}
 	return 0;
+}
+
+static int append(struct nsima_entry *e, uint64_t n, void *log,
+		  struct nsima_err *err)
+{
+	int rc = nsima_log_append(log, e, err);
+
+	(void)n;
+	if (rc)
+		nsima_entry_free(e);
+	return rc;
+}
+
+int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,
+			  struct nsima_log *log, struct nsima_err *err)
+{
+	return nsima_log_each_ascii(buf, len, hdr_bank, append, log, err);
 }
 
 /* Raw bytes shown in a message, escaped as nsima names are (name.h). */

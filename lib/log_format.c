@@ -70,6 +70,77 @@ int nsima_log_parse(const uint8_t *buf, size_t len, enum nsima_log_format fmt,
 			     "bad log format %d", fmt);
 }
 
+struct walk {
+	nsima_walk_fn fn;
+	void *ctx;
+	bool numbered, first_given, started;
+	uint64_t first, next;
+};
+
+static int walk_one(struct walk *w, const struct nsima_entry *e,
+		    uint64_t index, struct nsima_err *err)
+{
+	if (!w->numbered)
+		index += w->first;
+	else if (w->started && index != w->next)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "records %llu..%llu are missing (the list jumps from %llu to %llu)",
+				     (unsigned long long)w->next,
+				     (unsigned long long)(index - 1),
+				     (unsigned long long)(w->next - 1),
+				     (unsigned long long)index);
+	else if (!w->started && w->first_given && index != w->first)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "the list's records start at %llu, not %llu",
+				     (unsigned long long)index,
+				     (unsigned long long)w->first);
+	w->started = true;
+	w->next = index + 1;
+	return w->fn(e, index, w->ctx, err);
+}
+
+static int walk_borrowed(const struct nsima_entry *e, size_t n, size_t off,
+			 void *ctx, struct nsima_err *err)
+{
+	(void)off;
+	return walk_one(ctx, e, n, err);
+}
+
+static int walk_taken(struct nsima_entry *e, uint64_t index, void *ctx,
+		      struct nsima_err *err)
+{
+	int rc = walk_one(ctx, e, index, err);
+
+	nsima_entry_free(e);
+	return rc;
+}
+
+int nsima_log_walk(const uint8_t *buf, size_t len, enum nsima_log_format fmt,
+		   int hdr_bank, uint64_t first, bool first_given,
+		   nsima_walk_fn fn, void *ctx, struct nsima_err *err)
+{
+	struct walk w = { .fn = fn, .ctx = ctx, .first = first,
+			  .first_given = first_given };
+
+	if (fmt == NSIMA_FORMAT_AUTO)
+		fmt = nsima_log_sniff(buf, len);
+	switch (fmt) {
+	case NSIMA_FORMAT_BINARY:
+		return nsima_log_foreach_binary(buf, len, hdr_bank,
+						walk_borrowed, &w, err);
+	case NSIMA_FORMAT_ASCII:
+		return nsima_log_each_ascii((const char *)buf, len, hdr_bank,
+					    walk_taken, &w, err);
+	case NSIMA_FORMAT_CEL:
+		w.numbered = true;
+		return nsima_cel_each(buf, len, walk_taken, &w, err);
+	case NSIMA_FORMAT_AUTO:
+		break;
+	}
+	return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+			     "bad log format %d", fmt);
+}
+
 int nsima_log_write(const struct nsima_log *log, enum nsima_log_format fmt,
 		    int hdr_bank, struct nsima_buf *out, struct nsima_err *err)
 {

@@ -27,6 +27,20 @@ enum nsima_log_format nsima_log_sniff(const uint8_t *buf, size_t len);
 /* Parse @buf in @fmt (AUTO sniffs) and append to @log. */
 int nsima_log_parse(const uint8_t *buf, size_t len, enum nsima_log_format fmt,
 		    int hdr_bank, struct nsima_log *log, struct nsima_err *err);
+/*
+ * Every entry of @buf in @fmt (AUTO sniffs), in list order, one at a time
+ * and in constant memory: a binary list's records are borrowed from @buf,
+ * ascii and CEL entries are parsed, handed to @fn and freed. @fn gets each
+ * entry's whole-list index: @first + its position, or for CEL its own
+ * recnum, which must follow on without a gap and, when @first_given,
+ * start at @first (NSIMA_EMALFORMED otherwise).
+ */
+typedef int (*nsima_walk_fn)(const struct nsima_entry *e, uint64_t index,
+			     void *ctx, struct nsima_err *err);
+int nsima_log_walk(const uint8_t *buf, size_t len, enum nsima_log_format fmt,
+		   int hdr_bank, uint64_t first, bool first_given,
+		   nsima_walk_fn fn, void *ctx, struct nsima_err *err);
+
 int nsima_log_write(const struct nsima_log *log, enum nsima_log_format fmt,
 		    int hdr_bank, struct nsima_buf *out, struct nsima_err *err);
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "log_format.h"
 #include "verify.h"
 
 /* The quote's selection filled with the replayed values @run. */
@@ -243,41 +244,47 @@ int nsima_verify_log(struct nsima_verify *v, const struct nsima_log *log,
 	size_t i;
 	int rc;
 
-	for (i = 1; log->index && i < log->count; i++)
-		if (log->index[i] != log->index[i - 1] + 1)
-			return fail(v, NSIMA_VFAIL_OTHER,
-				    nsima_err_set(err, NSIMA_EMALFORMED,
-						  NSIMA_AT_NONE, 0,
-						  "records %llu..%llu are missing (the list jumps from %llu to %llu)",
-						  (unsigned long long)(log->index[i - 1] + 1),
-						  (unsigned long long)(log->index[i] - 1),
-						  (unsigned long long)log->index[i - 1],
-						  (unsigned long long)log->index[i]));
-	rc = nsima_verify_start(v, log->count ? nsima_log_index(log, 0) :
-						log->first_index, err);
+	if (log->index)
+		return fail(v, NSIMA_VFAIL_OTHER,
+			    nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE,
+					  0, "the list has gaps"));
+	rc = nsima_verify_start(v, log->first_index, err);
 	for (i = 0; !rc && i < log->count; i++)
 		rc = nsima_verify_entry(v, &log->entries[i], err);
 	return rc ? rc : nsima_verify_end(v, err);
 }
 
-static int stream_entry(const struct nsima_entry *e, size_t n, size_t off,
-			void *ctx, struct nsima_err *err)
-{
-	(void)n;
-	(void)off;
-	return nsima_verify_entry(ctx, e, err);
-}
+struct vwalk {
+	struct nsima_verify *v;
+	bool started;
+};
 
-int nsima_verify_binary(struct nsima_verify *v, const uint8_t *buf,
-			size_t len, int hdr_bank, uint64_t first,
-			struct nsima_err *err)
+static int walk_entry(const struct nsima_entry *e, uint64_t index, void *ctx,
+		      struct nsima_err *err)
 {
+	struct vwalk *w = ctx;
 	int rc;
 
-	rc = nsima_verify_start(v, first, err);
-	if (!rc)
-		rc = nsima_log_foreach_binary(buf, len, hdr_bank, stream_entry,
-					      v, err);
+	if (!w->started) {	/* a CEL list's first record says where */
+		w->started = true;
+		rc = nsima_verify_start(w->v, index, err);
+		if (rc)
+			return rc;
+	}
+	return nsima_verify_entry(w->v, e, err);
+}
+
+int nsima_verify_walk(struct nsima_verify *v, const uint8_t *buf, size_t len,
+		      enum nsima_log_format fmt, int hdr_bank, uint64_t first,
+		      bool first_given, struct nsima_err *err)
+{
+	struct vwalk w = { .v = v };
+	int rc;
+
+	rc = nsima_log_walk(buf, len, fmt, hdr_bank, first, first_given,
+			    walk_entry, &w, err);
+	if (!rc && !w.started)	/* an empty list */
+		rc = nsima_verify_start(v, first, err);
 	if (rc && !v->fail)	/* the list itself does not parse */
 		v->fail = err && err->where == NSIMA_AT_ENTRY ?
 				  NSIMA_VFAIL_ENTRY : NSIMA_VFAIL_OTHER;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include "err.h"
 #include "log.h"
+#include "log_format.h"
 #include "nsstate.h"
 #include "nsview.h"
 #include "quote.h"
@@ -87,13 +88,16 @@ int nsima_verify_entry(struct nsima_verify *v, const struct nsima_entry *e,
 /* After the last entry: the verdict on the list, results filled. */
 int nsima_verify_end(struct nsima_verify *v, struct nsima_err *err);
 
-/* The whole pass over @log (contiguous; a gap is NSIMA_EMALFORMED). */
+/* The whole pass over @log, in memory (contiguous). */
 int nsima_verify_log(struct nsima_verify *v, const struct nsima_log *log,
 		     struct nsima_err *err);
-/* The whole pass over a binary list streamed from @buf. */
-int nsima_verify_binary(struct nsima_verify *v, const uint8_t *buf,
-			size_t len, int hdr_bank, uint64_t first,
-			struct nsima_err *err);
+/*
+ * The whole pass over a list in @buf of any format, walked in constant
+ * memory (nsima_log_walk: @first and @first_given as there).
+ */
+int nsima_verify_walk(struct nsima_verify *v, const uint8_t *buf, size_t len,
+		      enum nsima_log_format fmt, int hdr_bank, uint64_t first,
+		      bool first_given, struct nsima_err *err);
 
 /*
  * A view's verdict once the list passed: 0 when its latest covered

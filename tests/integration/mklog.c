@@ -59,7 +59,6 @@
 
 #define PCR	11
 #define SPEC_MAX	((size_t)1 << 24)
-#define LOG_MAX		((size_t)1 << 30)
 
 static void die(const char *what, const struct nsima_err *err)
 {
@@ -269,7 +268,7 @@ static void load(const char *path, struct nsima_log *log)
 	size_t len;
 
 	nsima_log_init(log);
-	if (nsima_read_file(path, LOG_MAX, &buf, &len, &err) ||
+	if (nsima_read_file(path, NSIMA_INPUT_MAX, &buf, &len, &err) ||
 	    nsima_log_parse(buf, len, NSIMA_FORMAT_AUTO, NSIMA_BANK_SHA1, log,
 			    &err))
 		die(path, &err);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cel.h"
 #include "log_format.h"
 #include "nsview.h"
 #include "testdata.h"
@@ -124,8 +125,8 @@ static int run(struct nsima_verify *v, const struct nsima_log *log,
 	nsima_buf_init(&b);
 	assert_int_equal(nsima_log_write_binary(log, NSIMA_BANK_SHA1, &b, &serr),
 			 0);
-	src = nsima_verify_binary(&s, b.data, b.len, NSIMA_BANK_SHA1,
-				  log->first_index, &serr);
+	src = nsima_verify_walk(&s, b.data, b.len, NSIMA_FORMAT_BINARY,
+				NSIMA_BANK_SHA1, log->first_index, true, &serr);
 	nsima_buf_free(&b);
 	assert_int_equal(src, rc);
 	assert_int_equal(s.fail, v->fail);
@@ -450,6 +451,7 @@ static void test_gap(void **state)
 	struct nsima_err err = { 0 };
 	struct nsima_log sparse;
 	struct nsima_verify v;
+	struct nsima_buf cel;
 	size_t i;
 
 	nsima_log_init(&sparse);
@@ -460,7 +462,31 @@ static void test_gap(void **state)
 								  i, &err), 0);
 	v_init(&v, f);
 	assert_int_equal(nsima_verify_log(&v, &sparse, &err), NSIMA_EMALFORMED);
+	/* as CEL, walked: the missing record named */
+	nsima_buf_init(&cel);
+	assert_int_equal(nsima_cel_write(&sparse, NSIMA_BANKS_DEFAULT, 0, &cel,
+					 &err), 0);
+	v_init(&v, f);
+	assert_int_equal(nsima_verify_walk(&v, cel.data, cel.len,
+					   NSIMA_FORMAT_CEL, NSIMA_BANK_SHA1, 0,
+					   false, &err), NSIMA_EMALFORMED);
 	assert_non_null(strstr(err.msg, "records 7..7 are missing"));
+	/* and the whole list as CEL, from a --log-first it does not start at */
+	nsima_buf_free(&cel);
+	nsima_buf_init(&cel);
+	assert_int_equal(nsima_cel_write(&f->log, NSIMA_BANKS_DEFAULT, 0, &cel,
+					 &err), 0);
+	v_init(&v, f);
+	assert_int_equal(nsima_verify_walk(&v, cel.data, cel.len,
+					   NSIMA_FORMAT_CEL, NSIMA_BANK_SHA1, 0,
+					   true, &err), 0);
+	assert_int_equal(v.covered, 50);
+	v_init(&v, f);
+	assert_int_equal(nsima_verify_walk(&v, cel.data, cel.len,
+					   NSIMA_FORMAT_CEL, NSIMA_BANK_SHA1, 3,
+					   true, &err), NSIMA_EMALFORMED);
+	assert_non_null(strstr(err.msg, "start at 0, not 3"));
+	nsima_buf_free(&cel);
 	nsima_log_free(&sparse);
 }
 
