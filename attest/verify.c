@@ -373,22 +373,6 @@ static int check_clock(const struct attest_args *o, const struct verify_in *in)
 				       &__e));
 }
 
-static bool same_checkpoint(const struct nsima_replay *a,
-			    const struct nsima_replay *b)
-{
-	int bank;
-
-	if (a->pcr != b->pcr || a->next != b->next ||
-	    a->pcrs.banks != b->pcrs.banks)
-		return false;
-	for (bank = 0; bank < NSIMA_BANK_COUNT; bank++)
-		if ((a->pcrs.banks & NSIMA_BANK_BIT(bank)) &&
-		    memcmp(a->pcrs.val[bank], b->pcrs.val[bank],
-			   nsima_bank_size(bank)))
-			return false;
-	return true;
-}
-
 /* "(ns 4026532114, /usr/bin/curl)" */
 static void desc_format(const struct nsima_entry_desc *d, char *buf, size_t size)
 {
@@ -644,7 +628,7 @@ static int check_log(const struct attest_args *o, struct verify_in *in)
 	 * but at zero: a bundle's checkpoint must agree with it.
 	 */
 	if (in->have_ev && in->ev.has_checkpoint &&
-	    (!in->have_cp || !same_checkpoint(&in->ev.checkpoint, &in->cp))) {
+	    (!in->have_cp || !nsima_replay_equal(&in->ev.checkpoint, &in->cp))) {
 		nsima_err_set(&err, NSIMA_EGAP, NSIMA_AT_NONE, 0,
 			      "bundle continues from a checkpoint at entry %llu that %s",
 			      (unsigned long long)in->ev.checkpoint.next,
@@ -789,51 +773,6 @@ static int save_state(const struct attest_args *o, const struct verify_in *in,
 	return rc;
 }
 
-/* The measurement-list PCRs: IMA's and nsima's. */
-#define LIST_PCRS	((1u << 10) | (1u << NSIMA_DEFAULT_PCR))
-
-/*
- * The verifier's policy, when its options do not say: which PCR the list
- * is replayed for, and in which banks. Never the node's choice: not the
- * list's first entry, not a PCR the node can reset (16, 23) or extend
- * unseen. The one measurement-list PCR (10: IMA, 11: nsima) the quote
- * selects, else --pcr must say; and that PCR quoted in a bank stronger
- * than SHA-1, else --select must accept SHA-1 alone. 6 otherwise (the
- * quote does not select what the verifier asks).
- */
-static int replay_policy(struct attest_args *o, const struct verify_in *in,
-			 struct nsima_err *err)
-{
-	uint32_t mask = 0;
-	bool strong = false, quoted = false;
-	unsigned int i;
-	char sel[256];
-
-	for (i = 0; i < in->q.sel.count; i++)
-		mask |= in->q.sel.bank[i].mask;
-	nsima_pcr_select_format(&in->q.sel, sel, sizeof(sel));
-	if (!o->given[OPT_PCR]) {
-		if (!(mask & LIST_PCRS) || (mask & LIST_PCRS) == LIST_PCRS)
-			return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE,
-					     0,
-					     "the quote selects %s: %s measurement-list PCR (10 IMA, 11 nsima); --pcr says which PCR the list extends",
-					     sel, mask & LIST_PCRS ? "more than one" :
-								     "no");
-		o->pcr = (uint32_t)__builtin_ctz(mask & LIST_PCRS);
-	}
-	for (i = 0; i < in->q.sel.count; i++) {
-		if (!(in->q.sel.bank[i].mask & (1u << o->pcr)))
-			continue;
-		quoted = true;
-		strong = strong || nsima_alg_size(in->q.sel.bank[i].alg) > 20;
-	}
-	if (quoted && !strong && !o->given[OPT_SELECT])
-		return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE, 0,
-				     "the quote covers PCR %u in SHA-1 alone (%s); --select accepts that",
-				     o->pcr, sel);
-	return 0;
-}
-
 static int run(struct attest_args *o, struct verify_in *in)
 {
 	const char *qname = o->quote ? o->quote : o->evidence;
@@ -876,7 +815,10 @@ static int run(struct attest_args *o, struct verify_in *in)
 			return ret;
 	}
 	if (in->have_log) {
-		ret = PARSE(o, qname, replay_policy(o, in, &__e));
+		ret = PARSE(o, qname,
+			    nsima_verify_policy(&in->q, o->given[OPT_PCR],
+						o->given[OPT_SELECT], &o->pcr,
+						&__e));
 		if (ret)
 			return ret;
 		ret = check_log(o, in);

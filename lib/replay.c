@@ -145,6 +145,14 @@ bool nsima_pcrs_match(const struct nsima_pcrs *have,
 	return true;
 }
 
+bool nsima_replay_equal(const struct nsima_replay *a,
+			const struct nsima_replay *b)
+{
+	return a->pcr == b->pcr && a->next == b->next &&
+	       a->pcrs.banks == b->pcrs.banks &&
+	       nsima_pcrs_match(&a->pcrs, &b->pcrs);
+}
+
 int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 		       const struct nsima_pcrs *quoted, unsigned int flags,
 		       struct nsima_err *err)

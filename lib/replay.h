@@ -47,6 +47,9 @@ struct nsima_replay {
 bool nsima_pcrs_match(const struct nsima_pcrs *have,
 		      const struct nsima_pcrs *want);
 
+/* The same state: PCR, next entry, banks and their values. */
+bool nsima_replay_equal(const struct nsima_replay *a,
+			const struct nsima_replay *b);
 /* Start at entry 0 with every bank in @banks all zero. */
 int nsima_replay_init(struct nsima_replay *r, uint32_t pcr,
 		      unsigned int banks, struct nsima_err *err);

@@ -490,6 +490,49 @@ static void test_gap(void **state)
 	nsima_log_free(&sparse);
 }
 
+/* Which PCR and banks, where the verifier does not say: never the node's. */
+static void test_policy(void **state)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_quote q;
+	uint32_t pcr = 0;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	q.sel.count = 2;
+	q.sel.bank[0].alg = NSIMA_ALG_SHA1;
+	q.sel.bank[1].alg = NSIMA_ALG_SHA256;
+	/* one list PCR quoted: that one */
+	q.sel.bank[0].mask = q.sel.bank[1].mask = 1u << 10;
+	assert_int_equal(nsima_verify_policy(&q, false, false, &pcr, &err), 0);
+	assert_int_equal(pcr, 10);
+	/* PCR 16 (resettable): not a list PCR unless the verifier says */
+	q.sel.bank[0].mask = q.sel.bank[1].mask = 1u << 16;
+	assert_int_equal(nsima_verify_policy(&q, false, false, &pcr, &err),
+			 NSIMA_EPCRDIGEST);
+	assert_non_null(strstr(err.msg, "no measurement-list PCR"));
+	pcr = 16;
+	assert_int_equal(nsima_verify_policy(&q, true, false, &pcr, &err), 0);
+	assert_int_equal(pcr, 16);
+	/* 10 and 11: the verifier must say which */
+	q.sel.bank[0].mask = q.sel.bank[1].mask = (1u << 10) | (1u << 11);
+	assert_int_equal(nsima_verify_policy(&q, false, false, &pcr, &err),
+			 NSIMA_EPCRDIGEST);
+	assert_non_null(strstr(err.msg, "more than one"));
+	pcr = 11;
+	assert_int_equal(nsima_verify_policy(&q, true, false, &pcr, &err), 0);
+	/* PCR 11 in SHA-1 alone: only with --select */
+	q.sel.bank[0].mask = 1u << 11;
+	q.sel.bank[1].mask = 0;
+	assert_int_equal(nsima_verify_policy(&q, false, false, &pcr, &err),
+			 NSIMA_EPCRDIGEST);
+	assert_non_null(strstr(err.msg, "SHA-1 alone"));
+	assert_int_equal(nsima_verify_policy(&q, false, true, &pcr, &err), 0);
+	/* --pcr of a PCR not quoted: left to the replay (not covered) */
+	pcr = 12;
+	assert_int_equal(nsima_verify_policy(&q, true, false, &pcr, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,6 +546,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
+		cmocka_unit_test(test_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
