@@ -12,8 +12,11 @@
  *   read_error    the file could not be read (errno in the entry)
  *   too_large     larger than hash_max bytes: not hashed
  *   interrupted   fatal signal while hashing or waiting for another hash
+ *   no_memory     an allocation failed while hashing
  *   hash_error    the crypto API failed
  *   untracked     measured, but the ToMToU table is full
+ *   quota         a per-namespace bound was reached (nsima_ns.c)
+ *   render_error  an event could not be rendered (nsima_event.c)
  *
  * When even the violation entry cannot be allocated, the namespace's
  * "lost" count grows and a worker logs it as a "lost" violation as soon
