@@ -44,6 +44,44 @@ echo "$T" >$SFS/ns_state
 check "ns_state appended for T" \
 	grep -q " $T:nsima-event:ns_state " $SFS/ascii_runtime_measurements
 is "count: entries in the list now, the ns_state included" "$(cat $V/count)" $((n + 1))
+
+# T's view, entry for entry: ns/T/ holds exactly the global list's entries
+# of T (those after the ns_end of an earlier namespace that had T's id, if
+# any), in list order, with the same names and digests; and so does
+# nsima-attest show --ns T of the global list. attest.host compares the
+# binary view's records too. T stays alive (its view with it): the rest
+# settles first.
+check "quiescent but for T" quiesce 1
+W=/out/views
+mkdir -p $W
+cp $V/ascii_runtime_measurements $W/T.ascii
+cp $V/binary_runtime_measurements $W/T.bin
+cp $SFS/ascii_runtime_measurements $W/all.ascii
+cp $SFS/binary_runtime_measurements $W/all.bin
+read -r vcount <$V/count
+# first: the line number (= index + 1, nothing trimmed) of T's last ns_end
+first=$(grep -n " $T:nsima-event:ns_end " $W/all.ascii | tail -n1 | cut -d: -f1)
+first=${first:-0}
+tail -n +$((first + 1)) $W/all.ascii | grep " $T:" >/tmp/T.global
+nt=$(wc -l </tmp/T.global)
+check "T's view is not empty ($nt entries of T in the global list)" test "$nt" -ge 6
+is "T's count is its number of entries in the global list" "$vcount" "$nt"
+is "T's ascii view has as many lines" "$(wc -l <$W/T.ascii)" "$nt"
+check "T's ascii view is the global list's lines of T, in order" \
+	cmp $W/T.ascii /tmp/T.global
+# unindexed FILE: show's lines without their index (whole-list or view)
+unindexed() { while read -r _i _rest; do echo "$_rest"; done <"$1"; }
+nsima-attest show --log $W/all.bin --ns $T >/tmp/T.show ||
+	not_ok "nsima-attest show --ns $T of the global list failed"
+while read -r i rest; do
+	[ "$i" -ge "$first" ] && echo "$rest"
+done </tmp/T.show >/tmp/T.show.global
+nsima-attest show --log $W/T.bin >/tmp/T.show.view ||
+	not_ok "nsima-attest show of T's binary view failed"
+is "show --ns $T of the global list: T's entries" "$(wc -l </tmp/T.show.global)" "$nt"
+unindexed /tmp/T.show.view >/tmp/T.show.view.u
+check "... the same as show of T's binary view (names, digests, order)" \
+	cmp /tmp/T.show.global /tmp/T.show.view.u
 echo "$T" >/out/T
 mkdir -p /tmp/ak /out/quote
 check "nsima-attest quote through the guest's TPM" \

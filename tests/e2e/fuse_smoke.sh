@@ -12,11 +12,13 @@ SRC=/usr/bin/nsima-probe
 size=$(stat -c %s $SRC)
 mkdir -p /tmp/fok /tmp/feio /tmp/fslow /tmp/fbig
 
-# Mount failure: non-zero, one line on stderr.
+# Mount failure: non-zero, one line on stderr saying why.
 err=$(nsima-fusesrv /tmp/no/such/dir $SRC 2>&1)
 rc=$?
 check "a failed mount exits non-zero with one line ($err)" \
 	test $rc -ne 0 -a -n "$err" -a "$(echo "$err" | wc -l)" -eq 1
+is "... naming the mount point and ENOENT" "$err" \
+	"nsima-fusesrv: mount /tmp/no/such/dir: No such file or directory"
 
 # ok: usable as soon as the server returns.
 nsima-fusesrv --mode ok /tmp/fok $SRC || bail "nsima-fusesrv --mode ok failed"

@@ -101,12 +101,10 @@ done
 is "status: namespaces ended" \
 	"$(sed -n 's/^namespaces_ended: //p' $SFS/status)" 3
 
-# Unload: refused while BPF programs use the kfuncs, allowed afterwards.
-if rmmod nsima 2>/dev/null; then
-	not_ok "rmmod succeeded while BPF programs use the kfuncs"
-else
-	ok "rmmod refused while BPF programs use the kfuncs"
-fi
+# Unload: refused while BPF programs use the kfuncs (the module's
+# reference count: EAGAIN), allowed afterwards.
+fails_with "rmmod refused while BPF programs use the kfuncs" \
+	"Resource temporarily unavailable" rmmod nsima
 /nsima/nsima-load --unpin
 read -r before </sys/class/tpm/tpm0/pcr-sha256/11
 gone=no
@@ -122,26 +120,53 @@ want=$(printf "$(echo "$before" | sed 's/\(..\)/\\x\1/g')$ff" | sha256sum | cut 
 read -r after </sys/class/tpm/tpm0/pcr-sha256/11
 is "unload extended 0xFF into PCR 11" "$(echo "$after" | tr 'A-F' 'a-f')" "$want"
 
-# Parameters: resettable PCRs and unknown values are refused.
+# Parameters: resettable PCRs and unknown values are refused, each because
+# of the parameter: EINVAL, and the module's (or the kernel's parameter
+# parser's) line naming it in the kernel log.
 KO=/nsima/nsima.ko
-refused() { if insmod $KO "$@" 2>/dev/null; then rmmod nsima; return 1; fi; }
-check "pcr=16 refused" refused pcr=16
-check "pcr=23 refused" refused pcr=23
-check "pcr=24 refused" refused pcr=24
-check "ns=bogus refused" refused ns=bogus
-check "extend=maybe refused" refused extend=maybe
-check "event_queue=100 refused (not a power of two)" refused event_queue=100
+# refused PARAM LOG: insmod with PARAM fails with EINVAL and logs LOG
+refused() {
+	dmesg -c >/dev/null
+	_e=$(insmod $KO "$1" 2>&1)
+	_r=$?
+	[ $_r = 0 ] && rmmod nsima
+	_log=$(dmesg | grep -F "nsima: $2" | head -n1)
+	case $_r:$_e in
+	0:*) not_ok "$1 refused (it loaded)" ;;
+	*"Invalid argument"*)
+		if [ -n "$_log" ]; then
+			ok "$1 refused: EINVAL, '${_log#*] }'"
+		else
+			not_ok "$1 refused: EINVAL, but no 'nsima: $2' in the kernel log:" \
+				"$(dmesg | tail -n 3 | tr '\n' '|')"
+		fi ;;
+	*) not_ok "$1 refused: exit $_r, '$_e' (expected EINVAL)" ;;
+	esac
+}
+refused pcr=16 "pcr=16 refused (0-23, not the resettable 16 or 23)"
+refused pcr=23 "pcr=23 refused (0-23, not the resettable 16 or 23)"
+refused pcr=24 "pcr=24 refused (0-23, not the resettable 16 or 23)"
+refused ns=bogus "ns=bogus refused (mnt, uts, pid or cgroup)"
+refused extend=maybe "extend=maybe refused (sync or async)"
+refused event_queue=100 "event_queue=100 refused (a power of two, 1-65536)"
+refused pcr=abc "\`abc' invalid for parameter \`pcr'"
 check "pcr=16 accepted with allow_resettable_pcr=1" \
 	insmod $KO pcr=16 allow_resettable_pcr=1 unloadable=1
 is "status shows pcr 16" "$(sed -n 's/^pcr: //p' $SFS/status)" 16
 rmmod nsima
 # Other namespace kinds: entries are tagged with that kind's namespace.
+# pcr=12: the file entries go to PCR 12 (their PCR field, and the list from
+# the load's checkpoint replays to the TPM's PCR 12: kmod_concurrency.host).
 for kind in uts pid cgroup; do
+	new=/tmp/p12-$kind	# a file no load has measured yet
+	cp /usr/bin/nsima-probe $new && echo "$kind" >>$new
+	nwant=$(sha256sum $new | cut -d' ' -f1)
 	check "ns=$kind accepted" insmod $KO ns=$kind pcr=12 unloadable=1
 	is "status shows ns $kind" "$(sed -n 's/^ns: //p' $SFS/status)" $kind
-	is "pcr=12: every entry is for PCR 12" \
-		"$(cut -d' ' -f1 $SFS/ascii_runtime_measurements | sort -u | tr -d ' ')" 12
 	/nsima/nsima-load || not_ok "nsima-load with ns=$kind"
+	$new >/dev/null
+	is "pcr=12: a new file executed is an entry for PCR 12 with its digest" \
+		"$(grep -c "^12 [0-9a-f]\{40\} ima-ng sha256:$nwant $new\$" $SFS/ascii_runtime_measurements)" 1
 	case $kind in
 	uts) run="unshare -u" ;; pid) run="unshare -p -f" ;;
 	cgroup) run="nsima-probe cgroupns" ;;
@@ -154,15 +179,28 @@ for kind in uts pid cgroup; do
 		"$(grep -c " $kns:/usr/bin/nsima-probe\$" $SFS/ascii_runtime_measurements)" 1
 	check "ns=$kind: host executions untagged" \
 		grep -q ' ima-ng sha256:[0-9a-f]* /bin/busybox$' $SFS/ascii_runtime_measurements
+	check "ns=$kind: quiescent" quiesce
+	cp $SFS/ascii_runtime_measurements /tmp/p12.ascii
+	is "pcr=12: every entry is for PCR 12 ($(wc -l </tmp/p12.ascii) entries)" \
+		"$(cut -c1-2 /tmp/p12.ascii | sort -u)" 12
+	nf=$(grep -c '^12 [0-9a-f]\{40\} ima-ng sha256:[0-9a-f]\{64\} \([0-9]*:\)\{0,1\}/' /tmp/p12.ascii)
+	check "pcr=12: file entries besides the aggregate ($nf)" test "$nf" -ge 3
+	# The list and PCR 12 of every bank, from the load's checkpoint (the
+	# value PCR 12 had at load: earlier loads extended it, and capped it).
+	d=/out/pcr12-$kind
+	mkdir -p $d
+	cp $SFS/checkpoint $d/checkpoint
+	cp $SFS/binary_runtime_measurements $d/binary_runtime_measurements
+	for b in sha1 sha256 sha384 sha512; do
+		read -r v </sys/class/tpm/tpm0/pcr-$b/12
+		echo "$v" >$d/pcr-$b-12
+	done
 	/nsima/nsima-load --unpin
 	for i in 1 2 3 4 5 6 7 8 9 10; do rmmod nsima 2>/dev/null && break; sleep 0.5; done
 done
 read -r p12 </sys/class/tpm/tpm0/pcr-sha256/12
 check "PCR 12 was extended ($p12)" test "$p12" != "$(printf '0%.0s' $(seq 64))"
 check "default parameters" insmod $KO
-if rmmod nsima 2>/dev/null; then
-	not_ok "rmmod succeeded with the production default (unloadable=0)"
-else
-	ok "rmmod refused with the production default, even without programs"
-fi
+fails_with "rmmod refused with the production default, even without programs" \
+	"Resource temporarily unavailable" rmmod nsima
 tap_done

@@ -1,6 +1,8 @@
 # TAP helpers for guest scripts (busybox sh). Source it:
 #   . /tests/e2e/lib/tap.sh
-# Tests print "ok N - ..." / "not ok N - ..."; tap_done exits with the status.
+# Tests print "ok N - ..." / "not ok N - ..."; tap_done prints the plan
+# ("1..N", trailing: a script that stops before tap_done has none, and
+# tests/run fails it) and exits with the status.
 # Builtins only (echo, test, read): an exec would be measured and change
 # the list under test.
 tap_n=0
@@ -21,6 +23,23 @@ check() {
 is() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', expected '$3')"; fi
 }
+# fails_with "description" TEXT command...: ok if the command fails and its
+# error output holds TEXT, the reason it must fail for: the errno's text as
+# busybox prints it ("Invalid argument", "Stale file handle", ...).
+fails_with() {
+	_d=$1 _t=$2
+	shift 2
+	_e=$("$@" 2>&1 >/dev/null)
+	_r=$?
+	case $_r:$_e in
+	0:*) not_ok "$_d (succeeded; expected a failure with '$_t')" ;;
+	*"$_t"*) ok "$_d ($_t)" ;;
+	*) not_ok "$_d (exit $_r, '$_e'; expected '$_t')" ;;
+	esac
+}
+# write_to FILE VALUE: echo VALUE >FILE with a builtin (nothing executed, so
+# nothing measured); a failed write says "sh: write error: <errno text>"
+write_to() { echo "$2" >"$1"; }
 # bail "reason": fatal, nothing after it can be tested
 bail() {
 	not_ok "$*"
@@ -28,6 +47,7 @@ bail() {
 	exit 1
 }
 tap_done() {
+	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 	exit $?
 }
@@ -46,13 +66,14 @@ save_snapshot() {
 	done
 }
 
-# quiesce: wait (at most 30 s) until no namespace is live, no queued event
-# is unmeasured and no extend is pending, so that the list and the PCRs
-# describe the same moment (with extend=async the list runs ahead).
+# quiesce [LIVE]: wait (at most 30 s) until no namespace is live (or LIVE
+# that the test keeps alive), no queued event is unmeasured and no extend
+# is pending, so that the list and the PCRs describe the same moment (with
+# extend=async the list runs ahead).
 quiesce() {
 	_s=/sys/kernel/security/nsima/status
 	for _i in $(seq 150); do
-		[ "$(sed -n 's/^namespaces_live: //p' $_s)" = 0 ] &&
+		[ "$(sed -n 's/^namespaces_live: //p' $_s)" = "${1:-0}" ] &&
 			[ "$(sed -n 's/^event_queue: \([0-9]*\).*/\1/p' $_s)" = 0 ] &&
 			[ "$(sed -n 's/^pending_extends: //p' $_s)" = 0 ] && return 0
 		sleep 0.2
