@@ -41,8 +41,7 @@ static const struct attest_option options[OPT_COUNT] = {
 	[OPT_BANKS] = { "banks", 'b', "LIST",
 		"PCR banks to compute or write (default sha1,sha256)" },
 	[OPT_PCR] = { "pcr", 'p', "N",
-		"the PCR the list extends (default: the one the quote selects,\n"
-		"else the list's first entry's; replay: 11)" },
+		"the PCR the list extends (default 11, nsima's; IMA's is 10)" },
 	[OPT_QUOTED] = { "quoted", 'q', "BANK:HEX",
 		"a quoted PCR value: stop at the first entry giving it (repeatable)" },
 	[OPT_CHECKPOINT] = { "checkpoint", 'c', "FILE",

@@ -1,31 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nsima-attest verify: check a TPM quote, and the measurement list against
- * it.
+ * it (docs/nsima-attest.md "verify"; the options: attest/opts.c).
  *
- *   nsima-attest verify --ak F --nonce HEX
- *                       (--quote F --sig F [--pcrs F] | --evidence F)
- *                       [--select LIST] [--log F [--format FMT]
- *                       [--log-alg BANK]] [--pcr N] [--checkpoint F]
- *                       [--prev-clock F] [--save-clock F] [--allow-resume]
- *                       [--ns NSID|host [--allow-unproven-ns]
- *                       [--ns-chain COUNT:HEX]] [--json]
- *
- * --ak is the AK the verifier trusts (from enroll): TPM2B_PUBLIC or PEM.
- * A bundle's own AK must be the same key. Checks, in order, each with its
- * own exit code: everything parses (3), the AK is a restricted signing key
- * and the signature verifies (4), the nonce (5), the selection is --select
- * (default sha1:11,sha256:11) and the PCR values hash to pcrDigest (6), the
- * TPM was not reset or rolled back since --prev-clock (10); with a log:
- * with --ns, every entry shown in full belongs to that namespace (11),
- * every template digest matches its data (8) and replaying it reaches the
- * quoted PCR (7). Entries after that point are "pending" (the quote/log
- * race), not an error. With --ns, the view must also agree with the
- * namespace's latest ns_state entry the quote covers (count and chain of
- * its entries before it, recomputed from what the view shows: 13), and
- * without one the view's completeness is unproven (14, unless
- * --allow-unproven-ns). A failure names the first bad entry (index,
- * namespace, path) where one can be named; docs/nsima-attest.md.
+ * --ak is the AK the verifier trusts (from enroll): a TPM2B_PUBLIC. A
+ * bundle's own AK must be the same public area. Checks, in order, each
+ * with its own exit code: everything parses (3), the AK is a restricted
+ * signing key and the signature verifies (4), the nonce (5), the quote
+ * selects --select when given and the PCR values (given, or derived from
+ * the list) hash to pcrDigest (6), the TPM was not reset or rolled back
+ * since --prev-clock (10); with a list, the PCR replayed is the
+ * verifier's (--pcr, default 11) quoted in a bank stronger than SHA-1
+ * unless --select says (6), and lib/verify.c's one pass over it: entries
+ * the quote cannot vouch for (15), attribution in a --ns view (11),
+ * template digests (8), the replay reaching the quote (7), the view's
+ * ns_state (13, 14). Entries after the quoted point are "pending" (the
+ * quote/list race), not an error. A failure names the first bad entry
+ * (index, namespace, path) where one can be named. This file keeps the
+ * loading of the inputs and the report.
  */
 #include <errno.h>
 #include <stdio.h>

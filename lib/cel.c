@@ -13,6 +13,8 @@
 
 #define CT_IMA "ima_template"
 #define CEL_RECORD_VALUES	512
+/* the longest record: its template data (at most 1 MiB) twice, as hex */
+#define CEL_RECORD_MAX		(2 * NSIMA_TEMPLATE_DATA_MAX + 65536)
 
 struct cel_walk {
 	nsima_take_fn fn;
@@ -160,7 +162,13 @@ static json_t *load_one(const uint8_t *buf, size_t len, size_t pos,
 	size_t n;
 	json_t *v;
 
-	if (nsima_json_scan(buf + pos, len - pos, CEL_RECORD_VALUES, &n, err)) {
+	n = len - pos < CEL_RECORD_MAX ? len - pos : CEL_RECORD_MAX;
+	if (nsima_json_scan(buf + pos, n, CEL_RECORD_VALUES, &n, err)) {
+		if (err && len - pos > CEL_RECORD_MAX &&
+		    err->pos == CEL_RECORD_MAX)
+			nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET, 0,
+				      "a record longer than %u bytes",
+				      CEL_RECORD_MAX);
 		if (err)
 			err->pos += pos;
 		return NULL;

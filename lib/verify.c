@@ -300,29 +300,15 @@ int nsima_verify_ns(const struct nsima_verify *v, struct nsima_err *err)
 	return nsima_ns_check_result(&v->nc, err);
 }
 
-/* The measurement-list PCRs: IMA's and nsima's. */
-#define LIST_PCRS	((1u << 10) | (1u << NSIMA_DEFAULT_PCR))
-
 int nsima_verify_policy(const struct nsima_quote *q, bool pcr_given,
 			bool sel_given, uint32_t *pcr, struct nsima_err *err)
 {
 	bool strong = false, quoted = false;
-	uint32_t mask = 0;
 	unsigned int i;
 	char sel[256];
 
-	for (i = 0; i < q->sel.count; i++)
-		mask |= q->sel.bank[i].mask;
-	nsima_pcr_select_format(&q->sel, sel, sizeof(sel));
-	if (!pcr_given) {
-		if (!(mask & LIST_PCRS) || (mask & LIST_PCRS) == LIST_PCRS)
-			return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE,
-					     0,
-					     "the quote selects %s: %s measurement-list PCR (10 IMA, 11 nsima); --pcr says which PCR the list extends",
-					     sel, mask & LIST_PCRS ? "more than one" :
-								     "no");
-		*pcr = (uint32_t)__builtin_ctz(mask & LIST_PCRS);
-	}
+	if (!pcr_given)
+		*pcr = NSIMA_DEFAULT_PCR;
 	for (i = 0; i < q->sel.count; i++) {
 		if (!(q->sel.bank[i].mask & (1u << *pcr)))
 			continue;
@@ -332,6 +318,8 @@ int nsima_verify_policy(const struct nsima_quote *q, bool pcr_given,
 	if (quoted && !strong && !sel_given)
 		return nsima_err_set(err, NSIMA_EPCRDIGEST, NSIMA_AT_NONE, 0,
 				     "the quote covers PCR %u in SHA-1 alone (%s); --select accepts that",
-				     *pcr, sel);
+				     *pcr,
+				     nsima_pcr_select_format(&q->sel, sel,
+							     sizeof(sel)));
 	return 0;
 }

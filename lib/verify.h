@@ -110,11 +110,12 @@ int nsima_verify_ns(const struct nsima_verify *v, struct nsima_err *err);
 /*
  * The verifier's policy where its options do not say: which PCR carries
  * the list and in which banks. Never the node's choice (it chooses what
- * it quotes, can reset PCR 16 or 23, or extend an unused PCR with a list
- * made for it): the PCR is *@pcr when @pcr_given, else the one
- * measurement-list PCR (10: IMA, 11: nsima) @q selects; and it must be
- * quoted in a bank stronger than SHA-1 unless @sel_given (the verifier
- * asked for its selection). NSIMA_EPCRDIGEST otherwise.
+ * it quotes; it can extend PCR 10 on a node where IMA measures nothing,
+ * reset PCR 16 or 23, or extend an unused PCR, with a list made for it):
+ * *@pcr when @pcr_given, else nsima's PCR 11 (IMA's 10 only when the
+ * verifier says --pcr 10); and it must be quoted in a bank stronger than
+ * SHA-1 unless @sel_given (the verifier asked for its selection).
+ * NSIMA_EPCRDIGEST otherwise.
  */
 int nsima_verify_policy(const struct nsima_quote *q, bool pcr_given,
 			bool sel_given, uint32_t *pcr, struct nsima_err *err);

@@ -5,8 +5,9 @@
 # tpm2_quote with its default serialized PCR file (-o), with -F values,
 # and with no PCR file at all; quotes of PCR 10 (a public IMA list,
 # tests/data/ibmtss/sha1.log, extended into a real swtpm) and PCR 11 (an
-# nsima list). Every quote is verified with no --pcr and no --select: the
-# quote says what it covers, the list says what it extends. The verdicts
+# nsima list). No --select: the quote says what it covers; the PCR that
+# carries the list is the verifier's word: nsima's 11 by default, IMA's
+# with --pcr 10 (never the node's choice). The verdicts
 # equal tpm2_checkquote's; tampered variants fail with their categories
 # (docs/nsima-attest.md). swtpm on loopback only, killed on exit.
 set -u
@@ -129,11 +130,12 @@ agree() { # agree <desc> <nsima exit> <checkquote exit>
 
 for alg in rsa ecc; do
 	for pcr in 10 11; do
-		[ $pcr = 10 ] && log=$T/ima.log want=362 || log=$T/nsima.log want=40
+		[ $pcr = 10 ] && log=$T/ima.log want=362 pcropt=(--pcr 10) ||
+			log=$T/nsima.log want=40 pcropt=()
 		for fmt in serialized values none; do
 			d=$T/q-$alg-$pcr-$fmt
 			expect "tpm2_quote $alg PCR $pcr, PCR file $fmt" 0 quote "$d" $alg $pcr $fmt
-			expect "... verify, no --pcr/--select" 0 v "$d" $alg "$log"
+			expect "... verify, no --select${pcropt:+, ${pcropt[*]}}" 0 v "$d" $alg "$log" "${pcropt[@]}"
 			grep_out "... all $want entries covered" \
 				"^trusted: sha1:$pcr,sha256:$pcr signed by (rsassa|ecdsa)/sha256 AK; .*log: $want entries covered, 0 pending$"
 			checkquote "$d" $alg $pcr $fmt
@@ -145,29 +147,34 @@ done
 # --- the same evidence, tampered: the same categories -------------------
 d=$T/q-rsa-10-serialized
 expect "another nonce" 5 "$attest" verify --quote "$d/quote.msg" --sig "$d/quote.sig" \
-	--pcrs "$d/pcrs" --ak "$T/ak-rsa.pub" --nonce "$N2" --log "$T/ima.log"
+	--pcrs "$d/pcrs" --ak "$T/ak-rsa.pub" --nonce "$N2" --log "$T/ima.log" --pcr 10
 checkquote "$d" rsa 10 serialized "$N2"
 agree "another nonce: bad" 5 $?
-expect "ECC AK for an RSA quote" 4 v "$d" ecc "$T/ima.log"
+expect "ECC AK for an RSA quote" 4 v "$d" ecc "$T/ima.log" --pcr 10
 checkquote "$d" ecc 10 serialized
 agree "another AK: bad" 4 $?
 cp -r "$d" "$T/q-flip" && printf '\x00' | dd of="$T/q-flip/pcrs" bs=1 seek=$((136 + 4 + 2)) conv=notrunc 2>/dev/null
-expect "a PCR value changed in the serialized file" 6 v "$T/q-flip" rsa "$T/ima.log"
+expect "a PCR value changed in the serialized file" 6 v "$T/q-flip" rsa "$T/ima.log" --pcr 10
 checkquote "$T/q-flip" rsa 10 serialized
 agree "changed PCR value: bad" 6 $?
 "$mklog" edit "$T/ima.log" "$T/ima-del" delete 100
-expect "an IMA entry deleted (serialized PCR file)" 7 v "$d" rsa "$T/ima-del"
-expect "... (values PCR file)" 7 v "$T/q-rsa-10-values" rsa "$T/ima-del"
-expect "... (no PCR file: no prefix hashes to pcrDigest)" 7 v "$T/q-rsa-10-none" rsa "$T/ima-del"
+expect "an IMA entry deleted (serialized PCR file)" 7 v "$d" rsa "$T/ima-del" --pcr 10
+expect "... (values PCR file)" 7 v "$T/q-rsa-10-values" rsa "$T/ima-del" --pcr 10
+expect "... (no PCR file: no prefix hashes to pcrDigest)" 7 v "$T/q-rsa-10-none" rsa "$T/ima-del" --pcr 10
 grep_out "... says so" "never reaches the quoted PCR 10: .*no prefix hashes to the quote's pcrDigest [0-9a-f]{64}"
 "$mklog" edit "$T/ima.log" "$T/ima-cont" content 5 "another file"
-expect "an IMA entry's content changed" 8 v "$T/q-rsa-10-none" rsa "$T/ima-cont"
-expect "the nsima list against the PCR 10 quote" 15 v "$d" rsa "$T/nsima.log"
+expect "an IMA entry's content changed" 8 v "$T/q-rsa-10-none" rsa "$T/ima-cont" --pcr 10
+expect "a PCR 10 quote, no --pcr: PCR 11 (nsima's) is what the verifier asks" 7 v "$d" rsa "$T/ima.log"
+grep_out "... not covered" "the quote does not cover PCR 11"
+"$mklog" edit "$T/nsima.log" "$T/nsima-as10" pcr 0 10 pcr 1 10 pcr 2 10
+expect "... a list made for PCR 10 (on a node whose IMA measures nothing) is not taken instead" 7 \
+	v "$d" rsa "$T/nsima-as10"
+expect "the nsima list against the PCR 10 quote, --pcr 10" 15 v "$d" rsa "$T/nsima.log" --pcr 10
 grep_out "... its entries extend PCR 11" "^not-vouched: .*entry 0 .*extends PCR 11, but the replay is of PCR 10"
-expect "... with --pcr 11: the quote does not cover it" 7 v "$d" rsa "$T/nsima.log" --pcr 11
+expect "... without: the quote does not cover PCR 11" 7 v "$d" rsa "$T/nsima.log"
 expect "--select as policy: the quote selects PCR 10, 11 is required" 6 \
-	v "$d" rsa "$T/ima.log" --select sha1:11,sha256:11
-expect "--select as policy: what it selects" 0 v "$d" rsa "$T/ima.log" --select sha1:10,sha256:10
+	v "$d" rsa "$T/ima.log" --select sha1:11,sha256:11 --pcr 10
+expect "--select as policy: what it selects" 0 v "$d" rsa "$T/ima.log" --select sha1:10,sha256:10 --pcr 10
 
 # A quote of PCRs 10 and 11: which one the list extends is the verifier's
 # word (--pcr), never the node's; the values come from the file, and
@@ -177,8 +184,8 @@ mkdir -p "$d"
 tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:10,11+sha256:10,11" -q "$N" -g sha256 \
 	-m "$d/quote.msg" -s "$d/quote.sig" -o "$d/pcrs" >/dev/null
 flush
-expect "a quote of PCRs 10 and 11 without --pcr: the verifier must say which" 6 v "$d" rsa "$T/nsima.log"
-grep_out "... says so" "more than one measurement-list PCR \(10 IMA, 11 nsima\); --pcr says which"
+expect "a quote of PCRs 10 and 11, the nsima list (PCR 11 by default)" 0 v "$d" rsa "$T/nsima.log"
+expect "... the IMA list without --pcr: its entries are PCR 10's" 15 v "$d" rsa "$T/ima.log"
 expect "... --pcr 11, the nsima list" 0 v "$d" rsa "$T/nsima.log" --pcr 11
 grep_out "... 40 covered" "^trusted: sha1:10,11,sha256:10,11 .*PCR 11 log: 40 entries covered, 0 pending$"
 expect "... --pcr 10, the IMA list" 0 v "$d" rsa "$T/ima.log" --pcr 10
@@ -199,7 +206,7 @@ tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:16+sha256:16" -q "$N" -g sha256 \
 	-m "$d/quote.msg" -s "$d/quote.sig" >/dev/null
 flush
 expect "a quote of PCR 16 (resettable) with a list made for it: refused" 6 v "$d" rsa "$T/fake16.log"
-grep_out "... no measurement-list PCR" "the quote selects sha1:16,sha256:16: no measurement-list PCR"
+grep_out "... PCR 11 is what the verifier asks" "the quote selects other PCRs than 11"
 expect "... unless the verifier names it (--pcr 16)" 0 v "$d" rsa "$T/fake16.log" --pcr 16
 # A SHA-1-only quote: only with the verifier's --select
 d=$T/q-sha1
@@ -229,8 +236,8 @@ for log in tests/data/keylime/measurements.ascii \
 	mkdir -p "$d"
 	tpm2_quote -c "$T/ak-p$i.ctx" -l sha1:10+sha256:10 -q "$N" -g sha256 \
 		-m "$d/quote.msg" -s "$d/quote.sig" >/dev/null; flush
-	expect "$(basename "$log") against a PCR 10 quote, no PCR file, no flag" 0 \
-		v "$d" p$i "$log"
+	expect "$(basename "$log") against a PCR 10 quote, no PCR file, --pcr 10" 0 \
+		v "$d" p$i "$log" --pcr 10
 	grep_out "... its $(wc -l <"$T/p$i.ext") entries covered" \
 		"log: $(wc -l <"$T/p$i.ext") entries covered, 0 pending$"
 done
