@@ -14,23 +14,23 @@
 #include "cmds.h"
 #include "common.h"
 #include "fileio.h"
+#include "nsview.h"
+#include "opts.h"
 
-int attest_load_log(const char *path, enum nsima_log_format fmt, int hdr_bank,
-		    bool json, struct nsima_log *log)
+int attest_walk(const struct attest_args *o, const uint8_t *buf, size_t len,
+		unsigned int banks, nsima_walk_fn fn, void *ctx,
+		struct nsima_err *err)
 {
-	struct nsima_err err = { 0 };
-	uint8_t *buf;
-	size_t len;
-	int rc;
+	struct nsima_view view;
+	int rc = 0;
 
-	rc = nsima_read_file(path, NSIMA_INPUT_MAX, &buf, &len, &err);
+	if (o->given[OPT_NS])
+		rc = nsima_view_init(&view, o->host, o->nsid,
+				     o->given[OPT_REDACTED], banks, err);
 	if (rc)
-		return attest_report(path, rc, &err, json);
-	rc = nsima_log_parse(buf, len, fmt, hdr_bank, log, &err);
-	free(buf);
-	if (rc)
-		return attest_report(path, rc, &err, json);
-	return NSIMA_EXIT_OK;
+		return rc;
+	return nsima_view_walk(o->given[OPT_NS] ? &view : NULL, buf, len,
+			       o->fmt, o->log_alg, fn, ctx, err);
 }
 
 int attest_report(const char *input, int rc, const struct nsima_err *err,

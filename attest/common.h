@@ -11,12 +11,17 @@
 #include "log_format.h"
 
 
+struct attest_args;
+
 /*
- * Read and parse @path in @fmt; on failure prints the error (one line on
- * stderr, or a JSON object on stdout) and returns the exit code.
+ * Walk the list in @buf (--format, --log-alg) in constant memory: @fn gets
+ * each entry with its whole-list index, or with --ns each entry of that
+ * namespace's view (--redacted: the others reduced to the digests of
+ * @banks).
  */
-int attest_load_log(const char *path, enum nsima_log_format fmt, int hdr_bank,
-		    bool json, struct nsima_log *log);
+int attest_walk(const struct attest_args *o, const uint8_t *buf, size_t len,
+		unsigned int banks, nsima_walk_fn fn, void *ctx,
+		struct nsima_err *err);
 /*
  * Map a regular file read-only (no copy, no size limit: for lists that are
  * streamed); anything else ("-", pipes) is read, up to NSIMA_INPUT_MAX.

@@ -7,18 +7,17 @@
  *                       [--format FMT] [--log-alg BANK] [--banks LIST]
  *                       [--ns NSID|host [--redacted]]
  *
- * The output is written to a temporary file, fsynced and renamed. A
+ * Each entry is written as the list is walked (constant memory), to a
+ * temporary file that is fsynced and renamed once all is written. A
  * redacted view (--redacted) has entries without template data, so only
  * cel and cel-seq can hold it.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "cel.h"
 #include "cmds.h"
 #include "common.h"
 #include "fileio.h"
-#include "nsview.h"
 #include "opts.h"
 
 static const struct attest_cmd export_cmd = {
@@ -40,21 +39,67 @@ static int parse_opts(int argc, char **argv, struct attest_args *o)
 	return rc;
 }
 
-static int write_out(const struct attest_args *o, const struct nsima_log *log)
+/* Output buffered up to this, then written: memory stays constant. */
+#define FLUSH_AT	(1U << 20)
+
+struct export {
+	const char *path;	/* --out */
+	struct nsima_log_writer w;
+	struct nsima_buf buf;
+	struct nsima_wfile out;
+	bool opened;		/* out is open (on the first flush) */
+};
+
+static int flush(struct export *x, struct nsima_err *err)
 {
+	int rc = 0;
+
+	if (!x->opened) {
+		rc = nsima_wfile_open(&x->out, x->path, err);
+		x->opened = !rc;
+	}
+	if (!rc)
+		rc = nsima_wfile_write(&x->out, x->buf.data, x->buf.len, err);
+	x->buf.len = 0;
+	return rc;
+}
+
+static int export_entry(const struct nsima_entry *e, uint64_t index,
+			void *ctx, struct nsima_err *err)
+{
+	struct export *x = ctx;
+	int rc = nsima_log_writer_entry(&x->w, e, index, &x->buf, err);
+
+	if (!rc && x->buf.len >= FLUSH_AT)
+		rc = flush(x, err);
+	return rc;
+}
+
+/*
+ * Each entry written as the list is walked, so memory does not grow with
+ * the list; the output file is only renamed into place when all is.
+ */
+static int export_log(const struct attest_args *o, const uint8_t *buf,
+		      size_t len)
+{
+	struct export x = { .path = o->out };
 	struct nsima_err err = { 0 };
-	struct nsima_buf out;
 	int rc;
 
-	nsima_buf_init(&out);
-	if (o->to == NSIMA_FORMAT_CEL)
-		rc = nsima_cel_write(log, o->banks, o->to_seq ? NSIMA_CEL_SEQ : 0,
-				     &out, &err);
-	else
-		rc = nsima_log_write(log, o->to, o->log_alg, &out, &err);
+	nsima_buf_init(&x.buf);
+	rc = nsima_log_writer_begin(&x.w, o->to, o->log_alg, o->banks,
+				    o->to_seq ? NSIMA_CEL_SEQ : 0, &x.buf, &err);
 	if (!rc)
-		rc = nsima_write_file(o->out, out.data, out.len, &err);
-	nsima_buf_free(&out);
+		rc = attest_walk(o, buf, len, o->banks, export_entry, &x, &err);
+	if (!rc)
+		rc = nsima_log_writer_end(&x.w, &x.buf, &err);
+	if (!rc)
+		rc = flush(&x, &err);
+	if (!rc)
+		rc = nsima_wfile_commit(&x.out, &err);
+	else if (x.opened)
+		nsima_wfile_abort(&x.out);
+	nsima_buf_free(&x.buf);
 	if (rc)
 		return attest_report(rc == NSIMA_EIO ? o->out : o->log, rc,
 				     &err, false);
@@ -64,29 +109,19 @@ static int write_out(const struct attest_args *o, const struct nsima_log *log)
 int cmd_export(int argc, char **argv)
 {
 	struct nsima_err err = { 0 };
-	struct nsima_log log, view;
 	struct attest_args o;
+	uint8_t *buf;
+	size_t len;
+	bool mapped;
 	int rc;
 
 	rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? NSIMA_EXIT_OK : rc;
-	nsima_log_init(&log);
-	nsima_log_init(&view);
-	rc = attest_load_log(o.log, o.fmt, o.log_alg, false, &log);
+	rc = attest_map_file(o.log, &buf, &len, &mapped, &err);
 	if (rc)
-		goto out;
-	if (o.given[OPT_NS] && o.given[OPT_REDACTED])
-		rc = nsima_log_redact(&log, o.host, o.nsid, o.banks, &view, &err);
-	else if (o.given[OPT_NS])
-		rc = nsima_log_filter_ns(&log, o.host, o.nsid, &view, &err);
-	if (rc) {
-		rc = attest_report(o.log, rc, &err, false);
-		goto out;
-	}
-	rc = write_out(&o, o.given[OPT_NS] ? &view : &log);
-out:
-	nsima_log_free(&view);
-	nsima_log_free(&log);
+		return attest_report(o.log, rc, &err, false);
+	rc = export_log(&o, buf, len);
+	attest_unmap_file(buf, len, mapped);
 	return rc;
 }

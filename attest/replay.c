@@ -13,7 +13,8 @@
  * "covered: N" and "pending: M" (exit 7 if never reached). With
  * --checkpoint (the module's checkpoint file after a trim), the list is the
  * rest after the trimmed entries and the replay starts from the PCR values
- * the checkpoint gives.
+ * the checkpoint gives. Every format is replayed as it is walked, in
+ * constant memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,8 +80,7 @@ static void print_result(const struct attest_args *o,
 }
 
 /* Start @r from the checkpoint file; the log is what follows it. */
-static int load_checkpoint(const struct attest_args *o, struct nsima_replay *r,
-			   struct nsima_log *log)
+static int load_checkpoint(const struct attest_args *o, struct nsima_replay *r)
 {
 	unsigned int want = o->banks | o->quoted.banks;
 	struct nsima_err err = { 0 };
@@ -106,43 +106,20 @@ static int load_checkpoint(const struct attest_args *o, struct nsima_replay *r,
 		return NSIMA_EXIT_MALFORMED;
 	}
 	r->pcrs.banks = want;
-	log->first_index = r->next;
 	return NSIMA_EXIT_OK;
 }
 
-static int run(const struct attest_args *o, struct nsima_log *log)
+/*
+ * The list is replayed as it is walked, in constant memory whatever its
+ * format: a binary list's records where they lie, an ascii line or a CEL
+ * record at a time. Without a checkpoint a CEL list's records must start
+ * at 0; after one, they follow on from wherever they start.
+ */
+static int run(const struct attest_args *o, const uint8_t *buf, size_t len)
 {
 	unsigned int flags = !o->given[OPT_NO_VERIFY] ? NSIMA_REPLAY_VERIFY : 0;
 	struct nsima_err err = { 0 };
 	struct nsima_replay r;
-	int rc;
-
-	rc = nsima_replay_init(&r, o->pcr, o->banks | o->quoted.banks, &err);
-	if (!rc && o->checkpoint) {
-		rc = load_checkpoint(o, &r, log);
-		if (rc)
-			return rc;
-	}
-	if (!rc && o->quoted.banks && !o->given[OPT_NO_VERIFY])
-		rc = nsima_log_verify(log, NULL, &err);
-	if (!rc && o->quoted.banks)
-		rc = nsima_replay_until(&r, log, &o->quoted, 0, &err);
-	else if (!rc)
-		rc = nsima_replay_log(&r, log, flags, &err);
-	if (rc)
-		return attest_report(o->log, rc, &err, o->given[OPT_JSON]);
-	print_result(o, &r, log->first_index + log->count);
-	return NSIMA_EXIT_OK;
-}
-
-/* A binary list is replayed as it is parsed: constant memory. */
-static int run_stream(const struct attest_args *o, const uint8_t *buf,
-		      size_t len)
-{
-	unsigned int flags = !o->given[OPT_NO_VERIFY] ? NSIMA_REPLAY_VERIFY : 0;
-	struct nsima_err err = { 0 };
-	struct nsima_replay r;
-	struct nsima_log at;
 	uint64_t total;
 	int rc;
 
@@ -150,14 +127,14 @@ static int run_stream(const struct attest_args *o, const uint8_t *buf,
 	if (rc)
 		return attest_report(o->log, rc, &err, o->given[OPT_JSON]);
 	if (o->checkpoint) {
-		nsima_log_init(&at);
-		rc = load_checkpoint(o, &r, &at);
+		rc = load_checkpoint(o, &r);
 		if (rc)
 			return rc;
 	}
-	rc = nsima_replay_binary(&r, buf, len, o->log_alg,
-				 o->quoted.banks ? &o->quoted : NULL, flags,
-				 &total, &err);
+	rc = nsima_replay_walk(&r, buf, len, o->fmt, o->log_alg,
+			       !o->checkpoint,
+			       o->quoted.banks ? &o->quoted : NULL, flags,
+			       &total, &err);
 	if (rc)
 		return attest_report(o->log, rc, &err, o->given[OPT_JSON]);
 	print_result(o, &r, total);
@@ -168,7 +145,6 @@ int cmd_replay(int argc, char **argv)
 {
 	struct nsima_err err = { 0 };
 	struct attest_args o;
-	struct nsima_log log;
 	uint8_t *buf;
 	size_t len;
 	bool mapped;
@@ -180,17 +156,7 @@ int cmd_replay(int argc, char **argv)
 	rc = attest_map_file(o.log, &buf, &len, &mapped, &err);
 	if (rc)
 		return attest_report(o.log, rc, &err, o.given[OPT_JSON]);
-	if (o.fmt == NSIMA_FORMAT_BINARY ||
-	    (o.fmt == NSIMA_FORMAT_AUTO &&
-	     nsima_log_sniff(buf, len) == NSIMA_FORMAT_BINARY)) {
-		rc = run_stream(&o, buf, len);
-	} else {
-		nsima_log_init(&log);
-		rc = nsima_log_parse(buf, len, o.fmt, o.log_alg, &log, &err);
-		rc = rc ? attest_report(o.log, rc, &err, o.given[OPT_JSON]) :
-			  run(&o, &log);
-		nsima_log_free(&log);
-	}
+	rc = run(&o, buf, len);
 	attest_unmap_file(buf, len, mapped);
 	return rc;
 }

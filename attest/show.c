@@ -10,6 +10,7 @@
  * violation, redacted), name and file digest (an event's buffer when it is
  * text). --ns keeps that namespace's entries; with --redacted every entry
  * stays but other namespaces' entries show only their template digests.
+ * Each entry is printed as the list is walked: constant memory.
  *
  * Names are printed as nsima.ko writes them (name.h): a name that is not
  * already in that escaped form (a plain IMA list's raw bytes, a forged
@@ -26,7 +27,6 @@
 #include "common.h"
 #include "hex.h"
 #include "name.h"
-#include "nsview.h"
 #include "opts.h"
 
 static const struct attest_cmd show_cmd = {
@@ -218,55 +218,82 @@ static void print_line(const struct nsima_entry *e, uint64_t index)
 	free(buf);
 }
 
-static int print_log(const struct attest_args *o, const struct nsima_log *log)
-{
-	json_t *arr = o->given[OPT_JSON] ? json_array() : NULL;
-	size_t i;
+struct show {
+	bool json;
+	uint64_t shown;		/* entries printed */
+};
 
-	if (o->given[OPT_JSON] && !arr)
-		return NSIMA_EXIT_INTERNAL;
-	for (i = 0; i < log->count; i++) {
-		if (arr)
-			json_array_append_new(arr, entry_json(&log->entries[i],
-							      nsima_log_index(log, i)));
-		else
-			print_line(&log->entries[i], nsima_log_index(log, i));
-	}
-	if (arr) {
-		json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(arr);
-	}
+/*
+ * One element of the --json array, printed as json_dumpf prints the whole
+ * array (JSON_INDENT(1)): the element is dumped inside an array of its
+ * own, whose "[" and final "\n]" are left out.
+ */
+static int print_json(const struct nsima_entry *e, uint64_t index, bool first)
+{
+	json_t *arr = json_array();
+	char *s = NULL;
+	size_t len;
+
+	if (arr && !json_array_append_new(arr, entry_json(e, index)))
+		s = json_dumps(arr, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(arr);
+	if (!s)
+		return NSIMA_ENOMEM;
+	len = strlen(s);
+	printf("%s%.*s", first ? "[" : ",", (int)(len - 3), s + 1);
+	free(s);
+	return 0;
+}
+
+static int show_entry(const struct nsima_entry *e, uint64_t index, void *ctx,
+		      struct nsima_err *err)
+{
+	struct show *s = ctx;
+
+	if (!s->json)
+		print_line(e, index);
+	else if (print_json(e, index, !s->shown))
+		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+				     "out of memory");
+	s->shown++;
+	return 0;
+}
+
+/*
+ * Each entry printed as the list is walked (constant memory). A failure
+ * after the first entry printed ends the --json array before the error's
+ * object.
+ */
+static int show_log(const struct attest_args *o, const uint8_t *buf,
+		    size_t len)
+{
+	struct show s = { .json = o->given[OPT_JSON] };
+	struct nsima_err err = { 0 };
+	int rc = attest_walk(o, buf, len, NSIMA_BANKS_ALL, show_entry, &s, &err);
+
+	if (s.json && (s.shown || !rc))
+		fputs(s.shown ? "\n]\n" : "[]\n", stdout);
+	if (rc)
+		return attest_report(o->log, rc, &err, s.json);
 	return NSIMA_EXIT_OK;
 }
 
 int cmd_show(int argc, char **argv)
 {
 	struct nsima_err err = { 0 };
-	struct nsima_log log, view;
 	struct attest_args o;
+	uint8_t *buf;
+	size_t len;
+	bool mapped;
 	int rc;
 
 	rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? NSIMA_EXIT_OK : rc;
-	nsima_log_init(&log);
-	nsima_log_init(&view);
-	rc = attest_load_log(o.log, o.fmt, o.log_alg, o.given[OPT_JSON], &log);
+	rc = attest_map_file(o.log, &buf, &len, &mapped, &err);
 	if (rc)
-		goto out;
-	if (o.given[OPT_NS] && o.given[OPT_REDACTED])
-		rc = nsima_log_redact(&log, o.host, o.nsid, NSIMA_BANKS_ALL,
-				      &view, &err);
-	else if (o.given[OPT_NS])
-		rc = nsima_log_filter_ns(&log, o.host, o.nsid, &view, &err);
-	if (rc) {
-		rc = attest_report(o.log, rc, &err, o.given[OPT_JSON]);
-		goto out;
-	}
-	rc = print_log(&o, o.given[OPT_NS] ? &view : &log);
-out:
-	nsima_log_free(&view);
-	nsima_log_free(&log);
+		return attest_report(o.log, rc, &err, o.given[OPT_JSON]);
+	rc = show_log(&o, buf, len);
+	attest_unmap_file(buf, len, mapped);
 	return rc;
 }

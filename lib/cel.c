@@ -10,6 +10,7 @@
 #include "cel.h"
 #include "hex.h"
 #include "jsonscan.h"
+#include "log_format.h"
 
 #define CT_IMA "ima_template"
 #define CEL_RECORD_VALUES	512
@@ -282,98 +283,125 @@ static json_t *digest_obj(int bank, const uint8_t *d)
 			 "digest", hex);
 }
 
-static json_t *digests_of(const struct nsima_entry *e, unsigned int banks,
-			  struct nsima_err *err)
+static int nomem(struct nsima_err *err)
+{
+	return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+			     "out of memory");
+}
+
+static int digests_of(const struct nsima_entry *e, unsigned int banks,
+		      json_t **out, struct nsima_err *err)
 {
 	bool violation = nsima_entry_is_violation(e);
 	uint8_t d[NSIMA_DIGEST_MAX];
 	json_t *arr = json_array();
-	int b;
+	int b, rc = 0;
 
+	if (!arr)
+		return nomem(err);
 	if (!e->data)
 		banks = e->digest_mask;
-	for (b = 0; arr && b < NSIMA_BANK_COUNT; b++) {
+	for (b = 0; !rc && b < NSIMA_BANK_COUNT; b++) {
 		if (!(banks & NSIMA_BANK_BIT(b)))
 			continue;
 		if (violation)
 			memset(d, 0, sizeof(d));
-		else if (nsima_entry_digest(e, b, d, err))
-			goto fail;
-		if (json_array_append_new(arr, digest_obj(b, d)))
-			goto fail;
+		else
+			rc = nsima_entry_digest(e, b, d, err);
+		if (!rc && json_array_append_new(arr, digest_obj(b, d)))
+			rc = nomem(err);
 	}
-	return arr;
-fail:
-	json_decref(arr);
-	return NULL;
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
 }
 
-static json_t *record_of(const struct nsima_entry *e, uint64_t recnum,
-			 unsigned int banks, struct nsima_err *err)
+static int record_of(const struct nsima_entry *e, uint64_t recnum,
+		     unsigned int banks, json_t **out, struct nsima_err *err)
 {
-	json_t *digests = digests_of(e, banks, err), *r;
+	json_t *digests = NULL;
 	char *hex;
+	int rc = digests_of(e, banks, &digests, err);
 
-	if (!digests)
-		return NULL;
-	if (!e->data)
-		return json_pack("{s:I,s:i,s:o,s:s,s:b}", "recnum",
+	if (rc)
+		return rc;
+	if (!e->data) {
+		*out = json_pack("{s:I,s:i,s:o,s:s,s:b}", "recnum",
 				 (json_int_t)recnum, "pcr", (int)e->pcr,
 				 "digests", digests, "content_type", CT_IMA,
 				 "redacted", 1);
+		return *out ? 0 : nomem(err);
+	}
 	hex = malloc(2 * (size_t)e->data_len + 1);
 	if (!hex) {
 		json_decref(digests);
-		return NULL;
+		return nomem(err);
 	}
 	nsima_hex_encode(e->data, e->data_len, hex);
-	r = json_pack("{s:I,s:i,s:o,s:s,s:{s:s,s:s}}", "recnum",
-		      (json_int_t)recnum, "pcr", (int)e->pcr, "digests", digests,
-		      "content_type", CT_IMA, "content", "template_name",
-		      e->tmpl.name, "template_data", hex);
+	*out = json_pack("{s:I,s:i,s:o,s:s,s:{s:s,s:s}}", "recnum",
+			 (json_int_t)recnum, "pcr", (int)e->pcr, "digests",
+			 digests, "content_type", CT_IMA, "content",
+			 "template_name", e->tmpl.name, "template_data", hex);
 	free(hex);
-	return r;
+	return *out ? 0 : nomem(err);
+}
+
+int nsima_cel_write_begin(struct nsima_cel_writer *w, unsigned int banks,
+			  unsigned int flags, struct nsima_buf *out,
+			  struct nsima_err *err)
+{
+	nsima_err_clear(err);
+	memset(w, 0, sizeof(*w));
+	if (!banks || (banks & ~NSIMA_BANKS_ALL))
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "bad bank mask 0x%x", banks);
+	w->banks = banks;
+	w->flags = flags;
+	if (!(flags & NSIMA_CEL_SEQ) && nsima_buf_append(out, "[", 1))
+		return nomem(err);
+	return 0;
+}
+
+int nsima_cel_write_entry(struct nsima_cel_writer *w,
+			  const struct nsima_entry *e, uint64_t recnum,
+			  struct nsima_buf *out, struct nsima_err *err)
+{
+	json_t *r = NULL;
+	char *s;
+	int rc = record_of(e, recnum, w->banks, &r, err);
+
+	if (rc)
+		return rc;
+	s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(r);
+	if (!s)
+		return nomem(err);
+	if (w->flags & NSIMA_CEL_SEQ)
+		rc = nsima_buf_printf(out, "\x1e%s\n", s);
+	else
+		rc = nsima_buf_printf(out, "%s%s", w->count ? ",\n" : "\n", s);
+	free(s);
+	if (rc)
+		return nomem(err);
+	w->count++;
+	return 0;
+}
+
+int nsima_cel_write_end(struct nsima_cel_writer *w, struct nsima_buf *out,
+			struct nsima_err *err)
+{
+	if (!(w->flags & NSIMA_CEL_SEQ) && nsima_buf_append(out, "\n]\n", 3))
+		return nomem(err);
+	return 0;
 }
 
 int nsima_cel_write(const struct nsima_log *log, unsigned int banks,
 		    unsigned int flags, struct nsima_buf *out,
 		    struct nsima_err *err)
 {
-	bool seq = flags & NSIMA_CEL_SEQ;
-	size_t i;
-	int rc = 0;
-
-	nsima_err_clear(err);
-	if (!banks || (banks & ~NSIMA_BANKS_ALL))
-		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
-				     "bad bank mask 0x%x", banks);
-	if (!seq && nsima_buf_append(out, "[", 1))
-		goto nomem;
-	for (i = 0; i < log->count && !rc; i++) {
-		json_t *r = record_of(&log->entries[i], nsima_log_index(log, i),
-				      banks, err);
-		char *s;
-
-		if (!r) {
-			if (err && err->code)
-				return nsima_err_move(err, err->code,
-						      NSIMA_AT_ENTRY,
-						      nsima_log_index(log, i));
-			goto nomem;
-		}
-		s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(r);
-		if (!s)
-			goto nomem;
-		if (!seq)
-			rc = nsima_buf_append(out, i ? ",\n" : "\n", i ? 2 : 1);
-		rc = rc ?: nsima_buf_printf(out, seq ? "\x1e%s\n" : "%s", s);
-		free(s);
-	}
-	if (rc || (!seq && nsima_buf_append(out, "\n]\n", 3)))
-		goto nomem;
-	return 0;
-nomem:
-	return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
-			     "out of memory");
+	return nsima_log_write_all(log, NSIMA_FORMAT_CEL, NSIMA_BANK_SHA1, banks,
+				   flags, out, err);
 }

@@ -38,4 +38,24 @@ int nsima_cel_write(const struct nsima_log *log, unsigned int banks,
 		    unsigned int flags, struct nsima_buf *out,
 		    struct nsima_err *err);
 
+/*
+ * The same, an entry at a time: begin ('[' unless NSIMA_CEL_SEQ), each
+ * entry with its record number (recnum), end ("]"): nsima_cel_write is
+ * these. An entry's errors say no position (the caller knows it).
+ */
+struct nsima_cel_writer {
+	unsigned int banks;
+	unsigned int flags;
+	uint64_t count;		/* records written */
+};
+
+int nsima_cel_write_begin(struct nsima_cel_writer *w, unsigned int banks,
+			  unsigned int flags, struct nsima_buf *out,
+			  struct nsima_err *err);
+int nsima_cel_write_entry(struct nsima_cel_writer *w,
+			  const struct nsima_entry *e, uint64_t recnum,
+			  struct nsima_buf *out, struct nsima_err *err);
+int nsima_cel_write_end(struct nsima_cel_writer *w, struct nsima_buf *out,
+			struct nsima_err *err);
+
 #endif /* NSIMA_CEL_H */

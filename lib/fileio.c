@@ -94,41 +94,93 @@ static int sync_dir(const char *path)
 	return rc;
 }
 
+static int io_err(struct nsima_err *err, int e)
+{
+	return nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0, "%s",
+			     strerror(e));
+}
+
+int nsima_wfile_open(struct nsima_wfile *f, const char *path,
+		     struct nsima_err *err)
+{
+	int saved;
+
+	f->tmp = NULL;
+	f->fd = 1;
+	f->path = path;
+	if (!strcmp(path, "-"))
+		return 0;
+	if (asprintf(&f->tmp, "%s.tmpXXXXXX", path) < 0) {
+		f->tmp = NULL;
+		f->fd = -1;
+		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+				     "out of memory");
+	}
+	f->fd = mkostemp(f->tmp, O_CLOEXEC);
+	if (f->fd < 0) {
+		saved = errno;
+		free(f->tmp);
+		f->tmp = NULL;
+		return io_err(err, saved);
+	}
+	return 0;
+}
+
+int nsima_wfile_write(struct nsima_wfile *f, const void *buf, size_t len,
+		      struct nsima_err *err)
+{
+	if (write_all(f->fd, buf, len))
+		return io_err(err, errno);
+	return 0;
+}
+
+void nsima_wfile_abort(struct nsima_wfile *f)
+{
+	int saved = errno;
+
+	if (f->tmp) {
+		if (f->fd >= 0)
+			close(f->fd);
+		unlink(f->tmp);
+		free(f->tmp);
+		f->tmp = NULL;
+	}
+	f->fd = -1;
+	errno = saved;
+}
+
+int nsima_wfile_commit(struct nsima_wfile *f, struct nsima_err *err)
+{
+	int fd = f->fd, rc = 0;
+
+	if (!f->tmp)	/* stdout */
+		return 0;
+	f->fd = -1;
+	if (fsync(fd)) {
+		rc = errno;
+		close(fd);
+	} else if (close(fd) || rename(f->tmp, f->path) || sync_dir(f->path)) {
+		rc = errno;
+	}
+	if (rc) {
+		nsima_wfile_abort(f);
+		return io_err(err, rc);
+	}
+	free(f->tmp);
+	f->tmp = NULL;
+	return 0;
+}
+
 int nsima_write_file(const char *path, const void *buf, size_t len,
 		     struct nsima_err *err)
 {
-	char *tmp;
-	int fd, saved;
+	struct nsima_wfile f;
+	int rc = nsima_wfile_open(&f, path, err);
 
-	if (!strcmp(path, "-")) {
-		if (write_all(1, buf, len))
-			return nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0,
-					     "%s", strerror(errno));
-		return 0;
-	}
-	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
-		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
-				     "out of memory");
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	if (write_all(fd, buf, len) || fsync(fd)) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		goto fail_unlink;
-	}
-	if (close(fd) || rename(tmp, path) || sync_dir(path))
-		goto fail_unlink;
-	free(tmp);
-	return 0;
-fail_unlink:
-	saved = errno;
-	unlink(tmp);
-	errno = saved;
-fail:
-	saved = errno;
-	free(tmp);
-	return nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0, "%s",
-			     strerror(saved));
+	if (!rc)
+		rc = nsima_wfile_write(&f, buf, len, err);
+	if (!rc)
+		return nsima_wfile_commit(&f, err);
+	nsima_wfile_abort(&f);
+	return rc;
 }

@@ -26,4 +26,22 @@ int nsima_read_file(const char *path, size_t max, uint8_t **buf, size_t *len,
 int nsima_write_file(const char *path, const void *buf, size_t len,
 		     struct nsima_err *err);
 
+/*
+ * The same written a piece at a time: open (a temporary file beside
+ * @path), write..., then commit (fsync, rename over @path) or abort
+ * (remove it: @path is untouched). "-" is stdout, written as it comes.
+ */
+struct nsima_wfile {
+	const char *path;
+	char *tmp;		/* NULL for stdout */
+	int fd;
+};
+
+int nsima_wfile_open(struct nsima_wfile *f, const char *path,
+		     struct nsima_err *err);
+int nsima_wfile_write(struct nsima_wfile *f, const void *buf, size_t len,
+		      struct nsima_err *err);
+int nsima_wfile_commit(struct nsima_wfile *f, struct nsima_err *err);
+void nsima_wfile_abort(struct nsima_wfile *f);
+
 #endif /* NSIMA_FILEIO_H */

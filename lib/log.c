@@ -35,6 +35,14 @@ uint64_t nsima_log_index(const struct nsima_log *log, size_t i)
 	return log->index ? log->index[i] : log->first_index + i;
 }
 
+int nsima_log_check_bank(int hdr_bank, struct nsima_err *err)
+{
+	if (nsima_bank_info(hdr_bank))
+		return 0;
+	return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+			     "bad header bank %d", hdr_bank);
+}
+
 int nsima_entry_init(struct nsima_entry *e, uint32_t pcr,
 		     const char *template_name, const uint8_t *data,
 		     size_t len, struct nsima_err *err)

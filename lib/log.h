@@ -35,8 +35,8 @@
 /*
  * In-memory lists are capped: entries plus template data at most this
  * many bytes (NSIMA_EMALFORMED beyond), so a hostile list cannot exhaust
- * memory. A whole node's list is replayed streamed instead
- * (nsima_log_foreach_binary, nsima_replay_binary).
+ * memory. A whole node's list is walked instead, an entry at a time
+ * (nsima_log_walk: replay, verify, show, export).
  */
 #define NSIMA_LOG_MEM_MAX	NSIMA_INPUT_MAX
 
@@ -150,11 +150,22 @@ int nsima_entry_ns(const struct nsima_entry *e, struct nsima_nsref *ref,
 int nsima_nsid_parse(const char *s, bool *host, uint64_t *nsid,
 		     struct nsima_err *err);
 
+/* A list's header bank @hdr_bank is a bank (NSIMA_EINVAL otherwise). */
+int nsima_log_check_bank(int hdr_bank, struct nsima_err *err);
+
 /* Binary lists: header digest of @hdr_bank (sha1 for the classic list). */
 int nsima_log_parse_binary(const uint8_t *buf, size_t len, int hdr_bank,
 			   struct nsima_log *log, struct nsima_err *err);
 int nsima_log_write_binary(const struct nsima_log *log, int hdr_bank,
 			   struct nsima_buf *out, struct nsima_err *err);
+/*
+ * One entry as a binary record appended to @out (the list is its records
+ * one after the other). A redacted entry, without data, cannot be
+ * (NSIMA_EUNSUPPORTED). Errors say no position: the caller knows which
+ * entry it is (nsima_log_writer_entry, nsima_log_write say NSIMA_AT_ENTRY).
+ */
+int nsima_log_write_binary_entry(const struct nsima_entry *e, int hdr_bank,
+				 struct nsima_buf *out, struct nsima_err *err);
 
 /*
  * Called for each record of a list streamed by nsima_log_foreach_binary:
@@ -191,5 +202,8 @@ int nsima_log_parse_ascii(const char *buf, size_t len, int hdr_bank,
 			  struct nsima_log *log, struct nsima_err *err);
 int nsima_log_write_ascii(const struct nsima_log *log, int hdr_bank,
 			  struct nsima_buf *out, struct nsima_err *err);
+/* One entry as an ascii line appended to @out, as the binary one. */
+int nsima_log_write_ascii_entry(const struct nsima_entry *e, int hdr_bank,
+				struct nsima_buf *out, struct nsima_err *err);
 
 #endif /* NSIMA_LOG_H */

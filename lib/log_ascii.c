@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "hex.h"
-#include "log.h"
+#include "log_format.h"
 #include "name.h"
 
 #define LINE_MAX_BYTES	(2 * (size_t)NSIMA_TEMPLATE_DATA_MAX + 4096)
@@ -209,9 +209,9 @@ int nsima_log_each_ascii(const char *buf, size_t len, int hdr_bank,
 	if (!err)
 		err = &local;
 	nsima_err_clear(err);
-	if (!nsima_bank_info(hdr_bank))
-		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
-				     "bad header bank %d", hdr_bank);
+	rc = nsima_log_check_bank(hdr_bank, err);
+	if (rc)
+		return rc;
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		struct tok line = { buf + pos, (nl ? (size_t)(nl - buf) : len) - pos };
@@ -291,12 +291,15 @@ static int check_string_out(const struct nsima_entry *e, int i, bool only,
 	return 0;
 }
 
-static int write_line(struct nsima_buf *out, const struct nsima_entry *e,
-		      int hdr_bank, struct nsima_err *err)
+int nsima_log_write_ascii_entry(const struct nsima_entry *e, int hdr_bank,
+				struct nsima_buf *out, struct nsima_err *err)
 {
 	uint8_t digest[NSIMA_DIGEST_MAX];
 	int i, rc, sf = string_field(&e->tmpl);
 
+	if (!e->data)
+		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
+				     "redacted entry cannot be written as an ascii list");
 	rc = nsima_entry_digest(e, hdr_bank, digest, err);
 	if (rc)
 		return rc;
@@ -330,20 +333,5 @@ nomem:
 int nsima_log_write_ascii(const struct nsima_log *log, int hdr_bank,
 			  struct nsima_buf *out, struct nsima_err *err)
 {
-	size_t i;
-	int rc;
-
-	if (!nsima_bank_info(hdr_bank))
-		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
-				     "bad header bank %d", hdr_bank);
-	for (i = 0; i < log->count; i++) {
-		if (!log->entries[i].data)
-			return nsima_err_set(err, NSIMA_EUNSUPPORTED,
-					     NSIMA_AT_ENTRY, i,
-					     "redacted entry cannot be written as an ascii list");
-		rc = write_line(out, &log->entries[i], hdr_bank, err);
-		if (rc)
-			return nsima_err_move(err, rc, NSIMA_AT_ENTRY, i);
-	}
-	return 0;
+	return nsima_log_write(log, NSIMA_FORMAT_ASCII, hdr_bank, out, err);
 }

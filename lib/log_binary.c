@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "le.h"
-#include "log.h"
+#include "log_format.h"
 
 struct cursor {
 	const uint8_t *buf;
@@ -170,9 +170,9 @@ int nsima_log_foreach_binary(const uint8_t *buf, size_t len, int hdr_bank,
 	if (!err)
 		err = &local;
 	nsima_err_clear(err);
-	if (!nsima_bank_info(hdr_bank))
-		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
-				     "bad header bank %d", hdr_bank);
+	rc = nsima_log_check_bank(hdr_bank, err);
+	if (rc)
+		return rc;
 	while (c.pos < c.len) {
 		size_t off = c.pos;
 
@@ -200,9 +200,9 @@ int nsima_log_parse_binary(const uint8_t *buf, size_t len, int hdr_bank,
 	if (!err)
 		err = &local;
 	nsima_err_clear(err);
-	if (!nsima_bank_info(hdr_bank))
-		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
-				     "bad header bank %d", hdr_bank);
+	rc = nsima_log_check_bank(hdr_bank, err);
+	if (rc)
+		return rc;
 	while (c.pos < c.len) {
 		rc = parse_entry(&c, hdr_bank, &e, err);
 		if (!rc)
@@ -215,13 +215,16 @@ int nsima_log_parse_binary(const uint8_t *buf, size_t len, int hdr_bank,
 	return 0;
 }
 
-static int write_entry(struct nsima_buf *out, const struct nsima_entry *e,
-		       int hdr_bank, struct nsima_err *err)
+int nsima_log_write_binary_entry(const struct nsima_entry *e, int hdr_bank,
+				 struct nsima_buf *out, struct nsima_err *err)
 {
 	uint8_t digest[NSIMA_DIGEST_MAX];
 	size_t nlen = strlen(e->tmpl.name);
 	int rc;
 
+	if (!e->data)
+		return nsima_err_set(err, NSIMA_EUNSUPPORTED, NSIMA_AT_NONE, 0,
+				     "redacted entry cannot be written as a binary list");
 	rc = nsima_entry_digest(e, hdr_bank, digest, err);
 	if (rc)
 		return rc;
@@ -239,22 +242,5 @@ static int write_entry(struct nsima_buf *out, const struct nsima_entry *e,
 int nsima_log_write_binary(const struct nsima_log *log, int hdr_bank,
 			   struct nsima_buf *out, struct nsima_err *err)
 {
-	size_t i;
-	int rc;
-
-	if (!nsima_bank_info(hdr_bank))
-		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
-				     "bad header bank %d", hdr_bank);
-	for (i = 0; i < log->count; i++) {
-		const struct nsima_entry *e = &log->entries[i];
-
-		if (!e->data)
-			return nsima_err_set(err, NSIMA_EUNSUPPORTED,
-					     NSIMA_AT_ENTRY, i,
-					     "redacted entry cannot be written as a binary list");
-		rc = write_entry(out, e, hdr_bank, err);
-		if (rc)
-			return nsima_err_move(err, rc, NSIMA_AT_ENTRY, i);
-	}
-	return 0;
+	return nsima_log_write(log, NSIMA_FORMAT_BINARY, hdr_bank, out, err);
 }

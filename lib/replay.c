@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hex.h"
+#include "log_format.h"
 #include "replay.h"
 
 int nsima_replay_init(struct nsima_replay *r, uint32_t pcr,
@@ -197,19 +198,19 @@ struct stream {
 	uint64_t records;
 };
 
-static int stream_entry(const struct nsima_entry *e, size_t n, size_t off,
+static int stream_entry(const struct nsima_entry *e, uint64_t index,
 			void *ctx, struct nsima_err *err)
 {
 	struct stream *s = ctx;
 	int rc;
 
-	(void)off;
-	s->records = (uint64_t)n + 1;
+	(void)index;	/* a CEL recnum; the replay counts from r->next */
+	s->records++;
 	if (s->flags & NSIMA_REPLAY_VERIFY) {
 		rc = verify_entry(e, err);
 		if (rc)
 			return nsima_err_move(err, rc, NSIMA_AT_ENTRY,
-					      s->start + n);
+					      s->start + s->records - 1);
 	}
 	if (s->matched)
 		return 0;
@@ -225,10 +226,10 @@ static int stream_entry(const struct nsima_entry *e, size_t n, size_t off,
 	return 0;
 }
 
-int nsima_replay_binary(struct nsima_replay *r, const uint8_t *buf,
-			size_t len, int hdr_bank, const struct nsima_pcrs *quoted,
-			unsigned int flags, uint64_t *total,
-			struct nsima_err *err)
+int nsima_replay_walk(struct nsima_replay *r, const uint8_t *buf, size_t len,
+		      enum nsima_log_format fmt, int hdr_bank, bool first_given,
+		      const struct nsima_pcrs *quoted, unsigned int flags,
+		      uint64_t *total, struct nsima_err *err)
 {
 	struct stream s = { .run = *r, .quoted = quoted, .flags = flags,
 			    .start = r->next };
@@ -242,8 +243,8 @@ int nsima_replay_binary(struct nsima_replay *r, const uint8_t *buf,
 		s.matched = true;
 		s.at = *r;
 	}
-	rc = nsima_log_foreach_binary(buf, len, hdr_bank, stream_entry, &s,
-				      err);
+	rc = nsima_log_walk(buf, len, fmt, hdr_bank, r->next, first_given,
+			    stream_entry, &s, err);
 	if (rc)
 		return rc;
 	if (total)
@@ -259,6 +260,15 @@ int nsima_replay_binary(struct nsima_replay *r, const uint8_t *buf,
 				     (unsigned long long)s.records, r->pcr);
 	*r = s.at;
 	return 0;
+}
+
+int nsima_replay_binary(struct nsima_replay *r, const uint8_t *buf,
+			size_t len, int hdr_bank, const struct nsima_pcrs *quoted,
+			unsigned int flags, uint64_t *total,
+			struct nsima_err *err)
+{
+	return nsima_replay_walk(r, buf, len, NSIMA_FORMAT_BINARY, hdr_bank,
+				 false, quoted, flags, total, err);
 }
 
 int nsima_log_verify(const struct nsima_log *log, uint64_t *bad,

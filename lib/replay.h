@@ -17,6 +17,7 @@
 #include "err.h"
 #include "hash.h"
 #include "log.h"
+#include "log_format.h"
 
 /* PCR values, one per bank in @banks. */
 struct nsima_pcrs {
@@ -103,6 +104,18 @@ int nsima_replay_binary(struct nsima_replay *r, const uint8_t *buf,
 			size_t len, int hdr_bank, const struct nsima_pcrs *quoted,
 			unsigned int flags, uint64_t *total,
 			struct nsima_err *err);
+
+/*
+ * nsima_replay_binary for a list in any format @fmt (AUTO sniffs), walked
+ * in constant memory (nsima_log_walk from r->next, @first_given as
+ * there: a CEL list's records follow on without a gap and, when
+ * @first_given, start at r->next). Entries count from r->next whatever a
+ * CEL list numbers them.
+ */
+int nsima_replay_walk(struct nsima_replay *r, const uint8_t *buf, size_t len,
+		      enum nsima_log_format fmt, int hdr_bank, bool first_given,
+		      const struct nsima_pcrs *quoted, unsigned int flags,
+		      uint64_t *total, struct nsima_err *err);
 
 /* Whole-log convenience: replay @log for @pcr into @out. */
 int nsima_replay_pcrs(const struct nsima_log *log, uint32_t pcr,

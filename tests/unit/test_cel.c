@@ -74,7 +74,7 @@ static void test_round_trips(void **state)
 		   "e654f343e8f86bd20bc8a0b4c3df3a86801a35ac");
 }
 
-#define REC0 "{\"recnum\":7,\"pcr\":11,\"digests\":[{\"hashAlg\":\"sha1\",\"digest\":\"cf41b43c4031672fcc2bd358b309ad33b977424f\"}],\"content_type\":\"ima_template\",\"content\":{\"template_name\":\"ima-ng\",\"template_data\":\"280000007368613235363a00f1b4c7c9b27e94569f4c2b64051c452bc609c3cb891dd7fae06b758f8bc83d140f000000626f6f745f61676772656761746500\"}}"
+#define REC0 TEST_CEL_REC7
 #define RED1 "{\"recnum\":8,\"pcr\":11,\"digests\":[{\"hashAlg\":\"sha256\",\"digest\":\"0000000000000000000000000000000000000000000000000000000000000001\"},{\"hashAlg\":\"sm3_256\",\"digest\":\"00\"}],\"content_type\":\"ima_template\",\"redacted\":true}"
 
 static void test_parse_records(void **state)

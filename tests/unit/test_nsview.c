@@ -112,11 +112,74 @@ static void test_redact_replays(void **state)
 	nsima_log_free(&log);
 }
 
+/*
+ * The view an entry at a time (show, export on a walked list): the same
+ * entries as the whole-log views, a redacted entry held in the view.
+ */
+static void test_view_entry(void **state)
+{
+	struct nsima_err err = { 0 };
+	const struct nsima_entry *shown;
+	struct nsima_log log, red;
+	struct nsima_entry r, r2;
+	struct nsima_view v;
+	size_t i;
+
+	(void)state;
+	build(&log);
+	assert_int_equal(nsima_log_redact(&log, false, 4026532281ULL,
+					  NSIMA_BANKS_DEFAULT, &red, &err), 0);
+	assert_int_equal(nsima_view_init(&v, false, 4026532281ULL, true,
+					 NSIMA_BANKS_DEFAULT, &err), 0);
+	for (i = 0; i < log.count; i++) {
+		assert_int_equal(nsima_view_entry(&v, &log.entries[i], i,
+						  &shown, &err), 0);
+		assert_non_null(shown);
+		assert_int_equal(shown->flags, red.entries[i].flags);
+		assert_int_equal(shown->digest_mask, red.entries[i].digest_mask);
+		assert_memory_equal(shown->digests, red.entries[i].digests,
+				    sizeof(shown->digests));
+		if (i == 2 || i == 4)
+			assert_ptr_equal(shown, &log.entries[i]);
+		else
+			assert_ptr_equal(shown, &v.redacted);
+	}
+	/* redacting, entries must follow on: 7 after 5 leaves 6 out */
+	assert_int_equal(nsima_view_entry(&v, &log.entries[2], 7, &shown, &err),
+			 NSIMA_EINVAL);
+	/* filtering, they need not; the others are left out */
+	assert_int_equal(nsima_view_init(&v, true, 0, false, 0, &err), 0);
+	assert_int_equal(nsima_view_entry(&v, &log.entries[1], 1, &shown, &err),
+			 0);
+	assert_ptr_equal(shown, &log.entries[1]);
+	assert_int_equal(nsima_view_entry(&v, &log.entries[2], 9, &shown, &err),
+			 0);
+	assert_null(shown);
+	assert_int_equal(nsima_view_init(&v, true, 0, true, 0, &err),
+			 NSIMA_EINVAL);
+	/* one entry redacted: a violation's digests stay zero */
+	assert_int_equal(nsima_entry_redact(&log.entries[5],
+					    NSIMA_BANK_BIT(NSIMA_BANK_SHA256),
+					    &r, &err), 0);
+	assert_int_equal(r.flags, NSIMA_ENTRY_REDACTED);
+	assert_null(r.data);
+	assert_true(nsima_entry_is_violation(&r));
+	/* a redacted entry lacking a bank cannot give it */
+	assert_int_equal(nsima_entry_redact(&log.entries[0],
+					    NSIMA_BANK_BIT(NSIMA_BANK_SHA256),
+					    &r, &err), 0);
+	assert_int_equal(nsima_entry_redact(&r, NSIMA_BANK_BIT(NSIMA_BANK_SHA1),
+					    &r2, &err), NSIMA_EUNSUPPORTED);
+	nsima_log_free(&red);
+	nsima_log_free(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_redact_replays),
+		cmocka_unit_test(test_view_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,9 @@ static inline int test_load_log(const char *name, struct nsima_log *log)
 	return rc ? -1 : 0;
 }
 
+/* A CEL record: boot_aggregate (ima-ng, sha1 digest), record 7 on PCR 11. */
+#define TEST_CEL_REC7 "{\"recnum\":7,\"pcr\":11,\"digests\":[{\"hashAlg\":\"sha1\",\"digest\":\"cf41b43c4031672fcc2bd358b309ad33b977424f\"}],\"content_type\":\"ima_template\",\"content\":{\"template_name\":\"ima-ng\",\"template_data\":\"280000007368613235363a00f1b4c7c9b27e94569f4c2b64051c452bc609c3cb891dd7fae06b758f8bc83d140f000000626f6f745f61676772656761746500\"}}"
+
 /* Hex of @len bytes into a static buffer (one use per statement). */
 static inline const char *test_hex(const uint8_t *p, size_t len)
 {
