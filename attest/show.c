@@ -155,7 +155,8 @@ static json_t *entry_json(const struct nsima_entry *e, uint64_t index)
 		json_object_set_new(j, "template", json_string(e->tmpl.name));
 	if (named) {
 		snprintf(nsid, sizeof(nsid), "%llu", (unsigned long long)ref.nsid);
-		json_object_set_new(j, "ns", json_string(ref.host ? "host" : nsid));
+		json_object_set_new(j, "namespace",
+				    json_string(ref.host ? "host" : nsid));
 		json_object_set_new(j, ref.event ? "event" : "path",
 				    json_stringn(ref.event ? ref.event_type : ref.path,
 						 ref.event ? ref.event_type_len :

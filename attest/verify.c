@@ -506,7 +506,7 @@ static void json_ns_state(const char *key, const struct nsima_ns_state *s)
 }
 
 /*
- * ,"ns":{..}: whose view, whether an ns_state proves it complete, the
+ * ,"view":{..}: whose view, whether an ns_state proves it complete, the
  * latest covered ns_state (entry, what it says, what the view gives), the
  * namespace's entries after it, the covered entries redacted, and the
  * running state after the covered entries (--ns-chain of a next verify
@@ -520,7 +520,7 @@ static void json_ns(const struct attest_args *o, const struct nsima_verify *out,
 
 	view_name(o, ns);
 	nsima_ns_state_format(&c->run, st);
-	printf(",\"ns\":{\"namespace\":\"%s\",\"proven\":%s", ns,
+	printf(",\"view\":{\"namespace\":\"%s\",\"proven\":%s", ns,
 	       proven ? "true" : "false");
 	if (c->have && !out->ns_first) {
 		printf(",\"state_entry\":%llu",

@@ -263,7 +263,7 @@ grep_out "... all 9 entries covered, reported unproven" \
 	"^trusted: .*log: 9 entries covered, 0 pending; ns 4026532114: completeness unproven: 4 entries of it shown; 5 of 9 covered entries redacted$"
 expect "... --json" 0 v "$T/qA" "$N1" --log "$T/view" --ns 4026532114 --allow-unproven-ns --json
 jq_out "... JSON: not proven, no ns_state, 5 redacted" \
-	'.result == "trusted" and .ns.proven == false and .ns.state_entry == null and .ns.entries == 4 and .ns.redacted == 5 and .ns.after == 4'
+	'.result == "trusted" and .view.proven == false and .view.state_entry == null and .view.entries == 4 and .view.redacted == 5 and .view.after == 4'
 expect "the view is not ns 4026532200's" 11 v "$T/qA" "$N1" --log "$T/view" --ns 4026532200
 "$mklog" edit "$T/view" "$T/v-other" --to cel unredact 5 "$T/log"
 expect "... without --ns: the redacted entries are not vouched for" 15 v "$T/qA" "$N1" --log "$T/v-other"
@@ -319,7 +319,7 @@ grep_out "... complete up to entry 10; the entry after it reported; 6 redacted" 
 	"^trusted: .*log: 12 entries covered, 0 pending; ns 4026532114: complete up to its ns_state at entry 10 \(4 entries\); 1 entries after the last ns_state: completeness not proven for them; 6 of 12 covered entries redacted$"
 expect "... --json" 0 v "$T/qS" "$N3" --log "$T/viewS" --ns 4026532114 --json
 jq_out "... JSON: proven, entry 10, count 4 both ways, 1 after, 6 redacted, chain state 5" \
-	'.result == "trusted" and .ns.proven == true and .ns.state_entry == 10 and .ns.stated.count == 4 and .ns.shown == .ns.stated and (.ns.stated.chain | length) == 64 and .ns.after == 1 and .ns.redacted == 6 and .ns.entries == 5 and (.ns.chain | test("^5:[0-9a-f]{64}$"))'
+	'.result == "trusted" and .view.proven == true and .view.state_entry == 10 and .view.stated.count == 4 and .view.shown == .view.stated and (.view.stated.chain | length) == 64 and .view.after == 1 and .view.redacted == 6 and .view.entries == 5 and (.view.chain | test("^5:[0-9a-f]{64}$"))'
 expect "a checkpoint saved by a verify of the view" 0 \
 	v "$T/qS" "$N3" --log "$T/viewS" --ns 4026532114 --save-checkpoint "$T/cpv.json"
 jq -e '.view == "4026532114" and .next == 12' "$T/cpv.json" >/dev/null &&
@@ -343,7 +343,7 @@ grep_out "... ns-incomplete, naming the ns_state entry and both counts" \
 	"^ns-incomplete: .*: entry 10 \(ns 4026532114, nsima-event:ns_state\): ns_state counts 4 entries of ns 4026532114 before it, the view shows 3: entries of the namespace are withheld \(redacted or deleted\); .*7 of 12 covered entries redacted$"
 expect "... --json" 13 v "$T/qS" "$N3" --log "$T/vS-own" --ns 4026532114 --json
 jq_out "... JSON: entry 10, stated 4, shown 3, 7 redacted" \
-	'.result == "ns-incomplete" and .exit == 13 and .entry == 10 and .namespace == "4026532114" and .path == "nsima-event:ns_state" and .ns.stated.count == 4 and .ns.shown.count == 3 and .ns.redacted == 7 and .ns.proven == false'
+	'.result == "ns-incomplete" and .exit == 13 and .entry == 10 and .namespace == "4026532114" and .path == "nsima-event:ns_state" and .view.stated.count == 4 and .view.shown.count == 3 and .view.redacted == 7 and .view.proven == false'
 expect "... --allow-unproven-ns does not accept it" 13 \
 	v "$T/qS" "$N3" --log "$T/vS-own" --ns 4026532114 --allow-unproven-ns
 "$mklog" edit "$T/viewS" "$T/vS-viol" --to cel redact 6
