@@ -41,7 +41,6 @@
 #include "replay.h"
 #include "verify.h"
 
-
 /* Everything a verification reads. */
 struct verify_in {
 	struct nsima_quote q;
