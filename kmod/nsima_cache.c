@@ -165,6 +165,16 @@ int nsima_mark_measured(struct inode *inode)
 	return rc == -EEXIST ? 0 : rc ? -ENOSPC : 0;
 }
 
+/* The measured record of @inode, or NULL; under rcu_read_lock(). */
+static struct nsima_measured *measured(struct inode *inode)
+{
+	struct nsima_inode_key k;
+
+	nsima_inode_key(inode, &k);
+	return rhashtable_lookup(&nsima_measured_table, &k,
+				 nsima_measured_params);
+}
+
 /*
  * @inode is being opened for write: if it was measured, count the write
  * (every cache entry of it, in every namespace, is stale from now on)
@@ -172,13 +182,10 @@ int nsima_mark_measured(struct inode *inode)
  */
 bool nsima_write_opened(struct inode *inode)
 {
-	struct nsima_inode_key k;
 	struct nsima_measured *m;
 
-	nsima_inode_key(inode, &k);
 	rcu_read_lock();
-	m = rhashtable_lookup(&nsima_measured_table, &k,
-			      nsima_measured_params);
+	m = measured(inode);
 	if (m)
 		atomic_inc(&m->writes);
 	rcu_read_unlock();
@@ -193,13 +200,10 @@ bool nsima_write_opened(struct inode *inode)
  */
 void nsima_inode_forget(struct inode *inode)
 {
-	struct nsima_inode_key k;
 	struct nsima_measured *m;
 
-	nsima_inode_key(inode, &k);
 	rcu_read_lock();
-	m = rhashtable_lookup(&nsima_measured_table, &k,
-			      nsima_measured_params);
+	m = measured(inode);
 	if (m && !rhashtable_remove_fast(&nsima_measured_table, &m->node,
 					 nsima_measured_params)) {
 		atomic_long_inc(&nsima_stats.tomtou_forgotten);
@@ -216,13 +220,10 @@ unsigned long nsima_tomtou_size(void)
 /* The measured record of @inode into @s: unknown (-1, 0) if none. */
 static void nsima_writes(struct inode *inode, struct nsima_cache_state *s)
 {
-	struct nsima_inode_key k;
 	struct nsima_measured *m;
 
-	nsima_inode_key(inode, &k);
 	rcu_read_lock();
-	m = rhashtable_lookup(&nsima_measured_table, &k,
-			      nsima_measured_params);
+	m = measured(inode);
 	s->writes = m ? atomic_read(&m->writes) : -1;
 	s->seq = m ? m->seq : 0;
 	rcu_read_unlock();
