@@ -45,45 +45,47 @@ int attest_report(const char *input, int rc, const struct nsima_err *err,
 	return code;
 }
 
-void attest_json_string(const char *s, size_t len)
+json_t *attest_jstr(const char *s, size_t len)
 {
+	char buf[1024];
 	size_t i;
 
-	putchar('"');
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)	/* ASCII out: valid UTF-8 */
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	/* ASCII out (jansson takes UTF-8 only); jansson escapes controls */
+	if (len > sizeof(buf))
+		len = sizeof(buf);
+	for (i = 0; i < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x7f ? s[i] : '?';
+	return json_stringn(buf, len);
 }
 
-bool attest_fail_begin(bool json, int code, const char *line)
+json_t *attest_verdict(int code, const char *line)
 {
-	if (!json) {
+	return json_pack("{s:s,s:i,s:o}", "result", attest_exit_name(code),
+			 "exit", code, "error", attest_jstr(line, strlen(line)));
+}
+
+int attest_emit(bool json, json_t *j, int code, const char *line)
+{
+	if (!json || !j) {
 		printf("%s: %s\n", attest_exit_name(code), line);
-		return false;
+	} else {
+		json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		putchar('\n');
 	}
-	printf("{\"result\":\"%s\",\"exit\":%d,\"error\":",
-	       attest_exit_name(code), code);
-	attest_json_string(line, strlen(line));
-	return true;
+	json_decref(j);
+	return code;
 }
 
 void attest_json_error(int code, const char *input, const struct nsima_err *err)
 {
 	char line[NSIMA_ERR_MSG_MAX + 512];
+	json_t *j;
 
 	nsima_err_format(err, input, line, sizeof(line));
-	attest_fail_begin(true, code, line);
+	j = attest_verdict(code, line);
 	if (err->where == NSIMA_AT_ENTRY)
-		printf(",\"entry\":%llu", (unsigned long long)err->pos);
-	printf("}\n");
+		json_object_set_new(j, "entry", json_integer((json_int_t)err->pos));
+	attest_emit(true, j, code, line);
 }
 
 int attest_map_file(const char *path, uint8_t **buf, size_t *len,

@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "log.h"
 #include "log_format.h"
 
@@ -33,15 +35,16 @@ void attest_unmap_file(uint8_t *buf, size_t len, bool mapped);
 /* Report a libnsima error @rc; returns its exit code. */
 int attest_report(const char *input, int rc, const struct nsima_err *err,
 		  bool json);
-/* Print a JSON string (with quotes) to stdout. */
-void attest_json_string(const char *s, size_t len);
+/* A JSON string of @s, ASCII only (other bytes as '?', cut at 1 KiB). */
+json_t *attest_jstr(const char *s, size_t len);
+/* A failure's JSON: {"result","exit","error"}, to add members to. */
+json_t *attest_verdict(int code, const char *line);
+/*
+ * Report a failure: "<category>: <line>" as text, or @j (taken; NULL
+ * falls back to the text line) as one JSON line; returns @code.
+ */
+int attest_emit(bool json, json_t *j, int code, const char *line);
 /* Print {"result":..,"exit":..,"error":..[,"entry":N]} for --json. */
 void attest_json_error(int code, const char *input, const struct nsima_err *err);
-/*
- * A failure's one line: "<category>: <line>" as text (false), or the
- * start of its JSON object {"result","exit","error" (true: the caller adds
- * its members and the closing "}\n").
- */
-bool attest_fail_begin(bool json, int code, const char *line);
 
 #endif /* NSIMA_ATTEST_COMMON_H */

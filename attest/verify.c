@@ -102,14 +102,16 @@ static int fail(const struct attest_args *o, const char *input, int rc,
 {
 	char line[NSIMA_ERR_MSG_MAX + 512];
 	int code = attest_exit_code(rc);
+	json_t *j = NULL;
 
+	nsima_err_format(err, input, line, sizeof(line));
 	if (o->given[OPT_JSON]) {
-		attest_json_error(code, input, err);
-	} else {
-		nsima_err_format(err, input, line, sizeof(line));
-		printf("%s: %s\n", attest_exit_name(code), line);
+		j = attest_verdict(code, line);
+		if (err->where == NSIMA_AT_ENTRY)
+			json_object_set_new(j, "entry",
+					    json_integer((json_int_t)err->pos));
 	}
-	return code;
+	return attest_emit(o->given[OPT_JSON], j, code, line);
 }
 
 static int read_input(const struct attest_args *o, const char *path,
@@ -381,22 +383,29 @@ static void desc_format(const struct nsima_entry_desc *d, char *buf, size_t size
 			 d->violation ? ", violation" : "");
 }
 
-static void json_desc(const struct nsima_entry_desc *d)
+/* The entry @index described @d, into the verdict @j. */
+static void json_desc(json_t *j, uint64_t index,
+		      const struct nsima_entry_desc *d)
 {
+	json_object_set_new(j, "entry", json_integer((json_int_t)index));
 	if (!d->known)
 		return;
-	printf(",\"redacted\":%s", d->redacted ? "true" : "false");
-	if (d->tmpl[0]) {
-		printf(",\"template\":");
-		attest_json_string(d->tmpl, strlen(d->tmpl));
-	}
+	json_object_set_new(j, "redacted", json_boolean(d->redacted));
+	if (d->tmpl[0])
+		json_object_set_new(j, "template",
+				    attest_jstr(d->tmpl, strlen(d->tmpl)));
 	if (!d->named)
 		return;
-	printf(",\"namespace\":");
-	attest_json_string(d->ns, strlen(d->ns));
-	printf(",\"path\":");
-	attest_json_string(d->path, d->path_len);
-	printf(",\"violation\":%s", d->violation ? "true" : "false");
+	json_object_set_new(j, "namespace", attest_jstr(d->ns, strlen(d->ns)));
+	json_object_set_new(j, "path", attest_jstr(d->path, d->path_len));
+	json_object_set_new(j, "violation", json_boolean(d->violation));
+}
+
+/* The verdict's JSON when --json (else NULL: the text line). */
+static json_t *verdict(const struct attest_args *o, int code,
+		       const char *line)
+{
+	return o->given[OPT_JSON] ? attest_verdict(code, line) : NULL;
 }
 
 /*
@@ -410,6 +419,7 @@ static int fail_entry_desc(const struct attest_args *o, const char *input,
 	char line[NSIMA_ERR_MSG_MAX + 1024], what[300];
 	int code = attest_exit_code(rc);
 	struct nsima_entry_desc d = *dp;
+	json_t *j;
 
 	if (err->where != NSIMA_AT_ENTRY)
 		return fail(o, input, rc, err);
@@ -417,12 +427,26 @@ static int fail_entry_desc(const struct attest_args *o, const char *input,
 	snprintf(line, sizeof(line), "%s: entry %llu %s: %s", input,
 		 (unsigned long long)err->pos, what,
 		 err->msg[0] ? err->msg : nsima_strerror(rc));
-	if (!attest_fail_begin(o->given[OPT_JSON], code, line))
-		return code;
-	printf(",\"entry\":%llu", (unsigned long long)err->pos);
-	json_desc(&d);
-	printf("}\n");
-	return code;
+	j = verdict(o, code, line);
+	if (j)
+		json_desc(j, err->pos, &d);
+	return attest_emit(o->given[OPT_JSON], j, code, line);
+}
+
+/* {"<bank>":"<hex>",..} of @p for the banks in @banks */
+static json_t *bank_values(const struct nsima_pcrs *p, unsigned int banks)
+{
+	char h[2 * NSIMA_DIGEST_MAX + 1];
+	json_t *o = json_object();
+	int b;
+
+	for (b = 0; b < NSIMA_BANK_COUNT; b++) {
+		if (!(banks & NSIMA_BANK_BIT(b)))
+			continue;
+		nsima_hex_encode(p->val[b], nsima_bank_size(b), h);
+		json_object_set_new(o, nsima_bank_name(b), json_string(h));
+	}
+	return o;
 }
 
 /*
@@ -440,6 +464,7 @@ static int fail_unreachable(const struct attest_args *o, const char *input,
 	char h1[2 * NSIMA_DIGEST_MAX + 1], h2[2 * NSIMA_DIGEST_MAX + 1];
 	uint64_t replayed = v->end.next - v->start.next;
 	int bank = -1, b;
+	json_t *j;
 
 	for (b = 0; b < NSIMA_BANK_COUNT; b++)
 		if (quoted->banks & NSIMA_BANK_BIT(b))
@@ -466,74 +491,63 @@ static int fail_unreachable(const struct attest_args *o, const char *input,
 		 v->derive ? "no prefix hashes to the quote's pcrDigest" :
 			     "quoted",
 		 h2, hint);
-	if (!attest_fail_begin(o->given[OPT_JSON], NSIMA_EXIT_REPLAY, line))
-		return NSIMA_EXIT_REPLAY;
-	printf(",\"from\":%llu,\"replayed\":%llu",
-	       (unsigned long long)v->start.next, (unsigned long long)replayed);
-	for (b = 0; b < 2; b++) {
-		const struct nsima_pcrs *p = b ? quoted : &v->end.pcrs;
-		bool first = true;
-
-		if (b && v->derive) {
+	j = verdict(o, NSIMA_EXIT_REPLAY, line);
+	if (j) {
+		json_object_set_new(j, "from",
+				    json_integer((json_int_t)v->start.next));
+		json_object_set_new(j, "replayed",
+				    json_integer((json_int_t)replayed));
+		json_object_set_new(j, "reached",
+				    bank_values(&v->end.pcrs, quoted->banks));
+		if (v->derive) {
 			nsima_hex_encode(v->q->pcr_digest,
 					 v->q->pcr_digest_len, h1);
-			printf(",\"quoted\":{\"pcrDigest\":\"%s\"}", h1);
-			continue;
+			json_object_set_new(j, "quoted",
+					    json_pack("{s:s}", "pcrDigest", h1));
+		} else {
+			json_object_set_new(j, "quoted",
+					    bank_values(quoted, quoted->banks));
 		}
-		printf(",\"%s\":{", b ? "quoted" : "reached");
-		for (bank = 0; bank < NSIMA_BANK_COUNT; bank++) {
-			if (!(quoted->banks & NSIMA_BANK_BIT(bank)))
-				continue;
-			nsima_hex_encode(p->val[bank], nsima_bank_size(bank), h1);
-			printf("%s\"%s\":\"%s\"", first ? "" : ",",
-			       nsima_bank_name(bank), h1);
-			first = false;
-		}
-		printf("}");
 	}
-	printf("}\n");
-	return NSIMA_EXIT_REPLAY;
+	return attest_emit(o->given[OPT_JSON], j, NSIMA_EXIT_REPLAY, line);
 }
 
-static void json_ns_state(const char *key, const struct nsima_ns_state *s)
+static json_t *json_ns_state(const struct nsima_ns_state *st)
 {
 	char hex[2 * NSIMA_NS_STATE_CHAIN + 1];
 
-	nsima_hex_encode(s->chain, NSIMA_NS_STATE_CHAIN, hex);
-	printf(",\"%s\":{\"count\":%llu,\"chain\":\"%s\"}", key,
-	       (unsigned long long)s->count, hex);
+	nsima_hex_encode(st->chain, NSIMA_NS_STATE_CHAIN, hex);
+	return json_pack("{s:I,s:s}", "count", (json_int_t)st->count, "chain",
+			 hex);
 }
 
 /*
- * ,"view":{..}: whose view, whether an ns_state proves it complete, the
+ * "view":{..}: whose view, whether an ns_state proves it complete, the
  * latest covered ns_state (entry, what it says, what the view gives), the
  * namespace's entries after it, the covered entries redacted, and the
  * running state after the covered entries (--ns-chain of a next verify
  * that continues from a checkpoint there).
  */
-static void json_ns(const struct attest_args *o, const struct nsima_verify *out,
-		    bool proven)
+static void json_ns(json_t *j, const struct attest_args *o,
+		    const struct nsima_verify *out, bool proven)
 {
 	const struct nsima_ns_check *c = &out->nc;
 	char ns[NSIMA_VIEW_MAX], st[NSIMA_NS_STATE_TEXT_MAX];
+	bool stated = c->have && !out->ns_first;
 
 	view_name(o, ns);
 	nsima_ns_state_format(&c->run, st);
-	printf(",\"view\":{\"namespace\":\"%s\",\"proven\":%s", ns,
-	       proven ? "true" : "false");
-	if (c->have && !out->ns_first) {
-		printf(",\"state_entry\":%llu",
-		       (unsigned long long)c->state_index);
-		json_ns_state("stated", &c->stated);
-		json_ns_state("shown", &c->shown);
-	} else {
-		printf(",\"state_entry\":null");
-	}
-	printf(",\"entries\":%llu,\"after\":%llu,\"redacted\":%llu,\"covered\":%llu,\"chain\":\"%s\"}",
-	       (unsigned long long)(c->run.count - c->start.count),
-	       (unsigned long long)nsima_ns_check_after(c),
-	       (unsigned long long)c->redacted,
-	       (unsigned long long)c->entries, st);
+	json_object_set_new(j, "view", json_pack(
+		"{s:s,s:b,s:o,s:o*,s:o*,s:I,s:I,s:I,s:I,s:s}",
+		"namespace", ns, "proven", proven,
+		"state_entry", stated ? json_integer((json_int_t)c->state_index) :
+					json_null(),
+		"stated", stated ? json_ns_state(&c->stated) : NULL,
+		"shown", stated ? json_ns_state(&c->shown) : NULL,
+		"entries", (json_int_t)(c->run.count - c->start.count),
+		"after", (json_int_t)nsima_ns_check_after(c),
+		"redacted", (json_int_t)c->redacted,
+		"covered", (json_int_t)c->entries, "chain", st));
 }
 
 /* The verdict line's namespace part (trusted), or a failure's tail. */
@@ -576,6 +590,7 @@ static int ns_verdict(const struct attest_args *o, const char *input,
 	char line[NSIMA_ERR_MSG_MAX + 1024], what[300], sum[400];
 	struct nsima_err err = { 0 };
 	int rc, code;
+	json_t *j;
 
 	rc = nsima_verify_ns(out, &err);
 	if (!rc || (rc == NSIMA_ENSUNPROVEN && o->given[OPT_ALLOW_UNPROVEN_NS]))
@@ -595,15 +610,12 @@ static int ns_verdict(const struct attest_args *o, const char *input,
 			 rc == NSIMA_ENSUNPROVEN ?
 				 " (--allow-unproven-ns accepts it)" : "");
 	}
-	if (!attest_fail_begin(o->given[OPT_JSON], code, line))
-		return code;
-	if (err.where == NSIMA_AT_ENTRY) {
-		printf(",\"entry\":%llu", (unsigned long long)err.pos);
-		json_desc(&out->state);
-	}
-	json_ns(o, out, false);
-	printf("}\n");
-	return code;
+	j = verdict(o, code, line);
+	if (j && err.where == NSIMA_AT_ENTRY)
+		json_desc(j, err.pos, &out->state);
+	if (j)
+		json_ns(j, o, out, false);
+	return attest_emit(o->given[OPT_JSON], j, code, line);
 }
 
 /* The list against the verified quote (lib/verify.c), and its verdict. */
@@ -677,10 +689,12 @@ static void print_trusted(const struct attest_args *o,
 			  const struct nsima_verify *out, double ms)
 {
 	const struct nsima_clock *c = &in->q.clock;
-	char sel[256], a[8], b[8];
+	char sel[256], a[8], b[8], fw[17];
+	json_t *j, *pcrs;
 	unsigned int i;
 
 	nsima_pcr_select_format(&in->q.sel, sel, sizeof(sel));
+	snprintf(fw, sizeof(fw), "%016llx", (unsigned long long)in->q.firmware);
 	if (!o->given[OPT_JSON]) {
 		printf("trusted: %s signed by %s/%s AK; resetCount %u restartCount %u clock %llu ms",
 		       sel, nsima_tpm_alg_name(in->sig.alg, a),
@@ -697,33 +711,43 @@ static void print_trusted(const struct attest_args *o,
 		printf("\n");
 		return;
 	}
-	printf("{\"result\":\"trusted\",\"exit\":0,\"select\":\"%s\","
-	       "\"sig_alg\":\"%s\",\"hash_alg\":\"%s\","
-	       "\"clock\":{\"clock\":%llu,\"resetCount\":%u,\"restartCount\":%u,\"safe\":%s},"
-	       "\"firmware\":\"%016llx\",\"pcrs\":{",
-	       sel, nsima_tpm_alg_name(in->sig.alg, a),
-	       nsima_tpm_alg_name(in->sig.hash, b),
-	       (unsigned long long)c->clock, c->reset_count, c->restart_count,
-	       c->safe ? "true" : "false",
-	       (unsigned long long)in->q.firmware);
+	j = json_pack("{s:s,s:i,s:s,s:s,s:s,s:{s:I,s:i,s:i,s:b},s:s}",
+		      "result", "trusted", "exit", 0, "select", sel,
+		      "sig_alg", nsima_tpm_alg_name(in->sig.alg, a),
+		      "hash_alg", nsima_tpm_alg_name(in->sig.hash, b),
+		      "clock", "clock", (json_int_t)c->clock,
+		      "resetCount", (int)c->reset_count,
+		      "restartCount", (int)c->restart_count, "safe", c->safe,
+		      "firmware", fw);
+	pcrs = json_object();
 	for (i = 0; i < in->vals.count; i++) {
-		char h[2 * NSIMA_DIGEST_MAX + 1];
+		char h[2 * NSIMA_DIGEST_MAX + 1], key[16];
 
 		nsima_hex_encode(in->vals.v[i].val, in->vals.v[i].size, h);
-		printf("%s\"%s:%u\":\"%s\"", i ? "," : "",
-		       nsima_tpm_alg_name(in->vals.v[i].alg, a),
-		       in->vals.v[i].pcr, h);
+		snprintf(key, sizeof(key), "%s:%u",
+			 nsima_tpm_alg_name(in->vals.v[i].alg, a),
+			 in->vals.v[i].pcr);
+		json_object_set_new(pcrs, key, json_string(h));
 	}
-	printf("}");
-	if (in->have_log)
-		printf(",\"log_pcr\":%u,\"covered\":%llu,\"pending\":%llu,\"from\":%llu,\"unchecked\":%llu",
-		       out->pcr, (unsigned long long)out->covered,
-		       (unsigned long long)out->pending,
-		       (unsigned long long)out->from,
-		       (unsigned long long)out->unchecked);
+	json_object_set_new(j, "pcrs", pcrs);
+	if (in->have_log) {
+		json_object_set_new(j, "log_pcr", json_integer(out->pcr));
+		json_object_set_new(j, "covered",
+				    json_integer((json_int_t)out->covered));
+		json_object_set_new(j, "pending",
+				    json_integer((json_int_t)out->pending));
+		json_object_set_new(j, "from",
+				    json_integer((json_int_t)out->from));
+		json_object_set_new(j, "unchecked",
+				    json_integer((json_int_t)out->unchecked));
+	}
 	if (in->have_log && o->given[OPT_NS])
-		json_ns(o, out, ns_proven(out));
-	printf(",\"ms\":%.3f}\n", ms);
+		json_ns(j, o, out, ns_proven(out));
+	json_object_set_new(j, "ms", json_real(ms));
+	json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER |
+			      JSON_REAL_PRECISION(6));
+	putchar('\n');
+	json_decref(j);
 }
 
 /* Write what @rc says was built into @b to @path; frees @b. */
