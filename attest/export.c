@@ -8,7 +8,8 @@
  *                       [--ns NSID|host [--redacted]]
  *
  * Each entry is written as the list is walked (constant memory), to a
- * temporary file that is fsynced and renamed once all is written. A
+ * temporary file that is fsynced and renamed once all is written; to
+ * standard output (--out -) only once all is read. A
  * redacted view (--redacted) has entries without template data, so only
  * cel and cel-seq can hold it.
  */
@@ -70,7 +71,11 @@ static int export_entry(const struct nsima_entry *e, uint64_t index,
 	struct export *x = ctx;
 	int rc = nsima_log_writer_entry(&x->w, e, index, &x->buf, err);
 
-	if (!rc && x->buf.len >= FLUSH_AT)
+	/*
+	 * Standard output cannot be taken back: it gets the whole list or
+	 * nothing (held in memory), never a valid-looking shorter list.
+	 */
+	if (!rc && x->buf.len >= FLUSH_AT && strcmp(x->path, "-"))
 		rc = flush(x, err);
 	return rc;
 }

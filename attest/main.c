@@ -4,10 +4,13 @@
  * libnsima; this file only dispatches and maps errors to exit codes.
  */
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmds.h"
+#include "fileio.h"
 
 struct command {
 	const char *name;
@@ -126,10 +129,44 @@ static void usage(FILE *f)
 		fprintf(f, "  %2d %s\n", c, exit_names[c]);
 }
 
+/*
+ * A signal that ends the process leaves no temporary output behind; a
+ * mapped input that shrinks under us (SIGBUS) is an I/O error, not a
+ * crash.
+ */
+static void on_signal(int sig)
+{
+	static const char msg[] =
+		"nsima-attest: an input file shrank while it was read\n";
+
+	nsima_wfile_unlink_on_signal();
+	if (sig == SIGBUS) {
+		if (write(2, msg, sizeof(msg) - 1) < 0)
+			_exit(NSIMA_EXIT_IO);
+		_exit(NSIMA_EXIT_IO);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGBUS };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	catch_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return NSIMA_EXIT_USAGE;

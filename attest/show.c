@@ -67,23 +67,48 @@ static char *field_text(const struct nsima_entry *e, int id)
  * A name on stdout as name.h writes it: as it is when it already is an
  * escaped name (what nsima.ko writes), else escaped.
  */
-static void print_name(const char *name, size_t len)
+/* @len raw bytes escaped as name.h escapes them (malloc'd), or NULL. */
+static char *escaped(const char *name, size_t len)
 {
 	const uint8_t *raw = (const uint8_t *)name;
-	ssize_t n;
+	ssize_t n = nsima_name_escape(raw, len, NULL, 0, NULL);
+	char *esc = n < 0 ? NULL : malloc((size_t)n + 1);
+
+	if (esc && nsima_name_escape(raw, len, esc, (size_t)n + 1, NULL) < 0) {
+		free(esc);
+		esc = NULL;
+	}
+	return esc;
+}
+
+static void print_name(const char *name, size_t len)
+{
 	char *esc;
 
 	if (nsima_name_unescape(name, len, NULL, 0, NULL) >= 0) {
 		fwrite(name, 1, len, stdout);
 		return;
 	}
-	n = nsima_name_escape(raw, len, NULL, 0, NULL);
-	esc = n < 0 ? NULL : malloc((size_t)n + 1);
-	if (esc && nsima_name_escape(raw, len, esc, (size_t)n + 1, NULL) >= 0)
-		fputs(esc, stdout);
-	else
-		fputs("?", stdout);
+	esc = escaped(name, len);
+	fputs(esc ? esc : "?", stdout);
 	free(esc);
+}
+
+/*
+ * A name as a JSON string: as it is when it is UTF-8 (jansson takes no
+ * other), else escaped as name.h escapes it.
+ */
+static json_t *json_name(const char *name, size_t len)
+{
+	json_t *j = json_stringn(name, len);
+	char *esc;
+
+	if (j)
+		return j;
+	esc = escaped(name, len);
+	j = esc ? json_string(esc) : NULL;
+	free(esc);
+	return j;
 }
 
 /* ima-buf contents as text when printable (our events are JSON). */
@@ -152,15 +177,16 @@ static json_t *entry_json(const struct nsima_entry *e, uint64_t index)
 	json_object_set_new(j, "pcr", json_integer(e->pcr));
 	json_object_set_new(j, "kind", json_string(kind_of(e, &ref, named)));
 	if (e->data)
-		json_object_set_new(j, "template", json_string(e->tmpl.name));
+		json_object_set_new(j, "template",
+				    json_name(e->tmpl.name, strlen(e->tmpl.name)));
 	if (named) {
 		snprintf(nsid, sizeof(nsid), "%llu", (unsigned long long)ref.nsid);
 		json_object_set_new(j, "namespace",
 				    json_string(ref.host ? "host" : nsid));
 		json_object_set_new(j, ref.event ? "event" : "path",
-				    json_stringn(ref.event ? ref.event_type : ref.path,
-						 ref.event ? ref.event_type_len :
-							     ref.path_len));
+				    json_name(ref.event ? ref.event_type : ref.path,
+					      ref.event ? ref.event_type_len :
+							  ref.path_len));
 	}
 	text = field_text(e, NSIMA_FIELD_D_NG);
 	if (!text)
@@ -262,8 +288,8 @@ static int show_entry(const struct nsima_entry *e, uint64_t index, void *ctx,
 
 /*
  * Each entry printed as the list is walked (constant memory). A failure
- * after the first entry printed ends the --json array before the error's
- * object.
+ * after the first entry printed ends the --json array with the error's
+ * object as its last element.
  */
 static int show_log(const struct attest_args *o, const uint8_t *buf,
 		    size_t len)
@@ -272,7 +298,23 @@ static int show_log(const struct attest_args *o, const uint8_t *buf,
 	struct nsima_err err = { 0 };
 	int rc = attest_walk(o, buf, len, NSIMA_BANKS_ALL, show_entry, &s, &err);
 
-	if (s.json && (s.shown || !rc))
+	char line[NSIMA_ERR_MSG_MAX + 512];
+	json_t *j;
+
+	if (rc && s.json && s.shown) {
+		/* one JSON document: the error is the array's last element */
+		nsima_err_format(&err, o->log, line, sizeof(line));
+		j = attest_verdict(attest_exit_code(rc), line);
+		if (err.where == NSIMA_AT_ENTRY)
+			json_object_set_new(j, "entry",
+					    json_integer((json_int_t)err.pos));
+		fputs(",\n", stdout);
+		json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(j);
+		fputs("\n]\n", stdout);
+		return attest_exit_code(rc);
+	}
+	if (s.json && !rc)
 		fputs(s.shown ? "\n]\n" : "[]\n", stdout);
 	if (rc)
 		return attest_report(o->log, rc, &err, s.json);

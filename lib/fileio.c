@@ -100,6 +100,17 @@ static int io_err(struct nsima_err *err, int e)
 			     strerror(e));
 }
 
+/* The temporary file being written, for nsima_wfile_unlink_on_signal(). */
+static char *volatile wfile_active;
+
+void nsima_wfile_unlink_on_signal(void)
+{
+	char *tmp = wfile_active;
+
+	if (tmp)
+		unlink(tmp);	/* async-signal-safe */
+}
+
 int nsima_wfile_open(struct nsima_wfile *f, const char *path,
 		     struct nsima_err *err)
 {
@@ -123,6 +134,7 @@ int nsima_wfile_open(struct nsima_wfile *f, const char *path,
 		f->tmp = NULL;
 		return io_err(err, saved);
 	}
+	wfile_active = f->tmp;
 	return 0;
 }
 
@@ -138,6 +150,7 @@ void nsima_wfile_abort(struct nsima_wfile *f)
 {
 	int saved = errno;
 
+	wfile_active = NULL;
 	if (f->tmp) {
 		if (f->fd >= 0)
 			close(f->fd);
@@ -156,6 +169,7 @@ int nsima_wfile_commit(struct nsima_wfile *f, struct nsima_err *err)
 	if (!f->tmp)	/* stdout */
 		return 0;
 	f->fd = -1;
+	wfile_active = NULL;	/* renamed or unlinked below, not by a signal */
 	if (fsync(fd)) {
 		rc = errno;
 		close(fd);

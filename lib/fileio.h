@@ -43,5 +43,10 @@ int nsima_wfile_write(struct nsima_wfile *f, const void *buf, size_t len,
 		      struct nsima_err *err);
 int nsima_wfile_commit(struct nsima_wfile *f, struct nsima_err *err);
 void nsima_wfile_abort(struct nsima_wfile *f);
+/*
+ * From a signal handler: unlink the temporary file being written, if
+ * any (the process is about to die: no partial file is left behind).
+ */
+void nsima_wfile_unlink_on_signal(void);
 
 #endif /* NSIMA_FILEIO_H */

@@ -185,6 +185,19 @@ grep_out "... the missing record named" "^malformed: .*t-gap.cel: records 3\.\.3
 expect "a CEL list's numbers against --log-first" 3 v "$T/qA" "$N1" --log "$T/log.cel" --log-first 2
 grep_out "... says both" "^malformed: .*log.cel: the list's records start at 0, not 2$"
 
+# --- a list cut inside a record: never a valid-looking shorter list ------
+head -c $(($(wc -c <"$T/log") - 7)) "$T/log" >"$T/t-cut"
+"$attest" export --log "$T/t-cut" --to cel-seq --out - >"$T/out" 2>/dev/null
+rc=$?
+if [ $rc = 3 ] && [ ! -s "$T/out" ]; then
+	ok "export --out - of a cut list: exit 3, nothing on stdout"
+else
+	not_ok "export --out - of a cut list: exit $rc, $(wc -c <"$T/out") bytes on stdout"
+fi
+"$attest" show --log "$T/t-cut" --json >"$T/out"
+jq_out "show --json of a cut list: one JSON document, the error its last element" \
+	'(.[-1].result == "malformed") and (.[-1].exit == 3) and (length == 9)'
+
 # --- another boot, another machine --------------------------------------
 expect "a log from another boot (other nsima_aggregate)" 7 v "$T/qA" "$N1" --log "$T/log2"
 expect "TPM B's own log verifies against TPM B's quote" 0 \
