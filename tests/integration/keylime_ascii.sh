@@ -19,12 +19,7 @@ keylime=tests/e2e/lib/keylime-ascii
 check=tests/e2e/lib/ascii-check
 . tests/integration/tap.inc
 
-for tool in python3 jq; do
-	if ! command -v $tool >/dev/null; then
-		echo "not ok 1 - $tool not installed (scripts/deps)"
-		exit 1
-	fi
-done
+need_tools python3 jq
 need_built "$attest" "$mklog"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

@@ -12,16 +12,8 @@ B=${B:-build}
 attest=$B/bin/nsima-attest
 . tests/integration/tap.inc
 
-for tool in swtpm swtpm_setup tpm2_checkquote tpm2_pcrextend python3; do
-	if ! command -v $tool >/dev/null; then
-		echo "1..0 # SKIP $tool not installed"
-		exit 0
-	fi
-done
-if [ ! -x "$attest" ]; then
-	echo "not ok 1 - $attest not built"
-	exit 1
-fi
+need_tools swtpm swtpm_setup tpm2_checkquote tpm2_pcrextend python3
+need_built "$attest"
 
 . tests/integration/swtpm.inc
 swtpm_init

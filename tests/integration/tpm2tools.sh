@@ -17,14 +17,7 @@ attest=$B/bin/nsima-attest
 mklog=$B/tests/bin/mklog
 . tests/integration/tap.inc
 
-for tool in swtpm swtpm_setup tpm2_createek tpm2_createak tpm2_quote \
-	tpm2_checkquote tpm2_pcrextend tpm2_flushcontext; do
-	if ! command -v $tool >/dev/null; then
-		echo "not ok 1 - $tool not installed (scripts/deps installs tpm2-tools)"
-		echo "1..1"
-		exit 1
-	fi
-done
+need_tools swtpm swtpm_setup tpm2_createek tpm2_createak tpm2_quote tpm2_checkquote tpm2_pcrextend tpm2_flushcontext
 need_built "$attest" "$mklog"
 
 . tests/integration/swtpm.inc
@@ -83,19 +76,27 @@ flush
 N=$(head -c 20 /dev/urandom | xxd -p)
 N2=$(head -c 20 /dev/urandom | xxd -p)
 
-# quote <dir> <alg> <pcr> <serialized|values|none>
+# quote_sel <dir> <ak> <selection> [tpm2_quote options]: quote.msg,
+# quote.sig (and what the options add) in <dir>, with the nonce $N
+quote_sel() {
+	local d=$1 ak=$2 sel=$3 rc
+	shift 3
+	mkdir -p "$d"
+	tpm2_quote -c "$T/ak-$ak.ctx" -l "$sel" -q "$N" -g sha256 \
+		-m "$d/quote.msg" -s "$d/quote.sig" "$@" >/dev/null
+	rc=$?
+	flush
+	return $rc
+}
+
+# quote <dir> <alg> <pcr> <serialized|values|none>: sha1 and sha256 banks
 quote() {
 	local d=$1 o=()
-	mkdir -p "$d"
 	case $4 in
 	serialized) o=(-o "$d/pcrs") ;;
 	values) o=(-o "$d/pcrs" -F values) ;;
 	esac
-	tpm2_quote -c "$T/ak-$2.ctx" -l "sha1:$3+sha256:$3" -q "$N" -g sha256 \
-		-m "$d/quote.msg" -s "$d/quote.sig" "${o[@]}" >/dev/null
-	local rc=$?
-	flush
-	return $rc
+	quote_sel "$d" "$2" "sha1:$3+sha256:$3" "${o[@]}"
 }
 
 # v <dir> <alg> <log> [options]: no --pcr, no --select
@@ -180,10 +181,7 @@ expect "--select as policy: what it selects" 0 v "$d" rsa "$T/ima.log" --select 
 # word (--pcr), never the node's; the values come from the file, and
 # without it PCR 10's cannot be derived from an nsima list.
 d=$T/q-both
-mkdir -p "$d"
-tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:10,11+sha256:10,11" -q "$N" -g sha256 \
-	-m "$d/quote.msg" -s "$d/quote.sig" -o "$d/pcrs" >/dev/null
-flush
+quote_sel "$d" rsa "sha1:10,11+sha256:10,11" -o "$d/pcrs"
 expect "a quote of PCRs 10 and 11, the nsima list (PCR 11 by default)" 0 v "$d" rsa "$T/nsima.log"
 expect "... the IMA list without --pcr: its entries are PCR 10's" 15 v "$d" rsa "$T/ima.log"
 expect "... --pcr 11, the nsima list" 0 v "$d" rsa "$T/nsima.log" --pcr 11
@@ -201,19 +199,13 @@ grep_out "... says what to give" "the quote selects other PCRs than 11, whose va
 "$mklog" extends "$T/fake16.log" >"$T/fake16.ext"
 tpm2_pcrreset 16 >/dev/null && extend_file "$T/fake16.ext"; flush
 d=$T/q-16
-mkdir -p "$d"
-tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:16+sha256:16" -q "$N" -g sha256 \
-	-m "$d/quote.msg" -s "$d/quote.sig" >/dev/null
-flush
+quote_sel "$d" rsa "sha1:16+sha256:16"
 expect "a quote of PCR 16 (resettable) with a list made for it: refused" 6 v "$d" rsa "$T/fake16.log"
 grep_out "... PCR 11 is what the verifier asks" "the quote selects other PCRs than 11"
 expect "... unless the verifier names it (--pcr 16)" 0 v "$d" rsa "$T/fake16.log" --pcr 16
 # A SHA-1-only quote: only with the verifier's --select
 d=$T/q-sha1
-mkdir -p "$d"
-tpm2_quote -c "$T/ak-rsa.ctx" -l "sha1:11" -q "$N" -g sha256 \
-	-m "$d/quote.msg" -s "$d/quote.sig" >/dev/null
-flush
+quote_sel "$d" rsa "sha1:11"
 expect "a quote of PCR 11 in SHA-1 alone: refused" 6 v "$d" rsa "$T/nsima.log"
 grep_out "... says so" "the quote covers PCR 11 in SHA-1 alone \(sha1:11\); --select accepts that"
 expect "... accepted with --select sha1:11" 0 v "$d" rsa "$T/nsima.log" --select sha1:11
@@ -233,9 +225,7 @@ for log in tests/data/keylime/measurements.ascii \
 		-u "$T/ak-p$i.pub" >/dev/null; flush
 	"$mklog" extends "$log" >"$T/p$i.ext" && extend_file "$T/p$i.ext"; flush
 	d=$T/q-p$i
-	mkdir -p "$d"
-	tpm2_quote -c "$T/ak-p$i.ctx" -l sha1:10+sha256:10 -q "$N" -g sha256 \
-		-m "$d/quote.msg" -s "$d/quote.sig" >/dev/null; flush
+	quote_sel "$d" p$i sha1:10+sha256:10
 	expect "$(basename "$log") against a PCR 10 quote, no PCR file, --pcr 10" 0 \
 		v "$d" p$i "$log" --pcr 10
 	grep_out "... its $(wc -l <"$T/p$i.ext") entries covered" \
