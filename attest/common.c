@@ -14,6 +14,7 @@
 #include "cmds.h"
 #include "common.h"
 #include "fileio.h"
+#include "name.h"
 #include "nsview.h"
 #include "opts.h"
 
@@ -45,17 +46,31 @@ int attest_report(const char *input, int rc, const struct nsima_err *err,
 	return code;
 }
 
+char *attest_escaped(const char *name, size_t len)
+{
+	const uint8_t *raw = (const uint8_t *)name;
+	ssize_t n = nsima_name_escape(raw, len, NULL, 0, NULL);
+	char *esc = n < 0 ? NULL : malloc((size_t)n + 1);
+
+	if (esc && nsima_name_escape(raw, len, esc, (size_t)n + 1, NULL) < 0) {
+		free(esc);
+		esc = NULL;
+	}
+	return esc;
+}
+
 json_t *attest_jstr(const char *s, size_t len)
 {
-	char buf[1024];
-	size_t i;
+	json_t *j = json_stringn(s, len);
+	char *esc;
 
-	/* ASCII out (jansson takes UTF-8 only); jansson escapes controls */
-	if (len > sizeof(buf))
-		len = sizeof(buf);
-	for (i = 0; i < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x7f ? s[i] : '?';
-	return json_stringn(buf, len);
+	if (j)
+		return j;
+	/* not UTF-8, which is all jansson takes: escaped as names are */
+	esc = attest_escaped(s, len);
+	j = esc ? json_string(esc) : NULL;
+	free(esc);
+	return j;
 }
 
 json_t *attest_verdict(int code, const char *line)
@@ -69,7 +84,8 @@ int attest_emit(bool json, json_t *j, int code, const char *line)
 	if (!json || !j) {
 		printf("%s: %s\n", attest_exit_name(code), line);
 	} else {
-		json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER |
+			   JSON_ENSURE_ASCII);
 		putchar('\n');
 	}
 	json_decref(j);

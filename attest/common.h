@@ -35,7 +35,9 @@ void attest_unmap_file(uint8_t *buf, size_t len, bool mapped);
 /* Report a libnsima error @rc; returns its exit code. */
 int attest_report(const char *input, int rc, const struct nsima_err *err,
 		  bool json);
-/* A JSON string of @s, ASCII only (other bytes as '?', cut at 1 KiB). */
+/* @len raw bytes escaped as name.h escapes names (malloc'd), or NULL. */
+char *attest_escaped(const char *name, size_t len);
+/* A JSON string of @len bytes: as they are if UTF-8, else escaped. */
 json_t *attest_jstr(const char *s, size_t len);
 /* A failure's JSON: {"result","exit","error"}, to add members to. */
 json_t *attest_verdict(int code, const char *line);

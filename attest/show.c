@@ -67,20 +67,6 @@ static char *field_text(const struct nsima_entry *e, int id)
  * A name on stdout as name.h writes it: as it is when it already is an
  * escaped name (what nsima.ko writes), else escaped.
  */
-/* @len raw bytes escaped as name.h escapes them (malloc'd), or NULL. */
-static char *escaped(const char *name, size_t len)
-{
-	const uint8_t *raw = (const uint8_t *)name;
-	ssize_t n = nsima_name_escape(raw, len, NULL, 0, NULL);
-	char *esc = n < 0 ? NULL : malloc((size_t)n + 1);
-
-	if (esc && nsima_name_escape(raw, len, esc, (size_t)n + 1, NULL) < 0) {
-		free(esc);
-		esc = NULL;
-	}
-	return esc;
-}
-
 static void print_name(const char *name, size_t len)
 {
 	char *esc;
@@ -89,26 +75,9 @@ static void print_name(const char *name, size_t len)
 		fwrite(name, 1, len, stdout);
 		return;
 	}
-	esc = escaped(name, len);
+	esc = attest_escaped(name, len);
 	fputs(esc ? esc : "?", stdout);
 	free(esc);
-}
-
-/*
- * A name as a JSON string: as it is when it is UTF-8 (jansson takes no
- * other), else escaped as name.h escapes it.
- */
-static json_t *json_name(const char *name, size_t len)
-{
-	json_t *j = json_stringn(name, len);
-	char *esc;
-
-	if (j)
-		return j;
-	esc = escaped(name, len);
-	j = esc ? json_string(esc) : NULL;
-	free(esc);
-	return j;
 }
 
 /* ima-buf contents as text when printable (our events are JSON). */
@@ -178,13 +147,13 @@ static json_t *entry_json(const struct nsima_entry *e, uint64_t index)
 	json_object_set_new(j, "kind", json_string(kind_of(e, &ref, named)));
 	if (e->data)
 		json_object_set_new(j, "template",
-				    json_name(e->tmpl.name, strlen(e->tmpl.name)));
+				    attest_jstr(e->tmpl.name, strlen(e->tmpl.name)));
 	if (named) {
 		snprintf(nsid, sizeof(nsid), "%llu", (unsigned long long)ref.nsid);
 		json_object_set_new(j, "namespace",
 				    json_string(ref.host ? "host" : nsid));
 		json_object_set_new(j, ref.event ? "event" : "path",
-				    json_name(ref.event ? ref.event_type : ref.path,
+				    attest_jstr(ref.event ? ref.event_type : ref.path,
 					      ref.event ? ref.event_type_len :
 							  ref.path_len));
 	}

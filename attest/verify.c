@@ -745,7 +745,7 @@ static void print_trusted(const struct attest_args *o,
 		json_ns(j, o, out, ns_proven(out));
 	json_object_set_new(j, "ms", json_real(ms));
 	json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER |
-			      JSON_REAL_PRECISION(6));
+			      JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
 	putchar('\n');
 	json_decref(j);
 }
