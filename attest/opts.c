@@ -41,7 +41,9 @@ static const struct attest_option options[OPT_COUNT] = {
 	[OPT_BANKS] = { "banks", 'b', "LIST",
 		"PCR banks to compute or write (default sha1,sha256)" },
 	[OPT_PCR] = { "pcr", 'p', "N",
-		"the PCR the list extends (default 11, nsima's; IMA's is 10)" },
+		"the PCR the list extends (default 11, nsima's; IMA's is 10);\n"
+		"verify: the PCRs the list must replay to (N or N,M; default\n"
+		"the quoted ones of 10 and 11)" },
 	[OPT_QUOTED] = { "quoted", 'q', "BANK:HEX",
 		"a quoted PCR value: stop at the first entry giving it (repeatable)" },
 	[OPT_CHECKPOINT] = { "checkpoint", 'c', "FILE",
@@ -145,6 +147,31 @@ static int parse_u64(const char *arg, uint64_t max, uint64_t *v)
 	return errno || *end || end == arg || *arg == '-' || *v > max ? -1 : 0;
 }
 
+/* "11" or "10,11": each PCR once, 0 to 23. */
+static int parse_pcr_list(const char *arg, uint32_t *mask)
+{
+	char tok[8];
+	size_t n;
+	uint64_t u;
+
+	*mask = 0;
+	for (;;) {
+		n = strcspn(arg, ",");
+		if (!n || n >= sizeof(tok))
+			return -1;
+		memcpy(tok, arg, n);
+		tok[n] = '\0';
+		if (strspn(tok, "0123456789") != n ||
+		    parse_u64(tok, NSIMA_PCR_COUNT - 1, &u) ||
+		    (*mask & (1u << u)))
+			return -1;
+		*mask |= 1u << u;
+		if (!arg[n])
+			return 0;
+		arg += n + 1;
+	}
+}
+
 static int parse_quoted(struct nsima_pcrs *q, const char *arg)
 {
 	const char *colon = strchr(arg, ':');
@@ -174,7 +201,6 @@ static int set(const struct attest_cmd *cmd, enum attest_opt id,
 	       const char *arg, struct attest_args *a)
 {
 	struct nsima_err err = { 0 };
-	uint64_t u;
 	int v;
 
 	switch (id) {
@@ -227,9 +253,13 @@ static int set(const struct attest_cmd *cmd, enum attest_opt id,
 			return bad(cmd, id, arg, "", &err);
 		break;
 	case OPT_PCR:
-		if (parse_u64(arg, NSIMA_PCR_COUNT - 1, &u))
-			return bad(cmd, id, arg, "0 to 23", NULL);
-		a->pcr = (uint32_t)u;
+		if (parse_pcr_list(arg, &a->pcr_mask) ||
+		    (strcmp(cmd->name, "verify") &&
+		     __builtin_popcount(a->pcr_mask) != 1))
+			return bad(cmd, id, arg,
+				   strcmp(cmd->name, "verify") ? "0 to 23" :
+				   "PCRs 0 to 23, as N or N,M", NULL);
+		a->pcr = (uint32_t)__builtin_ctz(a->pcr_mask);
 		break;
 	case OPT_LOG_FIRST:
 		if (parse_u64(arg, (uint64_t)INT64_MAX, &a->log_first))
@@ -286,6 +316,7 @@ int attest_parse(int argc, char **argv, const struct attest_cmd *cmd,
 	a->log_alg = NSIMA_BANK_SHA1;
 	a->banks = NSIMA_BANKS_DEFAULT;
 	a->pcr = NSIMA_DEFAULT_PCR;
+	a->pcr_mask = 1u << NSIMA_DEFAULT_PCR;
 	a->ak_alg = ATTEST_AK_RSA;
 	shorts[ns++] = ':';		/* report a missing value ourselves */
 	shorts[ns++] = 'h';

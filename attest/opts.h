@@ -70,7 +70,8 @@ struct attest_args {
 	bool to_seq;			/* --to cel-seq */
 	int log_alg;			/* default sha1 */
 	unsigned int banks;		/* default sha1,sha256 */
-	uint32_t pcr;
+	uint32_t pcr;			/* --pcr, the lowest if several */
+	uint32_t pcr_mask;		/* --pcr, every one given */
 	struct nsima_pcrs quoted;
 	int ak_alg;
 	struct nsima_pcr_select sel;

@@ -84,22 +84,25 @@ static int load_checkpoint(const struct attest_args *o, struct nsima_replay *r)
 {
 	unsigned int want = o->banks | o->quoted.banks;
 	struct nsima_err err = { 0 };
+	struct nsima_replay_set cp;
+	struct nsima_replay *mine;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	bool json;
 	int rc;
 
-	r->pcr = o->pcr;
 	rc = nsima_read_file(o->checkpoint, NSIMA_SMALL_FILE_MAX, &buf, &len, &err);
 	if (!rc)
-		rc = nsima_checkpoint_load(buf, len, r, &json, NULL, &err);
+		rc = nsima_checkpoint_load(buf, len, o->pcr, &cp, &json, NULL,
+					   &err);
 	free(buf);
-	if (!rc && r->pcr != o->pcr)
+	mine = rc ? NULL : nsima_replay_set_get(&cp, o->pcr);
+	if (!rc && !mine)
 		rc = nsima_err_set(&err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
-				   "the checkpoint is for PCR %u, not %u", r->pcr,
-				   o->pcr);
+				   "the checkpoint is not for PCR %u", o->pcr);
 	if (rc)
 		return attest_report(o->checkpoint, rc, &err, o->given[OPT_JSON]);
+	*r = *mine;
 	if ((r->pcrs.banks & want) != want) {
 		attest_msg("replay: %s: the checkpoint lacks a bank of --banks",
 			   o->checkpoint);

@@ -142,12 +142,12 @@ static int parse_record(json_t *r, const struct cel_walk *w,
 	return rc;
 }
 
+/* JSON white space and json-seq's record separators (RS, 0x1e). */
 static size_t skip_space(const uint8_t *buf, size_t len, size_t pos)
 {
-	while (pos < len && (buf[pos] == ' ' || buf[pos] == '\t' ||
-			     buf[pos] == '\n' || buf[pos] == '\r' ||
-			     buf[pos] == 0x1e))
-		pos++;
+	pos = nsima_json_skip_ws(buf, len, pos);
+	while (pos < len && buf[pos] == 0x1e)
+		pos = nsima_json_skip_ws(buf, len, pos + 1);
 	return pos;
 }
 

@@ -9,6 +9,7 @@
 #include "checkpoint.h"
 #include "evidence.h"
 #include "hex.h"
+#include "jsonscan.h"
 
 #define CKPT_LINE_MAX	256
 
@@ -102,17 +103,17 @@ int nsima_checkpoint_parse(const char *buf, size_t len, struct nsima_replay *r,
 	return 0;
 }
 
-int nsima_checkpoint_load(const uint8_t *buf, size_t len,
-			  struct nsima_replay *r, bool *json, char *view,
+int nsima_checkpoint_load(const uint8_t *buf, size_t len, uint32_t text_pcr,
+			  struct nsima_replay_set *cp, bool *json, char *view,
 			  struct nsima_err *err)
 {
-	size_t i = 0;
+	size_t i = nsima_json_skip_ws(buf, len, 0);
 
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-			   buf[i] == '\r'))
-		i++;
 	*json = i < len && buf[i] == '{';
 	if (*json)
-		return nsima_checkpoint_parse_json(buf, len, r, view, err);
-	return nsima_checkpoint_parse((const char *)buf, len, r, err);
+		return nsima_checkpoint_parse_json(buf, len, cp, view, err);
+	memset(cp, 0, sizeof(*cp));
+	cp->count = 1;
+	cp->r[0].pcr = text_pcr;
+	return nsima_checkpoint_parse((const char *)buf, len, &cp->r[0], err);
 }

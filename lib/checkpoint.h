@@ -27,12 +27,12 @@ int nsima_checkpoint_parse(const char *buf, size_t len, struct nsima_replay *r,
 
 /*
  * Either kind of checkpoint file, told apart by its first character: the
- * verifier's own JSON (verify --save-checkpoint; *json true, r->pcr from
- * it; @view as nsima_checkpoint_parse_json) or the module's text (r->pcr
- * kept, @view untouched).
+ * verifier's own JSON (verify --save-checkpoint; *json true, its PCRs;
+ * @view as nsima_checkpoint_parse_json) or the module's text (one PCR,
+ * @text_pcr; @view untouched).
  */
-int nsima_checkpoint_load(const uint8_t *buf, size_t len,
-			  struct nsima_replay *r, bool *json, char *view,
+int nsima_checkpoint_load(const uint8_t *buf, size_t len, uint32_t text_pcr,
+			  struct nsima_replay_set *cp, bool *json, char *view,
 			  struct nsima_err *err);
 
 #endif /* NSIMA_CHECKPOINT_H */

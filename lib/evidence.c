@@ -234,39 +234,86 @@ static int parse_pcrs(json_t *obj, struct nsima_pcr_values *vals,
 }
 
 /* "checkpoint": {"pcr": 11, "next": N, "pcrs": {"sha256": "<hex>"}} */
-static int parse_checkpoint(json_t *obj, struct nsima_replay *cp,
-			    struct nsima_err *err)
+/* {"<bank>":"<hex>",...} of one PCR's state into @r. */
+static int parse_banks(json_t *pcrs, const char *where,
+		       struct nsima_replay *r, struct nsima_err *err)
 {
 	const char *bname;
-	json_t *pcrs, *v;
-	char path[64];
-	uint64_t u;
+	char path[80];
+	json_t *v;
 	int bank, rc;
+
+	if (!json_is_object(pcrs) || !json_object_size(pcrs))
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "%s: missing or empty", where);
+	json_object_foreach(pcrs, bname, v) {
+		snprintf(path, sizeof(path), "%s.%.16s", where, bname);
+		bank = bank_of(bname, path, err);
+		if (bank < 0)
+			return bank;
+		rc = get_hex(v, path, r->pcrs.val[bank], NSIMA_DIGEST_MAX,
+			     nsima_bank_size(bank), NULL, err);
+		if (rc)
+			return rc;
+		r->pcrs.banks |= NSIMA_BANK_BIT(bank);
+	}
+	return 0;
+}
+
+/*
+ * One PCR: {"pcr":11,"next":N,"pcrs":{<banks>}}; several:
+ * {"pcr":[10,11],"next":N,"pcrs":{"10":{<banks>},"11":{<banks>}}}, the
+ * PCRs ascending, each with its banks.
+ */
+static int parse_checkpoint(json_t *obj, struct nsima_replay_set *cp,
+			    struct nsima_err *err)
+{
+	json_t *pcr, *pcrs, *v;
+	char key[8], where[40];
+	uint64_t next, u;
+	size_t i;
+	int rc;
 
 	memset(cp, 0, sizeof(*cp));
 	if (!json_is_object(obj))
 		return BAD(err, "checkpoint", "not an object");
-	rc = get_u64(obj, "pcr", "checkpoint", NSIMA_PCR_COUNT - 1, &u, err);
-	if (rc)
-		return rc;
-	cp->pcr = (uint32_t)u;
-	rc = get_u64(obj, "next", "checkpoint", (uint64_t)INT64_MAX, &cp->next,
+	rc = get_u64(obj, "next", "checkpoint", (uint64_t)INT64_MAX, &next,
 		     err);
 	if (rc)
 		return rc;
+	pcr = json_object_get(obj, "pcr");
 	pcrs = json_object_get(obj, "pcrs");
-	if (!json_is_object(pcrs) || !json_object_size(pcrs))
-		return BAD(err, "checkpoint.pcrs", "missing or empty");
-	json_object_foreach(pcrs, bname, v) {
-		snprintf(path, sizeof(path), "checkpoint.pcrs.%.16s", bname);
-		bank = bank_of(bname, path, err);
-		if (bank < 0)
-			return bank;
-		rc = get_hex(v, path, cp->pcrs.val[bank], NSIMA_DIGEST_MAX,
-			     nsima_bank_size(bank), NULL, err);
+	if (!json_is_array(pcr)) {
+		rc = get_u64(obj, "pcr", "checkpoint", NSIMA_PCR_COUNT - 1, &u,
+			     err);
 		if (rc)
 			return rc;
-		cp->pcrs.banks |= NSIMA_BANK_BIT(bank);
+		cp->count = 1;
+		cp->r[0].pcr = (uint32_t)u;
+		cp->r[0].next = next;
+		return parse_banks(pcrs, "checkpoint.pcrs", &cp->r[0], err);
+	}
+	if (!json_array_size(pcr) || json_array_size(pcr) > NSIMA_REPLAY_SET_MAX)
+		return BAD(err, "checkpoint.pcr", "not 1 to %d PCRs",
+			   NSIMA_REPLAY_SET_MAX);
+	if (!json_is_object(pcrs) || json_object_size(pcrs) != json_array_size(pcr))
+		return BAD(err, "checkpoint.pcrs", "not one object per PCR");
+	json_array_foreach(pcr, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) >= NSIMA_PCR_COUNT ||
+		    (i && json_integer_value(v) <= (json_int_t)cp->r[i - 1].pcr))
+			return BAD(err, "checkpoint.pcr",
+				   "not ascending PCR indexes (0-%d)",
+				   NSIMA_PCR_COUNT - 1);
+		cp->r[i].pcr = (uint32_t)json_integer_value(v);
+		cp->r[i].next = next;
+		snprintf(key, sizeof(key), "%u", cp->r[i].pcr);
+		snprintf(where, sizeof(where), "checkpoint.pcrs.%s", key);
+		rc = parse_banks(json_object_get(pcrs, key), where, &cp->r[i],
+				 err);
+		if (rc)
+			return rc;
+		cp->count++;
 	}
 	return 0;
 }
@@ -523,17 +570,44 @@ static int dump_line(json_t *root, bool ok, struct nsima_buf *out,
 }
 
 /* {"next":N,"pcr":P,"pcrs":{"<bank>":"<hex>",..}} */
-static json_t *checkpoint_json(const struct nsima_replay *cp, bool *ok)
+static json_t *banks_json(const struct nsima_pcrs *p, bool *ok)
 {
-	json_t *o = json_object(), *p = json_object();
+	json_t *o = json_object();
 	int b;
 
-	set(o, "pcr", json_integer(cp->pcr), ok);
-	set(o, "next", json_integer((json_int_t)cp->next), ok);
 	for (b = 0; b < NSIMA_BANK_COUNT; b++)
-		if (cp->pcrs.banks & NSIMA_BANK_BIT(b))
-			set(p, nsima_bank_name(b),
-			    hex_str(cp->pcrs.val[b], nsima_bank_size(b)), ok);
+		if (p->banks & NSIMA_BANK_BIT(b))
+			set(o, nsima_bank_name(b),
+			    hex_str(p->val[b], nsima_bank_size(b)), ok);
+	return o;
+}
+
+/* parse_checkpoint's layout: one PCR as before, several by index. */
+static json_t *checkpoint_json(const struct nsima_replay_set *cp, bool *ok)
+{
+	json_t *o = json_object(), *p, *idx;
+	char key[8];
+	unsigned int i;
+
+	if (!cp->count) {
+		*ok = false;
+		return o;
+	}
+	set(o, "next", json_integer((json_int_t)cp->r[0].next), ok);
+	if (cp->count == 1) {
+		set(o, "pcr", json_integer(cp->r[0].pcr), ok);
+		set(o, "pcrs", banks_json(&cp->r[0].pcrs, ok), ok);
+		return o;
+	}
+	idx = json_array();
+	p = json_object();
+	for (i = 0; i < cp->count; i++) {
+		snprintf(key, sizeof(key), "%u", cp->r[i].pcr);
+		if (json_array_append_new(idx, json_integer(cp->r[i].pcr)))
+			*ok = false;
+		set(p, key, banks_json(&cp->r[i].pcrs, ok), ok);
+	}
+	set(o, "pcr", idx, ok);
 	set(o, "pcrs", p, ok);
 	return o;
 }
@@ -577,7 +651,7 @@ int nsima_evidence_write(const struct nsima_evidence *ev,
 /* Checkpoint and clock files */
 
 int nsima_checkpoint_parse_json(const uint8_t *buf, size_t len,
-				struct nsima_replay *cp, char *view,
+				struct nsima_replay_set *cp, char *view,
 				struct nsima_err *err)
 {
 	json_t *root, *v;
@@ -599,7 +673,7 @@ int nsima_checkpoint_parse_json(const uint8_t *buf, size_t len,
 	return rc;
 }
 
-int nsima_checkpoint_write_json(const struct nsima_replay *cp,
+int nsima_checkpoint_write_json(const struct nsima_replay_set *cp,
 				const char *view, struct nsima_buf *out,
 				struct nsima_err *err)
 {

@@ -38,7 +38,7 @@ struct nsima_evidence {
 	uint64_t log_first;	/* whole-list index of its first entry */
 	/* checkpoint the log continues from, optional */
 	bool has_checkpoint;
-	struct nsima_replay checkpoint;
+	struct nsima_replay_set checkpoint;
 	char boot_id[NSIMA_BOOT_ID_MAX + 1];	/* optional, "" if absent */
 };
 
@@ -55,18 +55,19 @@ void nsima_evidence_free(struct nsima_evidence *ev);
 
 /*
  * A checkpoint file: the "checkpoint" member of a bundle on its own,
- * {"pcr":11,"next":N,"pcrs":{"sha256":"<hex>",...}}, and "view":
+ * {"pcr":11,"next":N,"pcrs":{"sha256":"<hex>",...}} (several PCRs:
+ * "pcr":[10,11],"pcrs":{"10":{<banks>},"11":{<banks>}}), and "view":
  * "<nsid>"|"host" when a verify of that namespace's view saved it (its
  * entries before it were seen redacted but for the namespace's): @view
  * (NSIMA_VIEW_MAX bytes, may be NULL) gets it, "" for a whole list.
  */
 #define NSIMA_VIEW_MAX	24
 int nsima_checkpoint_parse_json(const uint8_t *buf, size_t len,
-				struct nsima_replay *cp, char *view,
+				struct nsima_replay_set *cp, char *view,
 				struct nsima_err *err);
 
 /* Write @cp as a checkpoint file (verify --save-checkpoint). */
-int nsima_checkpoint_write_json(const struct nsima_replay *cp,
+int nsima_checkpoint_write_json(const struct nsima_replay_set *cp,
 				const char *view, struct nsima_buf *out,
 				struct nsima_err *err);
 

@@ -13,6 +13,13 @@ static bool space(uint8_t c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+size_t nsima_json_skip_ws(const uint8_t *buf, size_t len, size_t pos)
+{
+	while (pos < len && space(buf[pos]))
+		pos++;
+	return pos;
+}
+
 static int bad(struct nsima_err *err, size_t off, const char *what)
 {
 	return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET, off,
@@ -22,12 +29,10 @@ static int bad(struct nsima_err *err, size_t off, const char *what)
 int nsima_json_scan(const uint8_t *buf, size_t len, size_t max_values,
 		    size_t *end, struct nsima_err *err)
 {
-	size_t i = 0, values = 0, depth = 0;
+	size_t i = nsima_json_skip_ws(buf, len, 0), values = 0, depth = 0;
 	bool in_scalar = false;
 	uint8_t c;
 
-	while (i < len && space(buf[i]))
-		i++;
 	if (i == len || (buf[i] != '{' && buf[i] != '['))
 		return bad(err, i, "not an object or an array");
 	for (; i < len; i++) {

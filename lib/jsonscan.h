@@ -22,4 +22,7 @@
 int nsima_json_scan(const uint8_t *buf, size_t len, size_t max_values,
 		    size_t *end, struct nsima_err *err);
 
+/* The offset of the first byte at or after @pos that is not JSON white space. */
+size_t nsima_json_skip_ws(const uint8_t *buf, size_t len, size_t pos);
+
 #endif /* NSIMA_JSONSCAN_H */

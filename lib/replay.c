@@ -154,6 +154,95 @@ bool nsima_replay_equal(const struct nsima_replay *a,
 	       nsima_pcrs_match(&a->pcrs, &b->pcrs);
 }
 
+int nsima_replay_set_init(struct nsima_replay_set *s, uint32_t pcrs,
+			  unsigned int banks, struct nsima_err *err)
+{
+	uint32_t pcr;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (!pcrs || (pcrs >> NSIMA_PCR_COUNT) ||
+	    __builtin_popcount(pcrs) > NSIMA_REPLAY_SET_MAX)
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "replay of 1 to %d PCRs (0-%d), not 0x%x",
+				     NSIMA_REPLAY_SET_MAX, NSIMA_PCR_COUNT - 1,
+				     pcrs);
+	for (pcr = 0; pcr < NSIMA_PCR_COUNT; pcr++) {
+		if (!(pcrs & (1u << pcr)))
+			continue;
+		rc = nsima_replay_init(&s->r[s->count++], pcr, banks, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+uint32_t nsima_replay_set_pcrs(const struct nsima_replay_set *s)
+{
+	uint32_t m = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->count; i++)
+		m |= 1u << s->r[i].pcr;
+	return m;
+}
+
+struct nsima_replay *nsima_replay_set_get(struct nsima_replay_set *s,
+					  uint32_t pcr)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->count; i++)
+		if (s->r[i].pcr == pcr)
+			return &s->r[i];
+	return NULL;
+}
+
+int nsima_replay_set_entry(struct nsima_replay_set *s,
+			   const struct nsima_entry *e, unsigned int flags,
+			   struct nsima_err *err)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < s->count; i++) {
+		rc = nsima_replay_entry(&s->r[i], e, flags, err);
+		if (rc)
+			return rc;
+		flags &= ~NSIMA_REPLAY_VERIFY;	/* checked once */
+	}
+	return 0;
+}
+
+bool nsima_replay_set_match(const struct nsima_replay_set *have,
+			    const struct nsima_replay_set *want)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < want->count; i++) {
+		for (j = 0; j < have->count; j++)
+			if (have->r[j].pcr == want->r[i].pcr)
+				break;
+		if (j == have->count ||
+		    !nsima_pcrs_match(&have->r[j].pcrs, &want->r[i].pcrs))
+			return false;
+	}
+	return true;
+}
+
+bool nsima_replay_set_equal(const struct nsima_replay_set *a,
+			    const struct nsima_replay_set *b)
+{
+	unsigned int i;
+
+	if (a->count != b->count)
+		return false;
+	for (i = 0; i < a->count; i++)
+		if (!nsima_replay_equal(&a->r[i], &b->r[i]))
+			return false;
+	return true;
+}
+
 int nsima_replay_until(struct nsima_replay *r, const struct nsima_log *log,
 		       const struct nsima_pcrs *quoted, unsigned int flags,
 		       struct nsima_err *err)

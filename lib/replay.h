@@ -31,6 +31,18 @@ struct nsima_replay {
 	struct nsima_pcrs pcrs;
 };
 
+/* The most PCRs one pass replays at once (IMA's 10 and nsima's 11, say). */
+#define NSIMA_REPLAY_SET_MAX	4
+
+/*
+ * Several PCRs replayed over one list: one state per PCR, in ascending
+ * PCR order, all at the same next entry.
+ */
+struct nsima_replay_set {
+	unsigned int count;
+	struct nsima_replay r[NSIMA_REPLAY_SET_MAX];
+};
+
 /*
  * Recompute every bank from the template data, even the bank whose
  * digest the log carries (entries without data still use their digests).
@@ -54,6 +66,31 @@ bool nsima_replay_equal(const struct nsima_replay *a,
 /* Start at entry 0 with every bank in @banks all zero. */
 int nsima_replay_init(struct nsima_replay *r, uint32_t pcr,
 		      unsigned int banks, struct nsima_err *err);
+
+/*
+ * Start every PCR of @pcrs (a mask) at entry 0, all zero in @banks.
+ * NSIMA_EINVAL for no PCR or more than NSIMA_REPLAY_SET_MAX.
+ */
+int nsima_replay_set_init(struct nsima_replay_set *s, uint32_t pcrs,
+			  unsigned int banks, struct nsima_err *err);
+/* The PCRs of @s as a mask. */
+uint32_t nsima_replay_set_pcrs(const struct nsima_replay_set *s);
+/* The state of @pcr in @s, or NULL. */
+struct nsima_replay *nsima_replay_set_get(struct nsima_replay_set *s,
+					  uint32_t pcr);
+/*
+ * One entry: extended into the state of its PCR (if replayed), every
+ * state advanced; NSIMA_REPLAY_VERIFY checks its digests once.
+ */
+int nsima_replay_set_entry(struct nsima_replay_set *s,
+			   const struct nsima_entry *e, unsigned int flags,
+			   struct nsima_err *err);
+/* Every PCR of @want in @have, equal in every bank of @want's. */
+bool nsima_replay_set_match(const struct nsima_replay_set *have,
+			    const struct nsima_replay_set *want);
+/* The same PCRs, next entry, banks and values. */
+bool nsima_replay_set_equal(const struct nsima_replay_set *a,
+			    const struct nsima_replay_set *b);
 
 /* Extend one entry (if it is for r->pcr) and advance r->next. */
 int nsima_replay_entry(struct nsima_replay *r, const struct nsima_entry *e,

@@ -5,7 +5,11 @@
  * what does the quote vouch for? One pass over the entries in list order,
  * the same for a list streamed from a binary buffer and one in memory.
  *
- * For each entry, in this order: it extends the PCR replayed and, outside
+ * The PCRs replayed (IMA's 10 and nsima's 11, say) are replayed at once,
+ * each into its own state; the quote covers the shortest prefix of the
+ * list after which every one of them has its quoted value.
+ *
+ * For each entry, in this order: it extends a PCR replayed and, outside
  * a namespace's view, is shown in full (NSIMA_ENOTVOUCHED); in a view of
  * namespace X, an entry shown in full is X's (NSIMA_ENAMESPACE); its
  * template digests match its data (NSIMA_EDIGEST); it is extended. Entries
@@ -22,6 +26,7 @@
 #define NSIMA_VERIFY_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <nsima/abi.h>
 #include "err.h"
 #include "log.h"
 #include "log_format.h"
@@ -42,8 +47,8 @@ struct nsima_verify {
 	const struct nsima_quote *q;	/* verified (nsima_quote_verify) */
 	uint16_t sig_hash;		/* the signature's hash (pcrDigest) */
 	const struct nsima_pcr_values *vals;	/* NULL: derive them */
-	uint32_t pcr;			/* the PCR replayed */
-	const struct nsima_replay *cp;	/* the verifier's checkpoint, or NULL */
+	uint32_t pcrs;			/* the PCRs replayed (mask) */
+	const struct nsima_replay_set *cp; /* the verifier's checkpoint */
 	bool ns_set, host;		/* a namespace's view: whose */
 	uint64_t nsid;
 	const struct nsima_ns_state *ns_chain;	/* its state at cp, or NULL */
@@ -53,7 +58,7 @@ struct nsima_verify {
 	uint64_t pending;		/* after them */
 	uint64_t from;			/* the replay started there */
 	uint64_t unchecked;		/* before it, in the list, not replayed */
-	struct nsima_replay at;		/* the state the quote covers */
+	struct nsima_replay_set at;	/* the state the quote covers */
 	struct nsima_pcr_values derived; /* the values, when derived */
 	struct nsima_ns_check nc;	/* a view: its ns_state check */
 	uint64_t ns_first;		/* > 0: the view starts there, unproven */
@@ -63,19 +68,19 @@ struct nsima_verify {
 	enum nsima_vfail fail;
 	struct nsima_entry_desc bad;	/* NSIMA_VFAIL_ENTRY */
 	struct nsima_entry_desc d0;	/* entry 0, when the list has it */
-	struct nsima_replay start, end;	/* NSIMA_VFAIL_UNREACHABLE */
-	struct nsima_pcrs quoted;	/* the banks replayed (+ values) */
+	struct nsima_replay_set start, end; /* NSIMA_VFAIL_UNREACHABLE */
+	struct nsima_replay_set quoted;	/* the banks replayed (+ values) */
 	bool derive;			/* quoted.val unknown: pcrDigest */
 
 	/* private */
-	struct nsima_replay run, skip;
+	struct nsima_replay_set run, skip;
 	uint64_t first, records;
 	bool matched, from_zero;
 };
 
 /*
  * Start a pass over a list whose first entry is whole-list entry @first.
- * NSIMA_EUNREACHABLE when the quote does not select the PCR (in a bank
+ * NSIMA_EUNREACHABLE when the quote does not select a PCR replayed (in a bank
  * the replay knows), NSIMA_EINVAL when values are to be derived but the
  * quote selects other PCRs too, NSIMA_EGAP when the list starts after the
  * checkpoint.
@@ -107,17 +112,28 @@ int nsima_verify_walk(struct nsima_verify *v, const uint8_t *buf, size_t len,
  */
 int nsima_verify_ns(const struct nsima_verify *v, struct nsima_err *err);
 
+/* What nsima_verify_policy replays unless told: IMA's and nsima's PCRs. */
+#define NSIMA_VERIFY_DEFAULT_PCRS	((1u << 10) | (1u << NSIMA_DEFAULT_PCR))
+
 /*
- * The verifier's policy where its options do not say: which PCR carries
- * the list and in which banks. Never the node's choice (it chooses what
- * it quotes; it can extend PCR 10 on a node where IMA measures nothing,
- * reset PCR 16 or 23, or extend an unused PCR, with a list made for it):
- * *@pcr when @pcr_given, else nsima's PCR 11 (IMA's 10 only when the
- * verifier says --pcr 10); and it must be quoted in a bank stronger than
- * SHA-1 unless @sel_given (the verifier asked for its selection).
- * NSIMA_EPCRDIGEST otherwise.
+ * The verifier's policy where its options do not say: which PCRs carry
+ * the list and in which banks. @given (a mask, 0: not given) is the
+ * verifier's --pcr; else the quoted PCRs of NSIMA_VERIFY_DEFAULT_PCRS,
+ * each of which must then replay: a PCR the node picks outside them
+ * (a resettable 16 or 23, an unused one) never carries a list unless the
+ * verifier says so, and a quoted 10 or 11 with its entries left out of
+ * the list does not reach its value. Whether a list of PCR 10 alone is
+ * what the verifier wanted (nsima's entries live in 11) is its call: the
+ * verdict names the PCRs, --pcr 11 requires nsima's. Each PCR must be
+ * quoted in a bank stronger than SHA-1 unless @sel_given (the verifier
+ * asked for its selection). NSIMA_EUNREACHABLE when the quote has none
+ * of the default PCRs, NSIMA_EPCRDIGEST for SHA-1 alone.
  */
-int nsima_verify_policy(const struct nsima_quote *q, bool pcr_given,
-			bool sel_given, uint32_t *pcr, struct nsima_err *err);
+int nsima_verify_policy(const struct nsima_quote *q, uint32_t given,
+			bool sel_given, uint32_t *pcrs, struct nsima_err *err);
+
+/* "PCR 11", "PCRs 10+11": @buf of NSIMA_PCR_MASK_NAME_MAX bytes. */
+#define NSIMA_PCR_MASK_NAME_MAX	96
+const char *nsima_pcr_mask_format(uint32_t mask, char *buf);
 
 #endif /* NSIMA_VERIFY_H */

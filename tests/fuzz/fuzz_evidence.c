@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct nsima_quote q;
 	struct nsima_err err = { 0 };
 	struct nsima_evidence ev;
-	struct nsima_replay cp;
+	struct nsima_replay_set cp, back;
+	struct nsima_buf out;
 	struct nsima_clock clk;
 	struct nsima_akpub ak;
 	struct nsima_sig sig;
@@ -76,8 +77,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			nsima_akpub_free(&ak);
 		nsima_evidence_free(&ev);
 	}
-	check_err(nsima_checkpoint_parse_json(data, size, &cp, NULL, &err), &err,
-		  size);
+	rc = nsima_checkpoint_parse_json(data, size, &cp, NULL, &err);
+	check_err(rc, &err, size);
+	if (!rc) {	/* written back, it reads the same */
+		nsima_buf_init(&out);
+		if (nsima_checkpoint_write_json(&cp, NULL, &out, NULL) ||
+		    nsima_checkpoint_parse_json(out.data, out.len, &back, NULL,
+						NULL) ||
+		    !nsima_replay_set_equal(&cp, &back))
+			abort();
+		nsima_buf_free(&out);
+	}
 	check_err(nsima_clock_parse_json(data, size, &clk, &err), &err, size);
 	return 0;
 }

@@ -145,7 +145,7 @@ expect "a whitespace-only log file is malformed" 3 v "$T/qA" "$N1" --log "$T/t-b
 for at in 0 4 9; do
 	"$mklog" edit "$T/log" "$T/t-pcr$at" insert $at "file 4026532114:/usr/bin/nc nc" pcr $at 12
 	expect "a self-consistent entry for PCR 12 inserted at $at: not vouched for" 15 v "$T/qA" "$N1" --log "$T/t-pcr$at"
-	grep_out "... named" "^not-vouched: .*: entry $at \(ns 4026532114, /usr/bin/nc\): extends PCR 12, but the replay is of PCR 11"
+	grep_out "... named" "^not-vouched: .*: entry $at \(ns 4026532114, /usr/bin/nc\): extends PCR 12, which the replay does not cover \(PCR 11\)"
 done
 for p in 0 10 23; do
 	"$mklog" edit "$T/log" "$T/t-pcrx" --to cel insert 5 "file /usr/sbin/sshd sshd" pcr 5 $p

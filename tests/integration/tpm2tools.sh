@@ -5,9 +5,10 @@
 # tpm2_quote with its default serialized PCR file (-o), with -F values,
 # and with no PCR file at all; quotes of PCR 10 (a public IMA list,
 # tests/data/ibmtss/sha1.log, extended into a real swtpm) and PCR 11 (an
-# nsima list). No --select: the quote says what it covers; the PCR that
-# carries the list is the verifier's word: nsima's 11 by default, IMA's
-# with --pcr 10 (never the node's choice). The verdicts
+# nsima list), and of both with the two lists in one. No --select, no
+# --pcr: the quote says what it covers, and every quoted PCR of IMA's 10
+# and nsima's 11 must replay (--pcr is the verifier's requirement; a PCR
+# outside them is never taken unless it says so). The verdicts
 # equal tpm2_checkquote's; tampered variants fail with their categories
 # (docs/nsima-attest.md). swtpm on loopback only, killed on exit.
 set -u
@@ -131,14 +132,13 @@ agree() { # agree <desc> <nsima exit> <checkquote exit>
 
 for alg in rsa ecc; do
 	for pcr in 10 11; do
-		[ $pcr = 10 ] && log=$T/ima.log want=362 pcropt=(--pcr 10) ||
-			log=$T/nsima.log want=40 pcropt=()
+		[ $pcr = 10 ] && log=$T/ima.log want=362 || log=$T/nsima.log want=40
 		for fmt in serialized values none; do
 			d=$T/q-$alg-$pcr-$fmt
 			expect "tpm2_quote $alg PCR $pcr, PCR file $fmt" 0 quote "$d" $alg $pcr $fmt
-			expect "... verify, no --select${pcropt:+, ${pcropt[*]}}" 0 v "$d" $alg "$log" "${pcropt[@]}"
+			expect "... verify, no --select, no --pcr" 0 v "$d" $alg "$log"
 			grep_out "... all $want entries covered" \
-				"^trusted: sha1:$pcr,sha256:$pcr signed by (rsassa|ecdsa)/sha256 AK; .*log: $want entries covered, 0 pending$"
+				"^trusted: sha1:$pcr,sha256:$pcr signed by (rsassa|ecdsa)/sha256 AK; .*PCR $pcr log: $want entries covered, 0 pending$"
 			checkquote "$d" $alg $pcr $fmt
 			agree "$alg PCR $pcr $fmt: trusted" 0 $?
 		done
@@ -165,32 +165,49 @@ expect "... (no PCR file: no prefix hashes to pcrDigest)" 7 v "$T/q-rsa-10-none"
 grep_out "... says so" "never reaches the quoted PCR 10: .*no prefix hashes to the quote's pcrDigest [0-9a-f]{64}"
 "$mklog" edit "$T/ima.log" "$T/ima-cont" content 5 "another file"
 expect "an IMA entry's content changed" 8 v "$T/q-rsa-10-none" rsa "$T/ima-cont" --pcr 10
-expect "a PCR 10 quote, no --pcr: PCR 11 (nsima's) is what the verifier asks" 7 v "$d" rsa "$T/ima.log"
-grep_out "... not covered" "the quote does not cover PCR 11"
+expect "a PCR 10 quote, no --pcr: IMA's PCR 10 replayed" 0 v "$d" rsa "$T/ima.log"
+grep_out "... named in the verdict" "; PCR 10 log: 362 entries covered, 0 pending$"
+expect "... a verifier that requires nsima's PCR 11 (--pcr 11): not covered" 7 v "$d" rsa "$T/ima.log" --pcr 11
+grep_out "... says so" "the quote does not cover PCR 11"
 "$mklog" edit "$T/nsima.log" "$T/nsima-as10" pcr 0 10 pcr 1 10 pcr 2 10
-expect "... a list made for PCR 10 (on a node whose IMA measures nothing) is not taken instead" 7 \
+expect "... a list whose entries 0-2 were moved to PCR 10: the rest not vouched for" 15 \
 	v "$d" rsa "$T/nsima-as10"
-expect "the nsima list against the PCR 10 quote, --pcr 10" 15 v "$d" rsa "$T/nsima.log" --pcr 10
-grep_out "... its entries extend PCR 11" "^not-vouched: .*entry 0 .*extends PCR 11, but the replay is of PCR 10"
-expect "... without: the quote does not cover PCR 11" 7 v "$d" rsa "$T/nsima.log"
+expect "the nsima list against the PCR 10 quote" 15 v "$d" rsa "$T/nsima.log"
+grep_out "... its entries extend PCR 11" "^not-vouched: .*entry 0 .*extends PCR 11, which the replay does not cover \(PCR 10\)"
 expect "--select as policy: the quote selects PCR 10, 11 is required" 6 \
-	v "$d" rsa "$T/ima.log" --select sha1:11,sha256:11 --pcr 10
+	v "$d" rsa "$T/ima.log" --select sha1:11,sha256:11
 expect "--select as policy: what it selects" 0 v "$d" rsa "$T/ima.log" --select sha1:10,sha256:10 --pcr 10
 
-# A quote of PCRs 10 and 11: which one the list extends is the verifier's
-# word (--pcr), never the node's; the values come from the file, and
-# without it PCR 10's cannot be derived from an nsima list.
+# A quote of PCRs 10 and 11: both must replay, whichever list comes; one
+# list carrying both (IMA's and nsima's entries) is replayed per PCR.
 d=$T/q-both
 quote_sel "$d" rsa "sha1:10,11+sha256:10,11" -o "$d/pcrs"
-expect "a quote of PCRs 10 and 11, the nsima list (PCR 11 by default)" 0 v "$d" rsa "$T/nsima.log"
-expect "... the IMA list without --pcr: its entries are PCR 10's" 15 v "$d" rsa "$T/ima.log"
+expect "a quote of PCRs 10 and 11, the nsima list alone" 7 v "$d" rsa "$T/nsima.log"
+grep_out "... PCR 10 misses: says no entry extends it" "never reaches the quoted PCRs 10\+11: PCR 10 sha256 after the last is 0{64}, quoted [0-9a-f]{64}.*; no entry extends PCR 10"
+expect "... the IMA list alone" 7 v "$d" rsa "$T/ima.log"
+grep_out "... PCR 11 misses" "never reaches the quoted PCRs 10\+11: PCR 11 sha256"
+cat "$T/ima.log" "$T/nsima.log" >"$T/both.log"
+cat "$T/nsima.log" "$T/ima.log" >"$T/both2.log"
+expect "... both lists in one (IMA's first), no flag" 0 v "$d" rsa "$T/both.log"
+grep_out "... 402 covered" "^trusted: sha1:10,11,sha256:10,11 .*; PCRs 10\+11 log: 402 entries covered, 0 pending$"
+expect "... nsima's first" 0 v "$d" rsa "$T/both2.log"
+"$attest" export --log "$T/both.log" --to cel -o "$T/both.cel" >/dev/null
+expect "... as a CEL list" 0 v "$d" rsa "$T/both.cel"
+expect "... --json names both" 0 v "$d" rsa "$T/both.log" --json
+grep_out "... log_pcrs [10,11]" '"log_pcrs":\[10,11\],"covered":402'
+"$mklog" edit "$T/both.log" "$T/both-del" delete 380
+expect "... an nsima entry deleted" 7 v "$d" rsa "$T/both-del"
+"$mklog" edit "$T/both.log" "$T/both-move" pcr 5 11
+expect "... an IMA entry moved to PCR 11" 7 v "$d" rsa "$T/both-move"
 expect "... --pcr 11, the nsima list" 0 v "$d" rsa "$T/nsima.log" --pcr 11
 grep_out "... 40 covered" "^trusted: sha1:10,11,sha256:10,11 .*PCR 11 log: 40 entries covered, 0 pending$"
 expect "... --pcr 10, the IMA list" 0 v "$d" rsa "$T/ima.log" --pcr 10
 expect "... --pcr 11, the IMA list: its entries are PCR 10's" 15 v "$d" rsa "$T/ima.log" --pcr 11
-rm "$d/pcrs"
+expect "... --pcr 11, both lists: IMA's entries not vouched for" 15 v "$d" rsa "$T/both.log" --pcr 11
+mv "$d/pcrs" "$d/pcrs.saved"
+expect "... without the PCR file, both lists: derived from the replay" 0 v "$d" rsa "$T/both.log"
 expect "... without the PCR file: PCR 10 cannot come from the nsima list" 6 v "$d" rsa "$T/nsima.log" --pcr 11
-grep_out "... says what to give" "the quote selects other PCRs than 11, whose values the list cannot give: give them \(--pcrs\)"
+grep_out "... says what to give" "the quote selects other PCRs than those replayed, whose values the list cannot give: give them \(--pcrs\)"
 
 # The node chooses what it quotes: a PCR it can reset (16), extended with
 # a clean-looking list, is not a measurement-list PCR.
@@ -200,8 +217,8 @@ grep_out "... says what to give" "the quote selects other PCRs than 11, whose va
 tpm2_pcrreset 16 >/dev/null && extend_file "$T/fake16.ext"; flush
 d=$T/q-16
 quote_sel "$d" rsa "sha1:16+sha256:16"
-expect "a quote of PCR 16 (resettable) with a list made for it: refused" 6 v "$d" rsa "$T/fake16.log"
-grep_out "... PCR 11 is what the verifier asks" "the quote selects other PCRs than 11"
+expect "a quote of PCR 16 (resettable) with a list made for it: refused" 7 v "$d" rsa "$T/fake16.log"
+grep_out "... not a list PCR unless the verifier says" "the quote \(sha1:16,sha256:16\) covers neither IMA's PCR 10 nor nsima's PCR 11: --pcr says which PCR carries the list"
 expect "... unless the verifier names it (--pcr 16)" 0 v "$d" rsa "$T/fake16.log" --pcr 16
 # A SHA-1-only quote: only with the verifier's --select
 d=$T/q-sha1
@@ -226,8 +243,8 @@ for log in tests/data/keylime/measurements.ascii \
 	"$mklog" extends "$log" >"$T/p$i.ext" && extend_file "$T/p$i.ext"; flush
 	d=$T/q-p$i
 	quote_sel "$d" p$i sha1:10+sha256:10
-	expect "$(basename "$log") against a PCR 10 quote, no PCR file, --pcr 10" 0 \
-		v "$d" p$i "$log" --pcr 10
+	expect "$(basename "$log") against a PCR 10 quote, no PCR file, no flag" 0 \
+		v "$d" p$i "$log"
 	grep_out "... its $(wc -l <"$T/p$i.ext") entries covered" \
 		"log: $(wc -l <"$T/p$i.ext") entries covered, 0 pending$"
 done

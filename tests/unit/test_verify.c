@@ -102,7 +102,7 @@ static void v_init(struct nsima_verify *v, const struct fixture *f)
 	v->q = &f->q;
 	v->sig_hash = NSIMA_ALG_SHA256;
 	v->vals = &f->vals;
-	v->pcr = 11;
+	v->pcrs = 1u << 11;
 }
 
 /* Run @v over @log in memory and, as a binary list, streamed. */
@@ -162,7 +162,7 @@ static void test_trusted(void **state)
 	assert_int_equal(v.fail, NSIMA_VFAIL_NONE);
 	assert_int_equal(v.covered, 50);
 	assert_int_equal(v.pending, 0);
-	assert_int_equal(v.at.next, 50);
+	assert_int_equal(v.at.r[0].next, 50);
 	assert_true(v.d0.named);
 	assert_string_equal(v.d0.path, "nsima_aggregate");
 
@@ -193,7 +193,7 @@ static void test_derived(void **state)
 	v_init(&v, f);
 	v.vals = NULL;
 	assert_int_equal(nsima_verify_log(&v, &f->log, &err), NSIMA_EPCRDIGEST);
-	assert_non_null(strstr(err.msg, "other PCRs than 11"));
+	assert_non_null(strstr(err.msg, "other PCRs than those replayed"));
 	/* a pcrDigest no prefix gives */
 	f->q.sel.bank[0].mask = 1u << 11;
 	f->q.pcr_digest[0] ^= 1;
@@ -202,7 +202,7 @@ static void test_derived(void **state)
 	assert_int_equal(run(&v, &f->log, &err), NSIMA_EUNREACHABLE);
 	assert_int_equal(v.fail, NSIMA_VFAIL_UNREACHABLE);
 	assert_true(v.derive);
-	assert_int_equal(v.end.next, 50);
+	assert_int_equal(v.end.r[0].next, 50);
 }
 
 static void test_not_vouched(void **state)
@@ -259,8 +259,8 @@ static void test_digest_and_replay(void **state)
 	v_init(&v, f);
 	assert_int_equal(run(&v, &cut, &err), NSIMA_EUNREACHABLE);
 	assert_int_equal(v.fail, NSIMA_VFAIL_UNREACHABLE);
-	assert_int_equal(v.start.next, 0);
-	assert_int_equal(v.end.next, 49);
+	assert_int_equal(v.start.r[0].next, 0);
+	assert_int_equal(v.end.r[0].next, 49);
 	nsima_log_free(&cut);
 
 	/* the quote of the initial value vouches for no entry */
@@ -274,7 +274,7 @@ static void test_digest_and_replay(void **state)
 
 	/* a quote that does not select PCR 11 */
 	v_init(&v, f);
-	v.pcr = 10;
+	v.pcrs = 1u << 10;
 	assert_int_equal(nsima_verify_log(&v, &f->log, &err), NSIMA_EUNREACHABLE);
 	assert_int_equal(v.fail, NSIMA_VFAIL_OTHER);
 	assert_non_null(strstr(err.msg, "does not cover PCR 10"));
@@ -284,16 +284,16 @@ static void test_checkpoint(void **state)
 {
 	struct fixture *f = *state;
 	struct nsima_err err = { 0 };
-	struct nsima_replay cp;
+	struct nsima_replay_set cp;
 	struct nsima_log part;
 	struct nsima_verify v;
 	size_t i;
 
 	/* the verifier's state after 20 entries */
-	assert_int_equal(nsima_replay_init(&cp, 11, NSIMA_BANKS_DEFAULT, &err),
-			 0);
+	assert_int_equal(nsima_replay_set_init(&cp, 1u << 11,
+					       NSIMA_BANKS_DEFAULT, &err), 0);
 	for (i = 0; i < 20; i++)
-		nsima_replay_entry(&cp, &f->log.entries[i], 0, &err);
+		nsima_replay_set_entry(&cp, &f->log.entries[i], 0, &err);
 
 	/* the whole list: 0..19 must replay to it */
 	v_init(&v, f);
@@ -348,7 +348,7 @@ static void test_checkpoint(void **state)
 	assert_int_equal(v.pending, 30);
 
 	/* a checkpoint of another PCR */
-	cp.pcr = 10;
+	cp.r[0].pcr = 10;
 	v_init(&v, f);
 	v.cp = &cp;
 	assert_int_equal(nsima_verify_log(&v, &f->log, &err), NSIMA_EGAP);
@@ -361,7 +361,7 @@ static void test_view(void **state)
 	struct nsima_err err = { 0 };
 	struct nsima_log view, with;
 	struct nsima_ns_state s;
-	struct nsima_replay cp;
+	struct nsima_replay_set cp;
 	struct nsima_entry e;
 	struct nsima_verify v;
 	size_t i;
@@ -429,9 +429,9 @@ static void test_view(void **state)
 	/* the view from entry 10, without A's state there: unproven */
 	nsima_log_free(&with);
 	copy_log(&view, 10, 49, &with);
-	nsima_replay_init(&cp, 11, NSIMA_BANKS_DEFAULT, &err);
+	nsima_replay_set_init(&cp, 1u << 11, NSIMA_BANKS_DEFAULT, &err);
 	for (i = 0; i < 10; i++)
-		nsima_replay_entry(&cp, &view.entries[i], 0, &err);
+		nsima_replay_set_entry(&cp, &view.entries[i], 0, &err);
 	v_init(&v, f);
 	v.ns_set = true;
 	v.nsid = NS_A;
@@ -490,37 +490,175 @@ static void test_gap(void **state)
 	nsima_log_free(&sparse);
 }
 
-/* Which PCR and banks, where the verifier does not say: never the node's. */
+/* Which PCRs and banks, where the verifier does not say: never the node's. */
 static void test_policy(void **state)
 {
 	struct nsima_err err = { 0 };
 	struct nsima_quote q;
-	uint32_t pcr = 0;
+	uint32_t pcrs = 0;
 
 	(void)state;
 	memset(&q, 0, sizeof(q));
 	q.sel.count = 2;
 	q.sel.bank[0].alg = NSIMA_ALG_SHA1;
 	q.sel.bank[1].alg = NSIMA_ALG_SHA256;
-	/* whatever the quote selects, PCR 11 unless the verifier says */
+	/* the quoted ones of 10 and 11 */
 	q.sel.bank[0].mask = q.sel.bank[1].mask = 1u << 10;
-	assert_int_equal(nsima_verify_policy(&q, false, false, &pcr, &err), 0);
-	assert_int_equal(pcr, 11);
-	pcr = 10;
-	assert_int_equal(nsima_verify_policy(&q, true, false, &pcr, &err), 0);
-	assert_int_equal(pcr, 10);
+	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err), 0);
+	assert_int_equal(pcrs, 1u << 10);
+	q.sel.bank[0].mask = q.sel.bank[1].mask = 0xff | 3u << 10 | 1u << 16;
+	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err), 0);
+	assert_int_equal(pcrs, 3u << 10);
+	/* the verifier's --pcr wins */
+	assert_int_equal(nsima_verify_policy(&q, 1u << 11, false, &pcrs, &err),
+			 0);
+	assert_int_equal(pcrs, 1u << 11);
+	assert_int_equal(nsima_verify_policy(&q, 1u << 16, false, &pcrs, &err),
+			 0);
+	assert_int_equal(pcrs, 1u << 16);
+	/* a resettable or unused PCR alone is never the list's unless told */
+	q.sel.bank[0].mask = q.sel.bank[1].mask = 1u << 16 | 1u << 23;
+	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err),
+			 NSIMA_EUNREACHABLE);
+	assert_non_null(strstr(err.msg, "neither IMA's PCR 10 nor nsima's PCR 11"));
 	/* PCR 11 in SHA-1 alone: only with --select */
 	q.sel.bank[0].mask = 1u << 11;
-	q.sel.bank[1].mask = 0;
-	assert_int_equal(nsima_verify_policy(&q, false, false, &pcr, &err),
+	q.sel.bank[1].mask = 1u << 10;
+	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err),
 			 NSIMA_EPCRDIGEST);
-	assert_non_null(strstr(err.msg, "SHA-1 alone"));
-	assert_int_equal(nsima_verify_policy(&q, false, true, &pcr, &err), 0);
+	assert_non_null(strstr(err.msg, "covers PCR 11 in SHA-1 alone"));
+	assert_int_equal(nsima_verify_policy(&q, 0, true, &pcrs, &err), 0);
+	assert_int_equal(nsima_verify_policy(&q, 1u << 10, false, &pcrs, &err),
+			 0);
 	/* sha256 first, sha1 second: the same */
 	q.sel.bank[0].alg = NSIMA_ALG_SHA256;
 	q.sel.bank[1].alg = NSIMA_ALG_SHA1;
 	q.sel.bank[1].mask = 1u << 11;
-	assert_int_equal(nsima_verify_policy(&q, false, false, &pcr, &err), 0);
+	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err), 0);
+	assert_int_equal(pcrs, 1u << 11);
+}
+
+/*
+ * A quote of PCRs 10 and 11 for the values of @log's first @n entries,
+ * replayed per PCR: every bank of both, values and pcrDigest.
+ */
+static void quote_two(struct fixture *f, const struct nsima_log *log,
+		      size_t n)
+{
+	struct nsima_err err = { 0 };
+	struct nsima_replay_set r;
+	unsigned int i, b;
+	size_t k;
+
+	assert_int_equal(nsima_replay_set_init(&r, 3u << 10,
+					       NSIMA_BANKS_DEFAULT, &err), 0);
+	for (k = 0; k < n; k++)
+		assert_int_equal(nsima_replay_set_entry(&r, &log->entries[k], 0,
+							&err), 0);
+	memset(&f->q, 0, sizeof(f->q));
+	memset(&f->vals, 0, sizeof(f->vals));
+	f->q.sel.count = 2;
+	f->q.sel.bank[0].alg = NSIMA_ALG_SHA1;
+	f->q.sel.bank[1].alg = NSIMA_ALG_SHA256;
+	for (b = 0; b < 2; b++) {
+		f->q.sel.bank[b].mask = 3u << 10;
+		for (i = 0; i < 2; i++)
+			assert_int_equal(nsima_pcr_values_add(&f->vals,
+				f->q.sel.bank[b].alg, r.r[i].pcr,
+				r.r[i].pcrs.val[b ? NSIMA_BANK_SHA256 :
+						    NSIMA_BANK_SHA1],
+				b ? 32 : 20, &err), 0);
+	}
+	assert_int_equal(nsima_pcr_digest(&f->q.sel, &f->vals, NSIMA_ALG_SHA256,
+					  f->q.pcr_digest, &f->q.pcr_digest_len,
+					  &err), 0);
+}
+
+/* One list extending IMA's PCR 10 and nsima's 11: replayed per PCR. */
+static void test_two_pcrs(void **state)
+{
+	struct fixture *f = *state;
+	struct nsima_err err = { 0 };
+	struct nsima_replay_set cp;
+	struct nsima_log only11;
+	struct nsima_verify v;
+	size_t i;
+
+	for (i = 0; i < 50; i += 3)	/* every third entry: PCR 10's */
+		f->log.entries[i].pcr = 10;
+	quote_two(f, &f->log, 50);
+	v_init(&v, f);
+	v.pcrs = 3u << 10;
+	assert_int_equal(run(&v, &f->log, &err), 0);
+	assert_int_equal(v.covered, 50);
+	assert_int_equal(v.at.count, 2);
+	/* values derived: the prefix whose two PCRs hash to pcrDigest */
+	quote_two(f, &f->log, 40);
+	v_init(&v, f);
+	v.pcrs = 3u << 10;
+	v.vals = NULL;
+	assert_int_equal(run(&v, &f->log, &err), 0);
+	assert_int_equal(v.covered, 40);
+	assert_int_equal(v.pending, 10);
+	assert_int_equal(v.derived.count, 4);
+	/* the quote lag: entries 40.. of either PCR are pending, not lost */
+	v_init(&v, f);
+	v.pcrs = 3u << 10;
+	assert_int_equal(run(&v, &f->log, &err), 0);
+	assert_int_equal(v.covered, 40);
+	/* the verifier replays PCR 11 alone: PCR 10's entries not vouched */
+	v_init(&v, f);
+	assert_int_equal(run(&v, &f->log, &err), NSIMA_ENOTVOUCHED);
+	assert_int_equal(err.pos, 0);
+	assert_non_null(strstr(err.msg, "extends PCR 10, which the replay does not cover (PCR 11)"));
+	/* PCR 10's entries left out: PCR 10 never reaches its value */
+	nsima_log_init(&only11);
+	for (i = 0; i < 50; i++)
+		if (f->log.entries[i].pcr == 11)
+			assert_int_equal(nsima_log_append_copy_at(&only11,
+				&f->log.entries[i], only11.count, &err), 0);
+	v_init(&v, f);
+	v.pcrs = 3u << 10;
+	assert_int_equal(nsima_verify_log(&v, &only11, &err),
+			 NSIMA_EUNREACHABLE);
+	assert_int_equal(v.fail, NSIMA_VFAIL_UNREACHABLE);
+	assert_non_null(strstr(err.msg, "quoted PCRs 10+11"));
+	nsima_log_free(&only11);
+	/* one PCR 10 entry moved after the cut: PCR 10 misses */
+	quote_two(f, &f->log, 50);
+	{
+		struct nsima_entry t = f->log.entries[3];
+
+		memmove(&f->log.entries[3], &f->log.entries[4],
+			46 * sizeof(t));
+		f->log.entries[49] = t;
+	}
+	v_init(&v, f);
+	v.pcrs = 3u << 10;
+	assert_int_equal(run(&v, &f->log, &err), NSIMA_EUNREACHABLE);
+	/* ... a checkpoint of both PCRs after 20 entries (of the new order) */
+	quote_two(f, &f->log, 50);
+	assert_int_equal(nsima_replay_set_init(&cp, 3u << 10,
+					       NSIMA_BANKS_DEFAULT, &err), 0);
+	for (i = 0; i < 20; i++)
+		assert_int_equal(nsima_replay_set_entry(&cp, &f->log.entries[i],
+							0, &err), 0);
+	v_init(&v, f);
+	v.pcrs = 3u << 10;
+	v.cp = &cp;
+	assert_int_equal(run(&v, &f->log, &err), 0);
+	assert_int_equal(v.from, 20);
+	assert_int_equal(v.covered, 50);
+	/* ... which a replay of PCR 11 alone cannot continue from */
+	v_init(&v, f);
+	v.cp = &cp;
+	assert_int_equal(nsima_verify_log(&v, &f->log, &err), NSIMA_EGAP);
+	/* a quote of both, the verifier asks for PCR 16 (not quoted) */
+	v_init(&v, f);
+	v.pcrs = 1u << 16;
+	assert_int_equal(nsima_verify_log(&v, &f->log, &err),
+			 NSIMA_EUNREACHABLE);
+	assert_non_null(strstr(err.msg, "does not cover PCR 16"));
 }
 
 int main(void)
@@ -537,6 +675,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
 		cmocka_unit_test(test_policy),
+		cmocka_unit_test_setup_teardown(test_two_pcrs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
