@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "hex.h"
 #include "opts.h"
+#include "replay.h"
 #include "tpm.h"
 
 struct attest_option {
@@ -147,9 +148,10 @@ static int parse_u64(const char *arg, uint64_t max, uint64_t *v)
 	return errno || *end || end == arg || *arg == '-' || *v > max ? -1 : 0;
 }
 
-/* "11" or "10,11": each PCR once, 0 to 23. */
+/* "11" or "10,11": each PCR once, 0 to 23, at most NSIMA_REPLAY_SET_MAX. */
 static int parse_pcr_list(const char *arg, uint32_t *mask)
 {
+	unsigned int count = 0;
 	char tok[8];
 	size_t n;
 	uint64_t u;
@@ -157,7 +159,8 @@ static int parse_pcr_list(const char *arg, uint32_t *mask)
 	*mask = 0;
 	for (;;) {
 		n = strcspn(arg, ",");
-		if (!n || n >= sizeof(tok))
+		if (!n || n >= sizeof(tok) || (n > 1 && arg[0] == '0') ||
+		    ++count > NSIMA_REPLAY_SET_MAX)
 			return -1;
 		memcpy(tok, arg, n);
 		tok[n] = '\0';
@@ -258,7 +261,7 @@ static int set(const struct attest_cmd *cmd, enum attest_opt id,
 		     __builtin_popcount(a->pcr_mask) != 1))
 			return bad(cmd, id, arg,
 				   strcmp(cmd->name, "verify") ? "0 to 23" :
-				   "PCRs 0 to 23, as N or N,M", NULL);
+				   "1 to 4 PCRs 0 to 23, as N or N,M", NULL);
 		a->pcr = (uint32_t)__builtin_ctz(a->pcr_mask);
 		break;
 	case OPT_LOG_FIRST:

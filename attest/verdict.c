@@ -351,12 +351,15 @@ static bool ns_proven(const struct nsima_verify *out)
  * "; log: 9 entries covered, 0 pending"; from a checkpoint, the entries
  * before it are the verifier's earlier verdict, said so.
  */
-static void print_covered(const struct nsima_verify *out)
+static void print_covered(const struct attest_args *o,
+			  const struct nsima_verify *out)
 {
 	char name[NSIMA_PCR_MASK_NAME_MAX];
 
-	printf("; %s log: %llu entries covered",
+	printf("; %s log%s: %llu entries covered",
 	       nsima_pcr_mask_format(out->pcrs, name),
+	       (out->pcrs & (1u << NSIMA_DEFAULT_PCR)) || o->given[OPT_PCR] ?
+		       "" : " (not nsima's PCR 11: --pcr 11 requires it)",
 	       (unsigned long long)out->covered);
 	if (out->from)
 		printf(" (0..%llu by the verifier's checkpoint)",
@@ -371,7 +374,7 @@ void verdict_trusted(const struct attest_args *o, const struct nsima_vinput *in,
 		     const struct nsima_verify *out, double ms)
 {
 	const struct nsima_clock *c = &in->q.clock;
-	char sel[256], a[8], b[8], fw[17];
+	char sel[1024], a[8], b[8], fw[17];
 	json_t *j, *pcrs;
 	unsigned int i;
 
@@ -383,7 +386,7 @@ void verdict_trusted(const struct attest_args *o, const struct nsima_vinput *in,
 		       nsima_tpm_alg_name(in->sig.hash, b), c->reset_count,
 		       c->restart_count, (unsigned long long)c->clock);
 		if (in->have_log)
-			print_covered(out);
+			print_covered(o, out);
 		if (in->have_log && o->given[OPT_NS]) {
 			char sum[400];
 

@@ -194,7 +194,8 @@ static int check_log(const struct attest_args *o, struct verify_in *vi)
 	if (rc)
 		return verdict_fail(o, input, rc, &err);
 	rc = nsima_verify_policy(&in->q, o->given[OPT_PCR] ? o->pcr_mask : 0,
-				 o->given[OPT_SELECT], &v->pcrs, &err);
+				 o->given[OPT_SELECT], o->given[OPT_NS],
+				 &v->pcrs, &err);
 	if (rc)
 		return verdict_fail(o, o->quote ? o->quote : o->evidence, rc,
 				    &err);

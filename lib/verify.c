@@ -199,6 +199,10 @@ static int vouch(const struct nsima_verify *v, const struct nsima_entry *e,
 	if (!e->data && !v->ns_set)
 		return nsima_err_set(err, NSIMA_ENOTVOUCHED, NSIMA_AT_ENTRY, idx,
 				     "redacted (template digests only) in a whole-list verify: the quote vouches for its digests, not for what it was (a namespace's view is verified with --ns)");
+	if (v->ns_set && e->data && e->pcr == NSIMA_IMA_PCR)
+		return nsima_err_set(err, NSIMA_ENAMESPACE, NSIMA_AT_ENTRY, idx,
+				     "an IMA entry (PCR %u) shown in full in a namespace's view: IMA's entries are no namespace's (their names are not nsima's)",
+				     NSIMA_IMA_PCR);
 	if (v->ns_set)
 		return nsima_view_check_entry(e, idx, v->host, v->nsid, err);
 	return 0;
@@ -250,7 +254,9 @@ int nsima_verify_entry(struct nsima_verify *v, const struct nsima_entry *e,
 			v->at = v->run;
 		}
 	}
-	if (!rc && v->ns_set && covered) {
+	/* in a view: what was replayed (not entries before a checkpoint
+	 * that could not be) */
+	if (!rc && v->ns_set && covered && (idx >= v->from || v->from_zero)) {
 		rc = nsima_ns_check_entry(&v->nc, e, idx, err);
 		if (!rc && v->nc.have && v->nc.state_index == idx)
 			nsima_entry_describe(e, &v->state);
@@ -374,9 +380,10 @@ const char *nsima_pcr_mask_format(uint32_t mask, char *buf)
 }
 
 int nsima_verify_policy(const struct nsima_quote *q, uint32_t given,
-			bool sel_given, uint32_t *pcrs, struct nsima_err *err)
+			bool sel_given, bool view, uint32_t *pcrs,
+			struct nsima_err *err)
 {
-	char sel[256], name[NSIMA_PCR_MASK_NAME_MAX];
+	char sel[1024], name[NSIMA_PCR_MASK_NAME_MAX];
 	uint32_t quoted = 0, strong = 0;
 	unsigned int i;
 
@@ -386,6 +393,8 @@ int nsima_verify_policy(const struct nsima_quote *q, uint32_t given,
 			strong |= q->sel.bank[i].mask;
 	}
 	*pcrs = given ? given : quoted & NSIMA_VERIFY_DEFAULT_PCRS;
+	if (!given && view)	/* a view is of nsima's entries */
+		*pcrs |= 1u << NSIMA_DEFAULT_PCR;
 	if (!*pcrs)
 		return nsima_err_set(err, NSIMA_EUNREACHABLE, NSIMA_AT_NONE, 0,
 				     "the quote (%s) covers neither IMA's PCR 10 nor nsima's PCR 11: --pcr says which PCR carries the list",

@@ -11,7 +11,8 @@
  *
  * For each entry, in this order: it extends a PCR replayed and, outside
  * a namespace's view, is shown in full (NSIMA_ENOTVOUCHED); in a view of
- * namespace X, an entry shown in full is X's (NSIMA_ENAMESPACE); its
+ * namespace X, an entry shown in full is X's (NSIMA_ENAMESPACE: IMA's
+ * PCR 10 entries are no namespace's, whatever their names); its
  * template digests match its data (NSIMA_EDIGEST); it is extended. Entries
  * before the verifier's checkpoint are replayed from zero when the list
  * starts at entry 0 and must reach the checkpoint exactly
@@ -112,8 +113,11 @@ int nsima_verify_walk(struct nsima_verify *v, const uint8_t *buf, size_t len,
  */
 int nsima_verify_ns(const struct nsima_verify *v, struct nsima_err *err);
 
+/* IMA's PCR (CONFIG_IMA_MEASURE_PCR_IDX): its entries are no namespace's. */
+#define NSIMA_IMA_PCR			10
 /* What nsima_verify_policy replays unless told: IMA's and nsima's PCRs. */
-#define NSIMA_VERIFY_DEFAULT_PCRS	((1u << 10) | (1u << NSIMA_DEFAULT_PCR))
+#define NSIMA_VERIFY_DEFAULT_PCRS	((1u << NSIMA_IMA_PCR) | \
+					 (1u << NSIMA_DEFAULT_PCR))
 
 /*
  * The verifier's policy where its options do not say: which PCRs carry
@@ -122,15 +126,18 @@ int nsima_verify_ns(const struct nsima_verify *v, struct nsima_err *err);
  * each of which must then replay: a PCR the node picks outside them
  * (a resettable 16 or 23, an unused one) never carries a list unless the
  * verifier says so, and a quoted 10 or 11 with its entries left out of
- * the list does not reach its value. Whether a list of PCR 10 alone is
- * what the verifier wanted (nsima's entries live in 11) is its call: the
- * verdict names the PCRs, --pcr 11 requires nsima's. Each PCR must be
- * quoted in a bank stronger than SHA-1 unless @sel_given (the verifier
- * asked for its selection). NSIMA_EUNREACHABLE when the quote has none
- * of the default PCRs, NSIMA_EPCRDIGEST for SHA-1 alone.
+ * the list does not reach its value. A namespace's view (@view) is of
+ * nsima's entries: nsima's PCR 11 is then required whatever is quoted.
+ * Without it, whether IMA's list alone (a quote of PCR 10) is what the
+ * verifier wanted is its call: the verdict names the PCRs, and --pcr 11
+ * (or a checkpoint saved by a verify of PCR 11) requires nsima's. Each
+ * PCR must be quoted in a bank stronger than SHA-1 unless @sel_given
+ * (the verifier asked for its selection). NSIMA_EUNREACHABLE when the
+ * quote has none of the default PCRs, NSIMA_EPCRDIGEST for SHA-1 alone.
  */
 int nsima_verify_policy(const struct nsima_quote *q, uint32_t given,
-			bool sel_given, uint32_t *pcrs, struct nsima_err *err);
+			bool sel_given, bool view, uint32_t *pcrs,
+			struct nsima_err *err);
 
 /* "PCR 11", "PCRs 10+11": @buf of NSIMA_PCR_MASK_NAME_MAX bytes. */
 #define NSIMA_PCR_MASK_NAME_MAX	96

@@ -440,6 +440,16 @@ static void test_view(void **state)
 	assert_int_equal(v.ns_first, 10);
 	assert_int_equal(nsima_verify_ns(&v, &err), NSIMA_ENSUNPROVEN);
 	assert_non_null(strstr(err.msg, "starts at entry 10"));
+	/* a list from entry 5: 5..9 cannot be replayed, nor counted as A's */
+	nsima_log_free(&with);
+	copy_log(&view, 5, 49, &with);
+	v_init(&v, f);
+	v.ns_set = true;
+	v.nsid = NS_A;
+	v.cp = &cp;
+	assert_int_equal(run(&v, &with, &err), 0);
+	assert_int_equal(v.unchecked, 5);
+	assert_int_equal(v.nc.entries, 39);
 	nsima_log_free(&view);
 	nsima_log_free(&with);
 }
@@ -504,37 +514,43 @@ static void test_policy(void **state)
 	q.sel.bank[1].alg = NSIMA_ALG_SHA256;
 	/* the quoted ones of 10 and 11 */
 	q.sel.bank[0].mask = q.sel.bank[1].mask = 1u << 10;
-	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err), 0);
+	assert_int_equal(nsima_verify_policy(&q, 0, false, false, &pcrs, &err), 0);
 	assert_int_equal(pcrs, 1u << 10);
+	/* a namespace's view is of nsima's entries: 11 required as well */
+	assert_int_equal(nsima_verify_policy(&q, 0, false, true, &pcrs, &err), 0);
+	assert_int_equal(pcrs, 3u << 10);
 	q.sel.bank[0].mask = q.sel.bank[1].mask = 0xff | 3u << 10 | 1u << 16;
-	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err), 0);
+	assert_int_equal(nsima_verify_policy(&q, 0, false, false, &pcrs, &err), 0);
 	assert_int_equal(pcrs, 3u << 10);
 	/* the verifier's --pcr wins */
-	assert_int_equal(nsima_verify_policy(&q, 1u << 11, false, &pcrs, &err),
+	assert_int_equal(nsima_verify_policy(&q, 1u << 11, false, false, &pcrs,
+					     &err),
 			 0);
 	assert_int_equal(pcrs, 1u << 11);
-	assert_int_equal(nsima_verify_policy(&q, 1u << 16, false, &pcrs, &err),
+	assert_int_equal(nsima_verify_policy(&q, 1u << 16, false, false, &pcrs,
+					     &err),
 			 0);
 	assert_int_equal(pcrs, 1u << 16);
 	/* a resettable or unused PCR alone is never the list's unless told */
 	q.sel.bank[0].mask = q.sel.bank[1].mask = 1u << 16 | 1u << 23;
-	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err),
+	assert_int_equal(nsima_verify_policy(&q, 0, false, false, &pcrs, &err),
 			 NSIMA_EUNREACHABLE);
 	assert_non_null(strstr(err.msg, "neither IMA's PCR 10 nor nsima's PCR 11"));
 	/* PCR 11 in SHA-1 alone: only with --select */
 	q.sel.bank[0].mask = 1u << 11;
 	q.sel.bank[1].mask = 1u << 10;
-	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err),
+	assert_int_equal(nsima_verify_policy(&q, 0, false, false, &pcrs, &err),
 			 NSIMA_EPCRDIGEST);
 	assert_non_null(strstr(err.msg, "covers PCR 11 in SHA-1 alone"));
-	assert_int_equal(nsima_verify_policy(&q, 0, true, &pcrs, &err), 0);
-	assert_int_equal(nsima_verify_policy(&q, 1u << 10, false, &pcrs, &err),
+	assert_int_equal(nsima_verify_policy(&q, 0, true, false, &pcrs, &err), 0);
+	assert_int_equal(nsima_verify_policy(&q, 1u << 10, false, false, &pcrs,
+					     &err),
 			 0);
 	/* sha256 first, sha1 second: the same */
 	q.sel.bank[0].alg = NSIMA_ALG_SHA256;
 	q.sel.bank[1].alg = NSIMA_ALG_SHA1;
 	q.sel.bank[1].mask = 1u << 11;
-	assert_int_equal(nsima_verify_policy(&q, 0, false, &pcrs, &err), 0);
+	assert_int_equal(nsima_verify_policy(&q, 0, false, false, &pcrs, &err), 0);
 	assert_int_equal(pcrs, 1u << 11);
 }
 
@@ -582,7 +598,7 @@ static void test_two_pcrs(void **state)
 	struct nsima_replay_set cp;
 	struct nsima_log only11;
 	struct nsima_verify v;
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < 50; i += 3)	/* every third entry: PCR 10's */
 		f->log.entries[i].pcr = 10;
@@ -653,6 +669,47 @@ static void test_two_pcrs(void **state)
 	v_init(&v, f);
 	v.cp = &cp;
 	assert_int_equal(nsima_verify_log(&v, &f->log, &err), NSIMA_EGAP);
+	/* a view of A over both: IMA's entries are no namespace's */
+	{
+		struct nsima_log view;
+
+		/* PCR 10's: every third entry that is not A's */
+		for (i = 0; i < 50; i++)
+			f->log.entries[i].pcr =
+				i % 3 || nsima_entry_in_ns(&f->log.entries[i],
+							   false, NS_A) ? 11 : 10;
+		quote_two(f, &f->log, 50);
+		assert_int_equal(nsima_log_redact(&f->log, false, NS_A,
+						  NSIMA_BANKS_DEFAULT, &view,
+						  &err), 0);
+		/* redacted: fine, counted as others' */
+		v_init(&v, f);
+		v.pcrs = 3u << 10;
+		v.ns_set = true;
+		v.nsid = NS_A;
+		assert_int_equal(nsima_verify_log(&v, &view, &err), 0);
+		for (i = 0, k = 0; i < 50; i++)
+			k += !view.entries[i].data;
+		assert_int_equal(v.nc.redacted, k);
+		assert_true(v.nc.run.count > 0);
+		/* one of A's entries moved to PCR 10 and shown: refused,
+		 * even though its name says A */
+		for (i = 0; i < 50 && !(view.entries[i].data &&
+					nsima_entry_in_ns(&view.entries[i], false,
+							  NS_A)); i++)
+			;
+		assert_true(i < 50);
+		view.entries[i].pcr = 10;
+		v_init(&v, f);
+		v.pcrs = 3u << 10;
+		v.ns_set = true;
+		v.nsid = NS_A;
+		assert_int_equal(nsima_verify_log(&v, &view, &err),
+				 NSIMA_ENAMESPACE);
+		assert_int_equal(err.pos, i);
+		assert_non_null(strstr(err.msg, "IMA entry (PCR 10)"));
+		nsima_log_free(&view);
+	}
 	/* a quote of both, the verifier asks for PCR 16 (not quoted) */
 	v_init(&v, f);
 	v.pcrs = 1u << 16;
