@@ -58,6 +58,7 @@ include attest/attest.mk
 include kmod/kmod.mk
 include bpf/bpf.mk
 include agent/agent.mk
+include policy/policy.mk
 include vm/vm.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk

@@ -25,3 +25,23 @@ bench-kmod: $(INITRAMFS)
 	$(Q)vm/bench-kmod
 bench: bench-kmod
 .PHONY: bench-kmod
+
+# The OCI image of the container tests (vm/mkoci: busybox-static and the
+# static e2e tools, made locally, reproducible) and the crun overlay that
+# carries it with crun and vm/oci-run (vm/mkcrunfs); tests/e2e/crun.sh
+# appends the overlay with --initrd-add, so other tests do not load it.
+OCI_IMAGE := $(B)/oci/nsima-test
+CRUN_OVERLAY := $(B)/initramfs/crun.cpio.gz
+
+$(OCI_IMAGE).digest: vm/mkoci $(NSIMA_PROBE) $(NSIMA_FUSESRV)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  GEN     $(OCI_IMAGE)")
+	$(Q)vm/mkoci $(OCI_IMAGE) /bin/busybox $(NSIMA_PROBE) $(NSIMA_FUSESRV) >/dev/null
+
+$(CRUN_OVERLAY): vm/mkcrunfs vm/oci-run $(OCI_IMAGE).digest
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  GEN     $@")
+	$(Q)vm/mkcrunfs $@ $(OCI_IMAGE)
+
+ALL_TARGETS += $(CRUN_OVERLAY)
+CLEAN_FILES += $(B)/oci
