@@ -5,9 +5,11 @@ NSIMA_LOAD := $(B)/bin/nsima-load
 $(B)/obj/agent/nsima-load.o: CFLAGS += -I$(BPF_DIR)
 $(B)/obj/agent/nsima-load.o: $(BPF_DIR)/nsima.skel.h
 
-$(NSIMA_LOAD): $(B)/obj/agent/nsima-load.o
+$(NSIMA_LOAD): $(B)/obj/agent/nsima-load.o $(LIBNSIMA)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -static -o $@ $< -lbpf -lelf -lz $(if $(wildcard /usr/lib/x86_64-linux-gnu/libzstd.a),-lzstd)
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $< $(LIBNSIMA) -lbpf -lelf -lz \
+		$(if $(wildcard /usr/lib/x86_64-linux-gnu/libzstd.a),-lzstd) \
+		-lcrypto -lpthread -ldl
 
 ALL_TARGETS += $(NSIMA_LOAD)

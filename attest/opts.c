@@ -93,6 +93,10 @@ static const struct attest_option options[OPT_COUNT] = {
 	[OPT_NS_CHAIN] = { "ns-chain", 0, "COUNT:HEX",
 		"the namespace's ns_state count and chain at --checkpoint,\n"
 		"from a previous verify" },
+	[OPT_LABELS] = { "labels", 0, "DIR",
+		"on the node: each namespace's container label (runtime and\n"
+		"id, from DIR/ns/<nsid>/info, its cgroup and the runtime's\n"
+		"state: docs/labels.md); DIR is /sys/kernel/security/nsima" },
 };
 
 static bool takes(const struct attest_cmd *cmd, enum attest_opt id)
@@ -221,6 +225,7 @@ static int set(const struct attest_cmd *cmd, enum attest_opt id,
 	case OPT_PREV_CLOCK: a->prev_clock = arg; break;
 	case OPT_SAVE_CLOCK: a->save_clock = arg; break;
 	case OPT_SAVE_CHECKPOINT: a->save_checkpoint = arg; break;
+	case OPT_LABELS: a->labels = arg; break;
 	case OPT_REDACTED:
 	case OPT_JSON:
 	case OPT_NO_VERIFY:

@@ -53,6 +53,7 @@ enum attest_opt {
 	OPT_ALLOW_RESUME,
 	OPT_ALLOW_UNPROVEN_NS,
 	OPT_NS_CHAIN,
+	OPT_LABELS,		/* the node's securityfs dir: container labels */
 	OPT_COUNT
 };
 
@@ -63,7 +64,7 @@ struct attest_args {
 	bool given[OPT_COUNT];
 	const char *tcti, *log, *out, *ak_dir, *ak, *ek_cert, *quote, *sig;
 	const char *pcrs, *evidence, *checkpoint, *prev_clock, *save_clock;
-	const char *save_checkpoint;
+	const char *save_checkpoint, *labels;
 	const char *ca[ATTEST_CERTS_MAX], *chain[ATTEST_CERTS_MAX];
 	int nca, nchain;
 	enum nsima_log_format fmt, to;

@@ -4,13 +4,18 @@
  * namespace's view.
  *
  *   nsima-attest show --log FILE [--format FMT] [--log-alg BANK]
- *                     [--ns NSID|host [--redacted]] [--json]
+ *                     [--ns NSID|host [--redacted]] [--labels DIR] [--json]
  *
  * One line per entry: index, PCR, namespace, kind (file, event,
  * violation, redacted), name and file digest (an event's buffer when it is
  * text). --ns keeps that namespace's entries; with --redacted every entry
  * stays but other namespaces' entries show only their template digests.
  * Each entry is printed as the list is walked: constant memory.
+ *
+ * --labels (on the node) prints each namespace's container beside its
+ * nsid (lib/label.c: its ns/<nsid>/info, cgroup and runtime state): the
+ * node's word, not the TPM's (docs/labels.md); "-" when the namespace
+ * has ended or nothing is known.
  *
  * Names are printed as nsima.ko writes them (name.h): a name that is not
  * already in that escaped form (a plain IMA list's raw bytes, a forged
@@ -25,14 +30,16 @@
 
 #include "cmds.h"
 #include "common.h"
+#include "fileio.h"
 #include "hex.h"
+#include "label.h"
 #include "name.h"
 #include "opts.h"
 
 static const struct attest_cmd show_cmd = {
 	"show", "--log FILE [options]",
 	(const enum attest_opt[]){ OPT_LOG, OPT_FORMAT, OPT_LOG_ALG, OPT_NS,
-				   OPT_REDACTED, OPT_JSON, OPT_END },
+				   OPT_REDACTED, OPT_LABELS, OPT_JSON, OPT_END },
 	(const enum attest_opt[]){ OPT_LOG, OPT_END },
 };
 
@@ -132,7 +139,48 @@ static void template_digest_text(const struct nsima_entry *e, char *out,
 	snprintf(out, size, "%s:%s", nsima_bank_name(b), hex);
 }
 
-static json_t *entry_json(const struct nsima_entry *e, uint64_t index)
+/* Labels of the namespaces met so far (a list has few namespaces live). */
+#define LABELS_MAX	1024
+struct labels {
+	const char *dir;		/* securityfs dir, NULL: no labels */
+	size_t n;
+	struct {
+		uint64_t nsid;
+		char text[NSIMA_LABEL_FORMAT_MAX];
+	} l[LABELS_MAX];
+};
+
+/* @nsid's label ("-": ended or unknown), computed once. */
+static const char *label_of(struct labels *L, uint64_t nsid)
+{
+	struct nsima_ns_info info;
+	struct nsima_label label;
+	uint8_t *buf = NULL;
+	char path[256], *t;
+	size_t i, len;
+
+	for (i = 0; i < L->n; i++)
+		if (L->l[i].nsid == nsid)
+			return L->l[i].text;
+	i = L->n < LABELS_MAX ? L->n++ : LABELS_MAX - 1;	/* last reused */
+	L->l[i].nsid = nsid;
+	t = L->l[i].text;
+	snprintf(t, NSIMA_LABEL_FORMAT_MAX, "-");
+	snprintf(path, sizeof(path), "%s/ns/%llu/info", L->dir,
+		 (unsigned long long)nsid);
+	if (nsima_read_file(path, NSIMA_SMALL_FILE_MAX, &buf, &len, NULL))
+		return t;
+	if (!nsima_ns_info_parse((const char *)buf, len, &info, NULL) &&
+	    !nsima_label_namespace(&info, "/sys/fs/cgroup",
+				   nsima_label_state_roots, &label, NULL) &&
+	    nsima_label_format(&label, t, NSIMA_LABEL_FORMAT_MAX) < 0)
+		snprintf(t, NSIMA_LABEL_FORMAT_MAX, "-");
+	free(buf);
+	return t;
+}
+
+static json_t *entry_json(const struct nsima_entry *e, uint64_t index,
+			  struct labels *L)
 {
 	struct nsima_nsref ref;
 	bool named = !nsima_entry_ns(e, &ref, NULL);
@@ -152,6 +200,9 @@ static json_t *entry_json(const struct nsima_entry *e, uint64_t index)
 		snprintf(nsid, sizeof(nsid), "%llu", (unsigned long long)ref.nsid);
 		json_object_set_new(j, "namespace",
 				    json_string(ref.host ? "host" : nsid));
+		if (L->dir && !ref.host)
+			json_object_set_new(j, "label",
+					    json_string(label_of(L, ref.nsid)));
 		json_object_set_new(j, ref.event ? "event" : "path",
 				    attest_jstr(ref.event ? ref.event_type : ref.path,
 					      ref.event ? ref.event_type_len :
@@ -178,7 +229,8 @@ static json_t *entry_json(const struct nsima_entry *e, uint64_t index)
 	return j;
 }
 
-static void print_line(const struct nsima_entry *e, uint64_t index)
+static void print_line(const struct nsima_entry *e, uint64_t index,
+		       struct labels *L)
 {
 	struct nsima_nsref ref;
 	bool named = !nsima_entry_ns(e, &ref, NULL);
@@ -187,8 +239,12 @@ static void print_line(const struct nsima_entry *e, uint64_t index)
 
 	if (named)
 		snprintf(nsid, sizeof(nsid), "%llu", (unsigned long long)ref.nsid);
-	printf("%6llu %2u %-10s %-9s ", (unsigned long long)index, e->pcr,
-	       named && ref.host ? "host" : nsid, kind_of(e, &ref, named));
+	printf("%6llu %2u %-10s ", (unsigned long long)index, e->pcr,
+	       named && ref.host ? "host" : nsid);
+	if (L->dir)
+		printf("%-24s ", named && !ref.host ? label_of(L, ref.nsid) :
+						      "-");
+	printf("%-9s ", kind_of(e, &ref, named));
 	if (!e->data) {
 		template_digest_text(e, td, sizeof(td));
 		printf("%s\n", td);
@@ -217,6 +273,7 @@ static void print_line(const struct nsima_entry *e, uint64_t index)
 struct show {
 	bool json;
 	uint64_t shown;		/* entries printed */
+	struct labels *labels;
 };
 
 /*
@@ -224,13 +281,14 @@ struct show {
  * array (JSON_INDENT(1)): the element is dumped inside an array of its
  * own, whose "[" and final "\n]" are left out.
  */
-static int print_json(const struct nsima_entry *e, uint64_t index, bool first)
+static int print_json(const struct nsima_entry *e, uint64_t index, bool first,
+		      struct labels *L)
 {
 	json_t *arr = json_array();
 	char *s = NULL;
 	size_t len;
 
-	if (arr && !json_array_append_new(arr, entry_json(e, index)))
+	if (arr && !json_array_append_new(arr, entry_json(e, index, L)))
 		s = json_dumps(arr, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(arr);
 	if (!s)
@@ -247,8 +305,8 @@ static int show_entry(const struct nsima_entry *e, uint64_t index, void *ctx,
 	struct show *s = ctx;
 
 	if (!s->json)
-		print_line(e, index);
-	else if (print_json(e, index, !s->shown))
+		print_line(e, index, s->labels);
+	else if (print_json(e, index, !s->shown, s->labels))
 		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
 				     "out of memory");
 	s->shown++;
@@ -264,11 +322,19 @@ static int show_log(const struct attest_args *o, const uint8_t *buf,
 		    size_t len)
 {
 	struct show s = { .json = o->given[OPT_JSON] };
-	struct nsima_err err = { 0 };
-	int rc = attest_walk(o, buf, len, NSIMA_BANKS_ALL, show_entry, &s, &err);
-
 	char line[NSIMA_ERR_MSG_MAX + 512];
+	struct nsima_err err = { 0 };
 	json_t *j;
+	int rc;
+
+	s.labels = calloc(1, sizeof(*s.labels));
+	if (!s.labels) {
+		attest_msg("show: out of memory");
+		return NSIMA_EXIT_INTERNAL;
+	}
+	s.labels->dir = o->labels;
+	rc = attest_walk(o, buf, len, NSIMA_BANKS_ALL, show_entry, &s, &err);
+	free(s.labels);
 
 	if (rc && s.json && s.shown) {
 		/* one JSON document: the error is the array's last element */

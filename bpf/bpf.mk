@@ -13,7 +13,7 @@ $(VMLINUX_H): $(KERNEL_STAMP)
 	$(if $(Q),@echo "  GEN     $@")
 	$(Q)$(BPFTOOL) btf dump file $(KERNEL_DIR)/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(BPF_DIR)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) include/nsima/abi.h \
+$(BPF_DIR)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) include/nsima/abi.h include/nsima/policy_maps.h \
 		include/nsima/kfuncs.h
 	$(if $(Q),@echo "  BPF     $@")
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

@@ -1,38 +1,86 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsima BPF LSM programs. They only say *what* to measure; the module's
- * kfuncs hash, attribute (namespace from current) and extend. Measurement
- * never denies an operation: every program returns 0.
+ * nsima BPF LSM programs. They decide *what* is measured and which
+ * events a policy raises (the maps of include/nsima/policy_maps.h, filled
+ * by nsima-load from a policy file: docs/policy.md); the module's kfuncs
+ * hash, attribute (namespace and task from current) and extend.
+ * Measurement never denies; a rule with action=deny makes its hook return
+ * -EPERM, and its event entry says so.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include <nsima/abi.h>
 #include <nsima/kfuncs.h>
+#include <nsima/policy_maps.h>
 
 #define PROT_EXEC	0x4
 #define FMODE_WRITE	0x2
 #define CAP_OPT_NOAUDIT	(1 << 1)
 #define PF_KTHREAD	0x00200000
 #define VM_EXEC		0x00000004
+#define FMODE_READ	0x1
+#define AF_INET		2
+#define AF_INET6	10
+#define EPERM		1
 
 /* Set by the loader before load. */
-const volatile __u64 host_mntns = 0;	/* events from the host are not logged */
-const volatile __u64 watched_caps = 0;	/* bit n: capability n is an event */
+const volatile __u64 host_mntns = 0;	/* the host's mount namespace */
+
+/* The policy (include/nsima/policy_maps.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSIMA_PM_KEYS_MAX);
+	__type(key, struct nsima_pm_key);
+	__type(value, struct nsima_pm_val);
+} pm_keys SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSIMA_PM_LENS_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct nsima_pm_lens);
+} pm_lens SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSIMA_PM_LIST_MAX);
+	__type(key, __u32);
+	__type(value, struct nsima_pm_rule);
+} pm_connect SEC(".maps"), pm_capable SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, NSIMA_PM_NETS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct nsima_pm_net);
+	__type(value, __u8);
+} pm_nets SEC(".maps");
 
 /*
- * The mount event is larger than the BPF stack allows. Not per-CPU
+ * A hook's working memory, larger than the BPF stack allows. Not per-CPU
  * scratch: a sleepable program can be preempted on its CPU and another
- * task's program would overwrite the event. Task storage is the task's
- * own, and a task runs one hook at a time.
+ * task's program would overwrite it. Task storage is the task's own, and
+ * a task runs one hook at a time.
  */
+struct scratch {
+	char path[NSIMA_PATH_MAX];	/* d_path */
+	char src[NSIMA_PATH_MAX];	/* exec: the name run by */
+	struct nsima_pm_key key;
+	union {
+		struct nsima_ev_file f;
+		struct nsima_ev_mount m;
+	} ev;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct nsima_ev_mount);
-} mount_scratch SEC(".maps");
+	__type(value, struct scratch);
+} scratch SEC(".maps");
 
 /* Failed kfunc calls per program (enum nsima_prog), read by the agent. */
 struct {
@@ -54,22 +102,311 @@ static __always_inline void count_error(int rc, __u32 prog)
 }
 
 /*
- * Events come from tasks of containers: not from the host's mount
- * namespace, and not from kernel threads (kdevtmpfs keeps a private
- * mount namespace of its own).
+ * Workloads: a task marked here has executed a program while outside the
+ * host's mount namespace, or descends from one that had. A container
+ * runtime sets a container up (its mounts, capability checks) from a
+ * process forked on the host, before it executes the container's first
+ * program: those actions are the runtime's, not the container's, and no
+ * rule raises an event for them. From that exec on, the container's
+ * tasks and everything they fork are marked (a new namespace unshared
+ * later changes nothing); nothing a task does removes its mark.
  */
-static __always_inline bool not_a_tenant(void)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSIMA_WORKLOADS_MAX);
+	__type(key, __u64);		/* the task (its address) */
+	__type(value, __u8);
+} workload SEC(".maps");
 
-	return (t->flags & PF_KTHREAD) ||
-	       BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum) == host_mntns;
+/*
+ * The mark lives in a hash map keyed by the task, not in task storage: on
+ * 6.1 a task-storage lookup fails (NULL) whenever another program holds
+ * the CPU's storage lock, e.g. a sleepable one allocating, and a lost
+ * mark would silently exempt a workload. Not by pid: at task_alloc the
+ * child has none yet. The key is the task_struct's address, unique among
+ * live tasks; task_free removes it.
+ */
+static __always_inline bool is_workload(struct task_struct *task)
+{
+	__u64 key = (__u64)(unsigned long)task;
+
+	return bpf_map_lookup_elem(&workload, &key);
 }
 
-/* Every executed binary, before it runs. */
+static __always_inline void set_workload(struct task_struct *task,
+					 __u32 prog)
+{
+	__u64 key = (__u64)(unsigned long)task;
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(&workload, &key, &one, BPF_ANY))
+		count_error(-1, prog);
+}
+
+/* Who the task is, for the scopes. */
+struct task_scope {
+	__u64 cgroup;
+	bool host;
+	bool rules;		/* rules apply: the host's, or a workload */
+};
+
+/*
+ * False for kernel threads: they are nobody's actions. Rules do not
+ * apply to a task of a container's namespace that is no workload yet
+ * (its runtime's setup); measurement does, always.
+ */
+static __always_inline bool task_scope(struct task_scope *t)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (task->flags & PF_KTHREAD)
+		return false;
+	t->host = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == host_mntns;
+	t->cgroup = bpf_get_current_cgroup_id();
+	t->rules = t->host || is_workload(task);
+	return true;
+}
+
+/* An exec outside the host's namespace: from now on a workload. */
+static __always_inline void mark_workload(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != host_mntns)
+		set_workload(task, NSIMA_PROG_BPRM_CHECK);
+}
+
+/* A workload's children (processes and threads) are workloads. */
+SEC("lsm/task_alloc")
+int BPF_PROG(nsima_task_alloc, struct task_struct *task,
+	     unsigned long clone_flags)
+{
+	if (is_workload(bpf_get_current_task_btf()))
+		set_workload(task, NSIMA_PROG_TASK_ALLOC);
+	return 0;
+}
+
+/* A task gone: its address may be reused. */
+SEC("lsm/task_free")
+int BPF_PROG(nsima_task_free, struct task_struct *task)
+{
+	__u64 key = (__u64)(unsigned long)task;
+
+	bpf_map_delete_elem(&workload, &key);
+	return 0;
+}
+
+static __always_inline struct scratch *get_scratch(void)
+{
+	return bpf_task_storage_get(&scratch, bpf_get_current_task_btf(), 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+/* The decision of one lookup pass: the lowest statement found. */
+struct best {
+	bool found;
+	struct nsima_pm_val v;
+};
+
+static __always_inline void take(struct best *b, const struct nsima_pm_val *v)
+{
+	if (v && (!b->found || v->stmt < b->v.stmt)) {
+		b->found = true;
+		b->v = *v;
+	}
+}
+
+/* @k in every scope that covers the task. */
+static __noinline int scopes(struct nsima_pm_key *k, const struct task_scope *t,
+			     struct best *b)
+{
+	if (!k || !t || !b)
+		return 0;
+	k->scope = NSIMA_PM_ANY;
+	k->cgroup = 0;
+	take(b, bpf_map_lookup_elem(&pm_keys, k));
+	k->scope = t->host ? NSIMA_PM_HOST : NSIMA_PM_CONTAINER;
+	take(b, bpf_map_lookup_elem(&pm_keys, k));
+	k->scope = NSIMA_PM_CGROUP;
+	k->cgroup = t->cgroup;
+	take(b, bpf_map_lookup_elem(&pm_keys, k));
+	return 0;
+}
+
+/* The key header; the string all zero. */
+static __always_inline void key_init(struct nsima_pm_key *k, __u8 type,
+				     __u8 kind, __u8 field, __u8 mode)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->type = type;
+	k->kind = kind;
+	k->field = field;
+	k->mode = mode;
+}
+
+/* Exact match of the @n bytes at @str (in scratch) for @field. */
+static __always_inline int exact(struct scratch *s, const char *str, __u32 n,
+			    __u8 type, __u8 kind, __u8 field, __u8 mode,
+			    const struct task_scope *t, struct best *b)
+{
+	if (!s || !str || !t || !b || !n || n >= NSIMA_PM_STR)
+		return 0;
+	key_init(&s->key, type, kind, field, mode);
+	s->key.len = n;
+	/* n < NSIMA_PM_STR above; the mask (kept by barrier_var) is for
+	 * the verifier, which tracks the bound on another register */
+	barrier_var(n);
+	if (bpf_probe_read_kernel(s->key.str, n & 0xff, str))
+		return 0;
+	scopes(&s->key, t, b);
+	return 0;
+}
+
+/*
+ * Every prefix of the @n bytes at @str (in scratch) for @field whose
+ * length is in use (ascending, so each copy extends the last and the
+ * rest of the key stays zero).
+ */
+static __always_inline int prefixes(struct scratch *s, const char *str, __u32 n,
+			       __u8 type, __u8 kind, __u8 field, __u8 mode,
+			       const struct task_scope *t, struct best *b)
+{
+	__u32 idx = NSIMA_PM_LENS_INDEX(type, kind, field), i, len;
+	struct nsima_pm_lens *lens;
+
+	if (!s || !str || !t || !b)
+		return 0;
+	lens = bpf_map_lookup_elem(&pm_lens, &idx);
+	if (!lens || !lens->count)
+		return 0;
+	key_init(&s->key, type, kind, field, mode);
+	for (i = 0; i < NSIMA_PM_LENS_MAX; i++) {
+		if (i >= lens->count)
+			break;
+		len = lens->len[i];
+		if (len > n || len >= NSIMA_PM_STR)
+			break;
+		barrier_var(len);
+		if (len && bpf_probe_read_kernel(s->key.str, len & 0xff, str))
+			break;
+		s->key.len = len;
+		scopes(&s->key, t, b);
+	}
+	return 0;
+}
+
+/* Does the policy have statements of @type and @kind? */
+static __always_inline bool in_use(__u8 type, __u8 kind)
+{
+	__u32 idx = NSIMA_PM_LENS_INDEX(type, kind, 0);
+	struct nsima_pm_lens *l = bpf_map_lookup_elem(&pm_lens, &idx);
+
+	return l && l->count;
+}
+
+/*
+ * @file's absolute path in its mount namespace into s->path (the module's
+ * walk: a chroot does not shorten it, as bpf_d_path's would): its
+ * length, or < 0.
+ */
+static __always_inline long path_of(struct scratch *s, struct file *file)
+{
+	return bpf_nsima_file_path(file, s->path, sizeof(s->path));
+}
+
+/*
+ * The file statements (exact path, prefix) of @type and @kind for the
+ * path in s->path (@n bytes), for access @mode.
+ */
+static __always_inline void file_match(struct scratch *s, long n, __u8 type,
+				       __u8 kind, __u8 mode,
+				       const struct task_scope *t,
+				       struct best *b)
+{
+	if (n < 0 || n >= NSIMA_PATH_MAX)
+		return;
+	exact(s, s->path, n, type, kind, NSIMA_PM_PATH, mode, t, b);
+	prefixes(s, s->path, n, type, kind, NSIMA_PM_PREFIX, mode, t, b);
+}
+
+/* The rule's part of an event. */
+static __always_inline void rule_of(struct nsima_ev_rule *r,
+				    const struct nsima_pm_val *v)
+{
+	__builtin_memcpy(r->id, v->id, sizeof(r->id));
+	r->id[sizeof(r->id) - 1] = 0;
+	r->risk = v->risk;
+	r->action = v->action;
+}
+
+/* A file event (exec, mmap_exec, open) of rule @b, path in s->path. */
+static __always_inline int file_event(struct scratch *s, const struct best *b,
+				      __u32 type, __u32 mode, __u32 prog)
+{
+	rule_of(&s->ev.f.rule, &b->v);
+	bpf_probe_read_kernel_str(s->ev.f.path, sizeof(s->ev.f.path), s->path);
+	s->ev.f.mode = mode;
+	s->ev.f.pad = 0;
+	count_error(bpf_nsima_measure_event(&s->ev.f, sizeof(s->ev.f), type),
+		    prog);
+	return b->v.action == NSIMA_ACTION_DENY ? -EPERM : 0;
+}
+
+struct slash_ctx {
+	struct scratch *s;
+	__u32 n, start;
+};
+
+/* bpf_loop callback: remember the position after each '/'. */
+static int find_slash(__u32 i, void *data)
+{
+	struct slash_ctx *c = data;
+
+	if (i >= c->n)
+		return 1;
+	if (c->s->src[i & (NSIMA_PATH_MAX - 1)] == '/')
+		c->start = i + 1;
+	return 0;
+}
+
+/*
+ * The basename of the name @bprm is run by, into s->src: its offset
+ * there, its length in *len. bprm->interp: the name executed (before
+ * symlinks: busybox applets match by their name), and on an
+ * interpreter's pass (#!) the interpreter's, not the script's.
+ */
+static __always_inline __u32 run_name(struct scratch *s,
+				      struct linux_binprm *bprm, __u32 *len)
+{
+	long n = bpf_probe_read_kernel_str(s->src, sizeof(s->src),
+					   BPF_CORE_READ(bprm, interp));
+	struct slash_ctx c = { .s = s };
+
+	*len = 0;
+	if (n <= 1 || n > NSIMA_PATH_MAX)
+		return 0;
+	c.n = n - 1;
+	bpf_loop(NSIMA_PATH_MAX, find_slash, &c, 0);
+	if (c.start > c.n)
+		return 0;
+	*len = c.n - c.start;
+	return c.start;
+}
+
+/*
+ * Every executed binary, before it runs: measured as the policy says
+ * (or when its path cannot be known: fail closed), and the first rule
+ * that matches its path, prefix or name raises its event.
+ */
 SEC("lsm.s/bprm_check_security")
 int BPF_PROG(nsima_bprm_check, struct linux_binprm *bprm)
 {
+	struct best m = {}, r = {};
+	struct task_scope t;
+	struct scratch *s;
+	__u32 off, len;
+	long n;
+
 	/*
 	 * Makes clang emit the full struct file into this object's BTF; with
 	 * only a forward declaration libbpf 1.1 finds the kfunc prototype
@@ -77,9 +414,31 @@ int BPF_PROG(nsima_bprm_check, struct linux_binprm *bprm)
 	 */
 	if (!bpf_core_type_exists(struct file))
 		return 0;
-	count_error(bpf_nsima_measure_file(bprm->file, NSIMA_HOOK_BPRM_CHECK),
-		    NSIMA_PROG_BPRM_CHECK);
-	return 0;
+	mark_workload();
+	if (!task_scope(&t))
+		return 0;
+	s = get_scratch();
+	n = s ? path_of(s, bprm->file) : -1;
+	if (n < 0)
+		count_error(-1, NSIMA_PROG_BPRM_CHECK);
+	else
+		file_match(s, n, NSIMA_PM_MEASURE, NSIMA_PM_EXEC, 0, &t, &m);
+	if (n < 0 || (m.found && m.v.measure))
+		count_error(bpf_nsima_measure_file(bprm->file,
+						   NSIMA_HOOK_BPRM_CHECK),
+			    NSIMA_PROG_BPRM_CHECK);
+	if (!s || !t.rules || !in_use(NSIMA_PM_RULE, NSIMA_PM_EXEC))
+		return 0;
+	/* a path too long for d_path: its name can still match */
+	file_match(s, n, NSIMA_PM_RULE, NSIMA_PM_EXEC, 0, &t, &r);
+	off = run_name(s, bprm, &len);
+	if (off < NSIMA_PATH_MAX)
+		exact(s, s->src + off, len, NSIMA_PM_RULE, NSIMA_PM_EXEC,
+		      NSIMA_PM_NAME, 0, &t, &r);
+	if (n < 0)
+		s->path[0] = 0;	/* the event says no path */
+	return r.found ? file_event(s, &r, NSIMA_EVENT_EXEC, 0,
+				    NSIMA_PROG_BPRM_CHECK) : 0;
 }
 
 /* Shared libraries and anything else mapped executable. */
@@ -87,10 +446,28 @@ SEC("lsm.s/mmap_file")
 int BPF_PROG(nsima_mmap_exec, struct file *file, unsigned long reqprot,
 	     unsigned long prot, unsigned long flags)
 {
-	if (file && (prot & PROT_EXEC))
+	struct best m = {}, r = {};
+	struct task_scope t;
+	struct scratch *s;
+	long n;
+
+	if (!file || !(prot & PROT_EXEC) || !task_scope(&t))
+		return 0;
+	s = get_scratch();
+	n = s ? path_of(s, file) : -1;
+	if (n < 0)
+		count_error(-1, NSIMA_PROG_MMAP_EXEC);
+	else
+		file_match(s, n, NSIMA_PM_MEASURE, NSIMA_PM_MMAP_EXEC, 0, &t,
+			   &m);
+	if (n < 0 || (m.found && m.v.measure))
 		count_error(bpf_nsima_measure_file(file, NSIMA_HOOK_MMAP_EXEC),
 			    NSIMA_PROG_MMAP_EXEC);
-	return 0;
+	if (n < 0 || !t.rules || !in_use(NSIMA_PM_RULE, NSIMA_PM_MMAP_EXEC))
+		return 0;
+	file_match(s, n, NSIMA_PM_RULE, NSIMA_PM_MMAP_EXEC, 0, &t, &r);
+	return r.found ? file_event(s, &r, NSIMA_EVENT_MMAP_EXEC, 0,
+				    NSIMA_PROG_MMAP_EXEC) : 0;
 }
 
 /*
@@ -118,13 +495,59 @@ int BPF_PROG(nsima_mprotect_exec, struct vm_area_struct *vma,
 	return 0;
 }
 
-/* Opens for write: the module checks for time-of-measure/time-of-use. */
+/*
+ * Opens: for write, the module checks for time-of-measure/time-of-use;
+ * then, per access bit, the measure lines and the rules of kind open.
+ */
 SEC("lsm.s/file_open")
 int BPF_PROG(nsima_file_open, struct file *file)
 {
+	struct best m = {}, r = {};
+	struct task_scope t;
+	struct scratch *s;
+	__u32 mode = 0;
+	long n;
+
 	if (file->f_mode & FMODE_WRITE)
 		count_error(bpf_nsima_file_write(file), NSIMA_PROG_FILE_OPEN);
-	return 0;
+	if ((!in_use(NSIMA_PM_MEASURE, NSIMA_PM_OPEN) &&
+	     !in_use(NSIMA_PM_RULE, NSIMA_PM_OPEN)) || !task_scope(&t))
+		return 0;
+	mode |= (file->f_mode & FMODE_READ) ? NSIMA_OPEN_READ : 0;
+	mode |= (file->f_mode & FMODE_WRITE) ? NSIMA_OPEN_WRITE : 0;
+	if (!mode)
+		return 0;
+	s = get_scratch();
+	n = s ? path_of(s, file) : -1;
+	if (n < 0) {
+		/* no path to decide by: measured if open files are (fail
+		 * closed); no rule can match */
+		count_error(-1, NSIMA_PROG_FILE_OPEN);
+		if (in_use(NSIMA_PM_MEASURE, NSIMA_PM_OPEN))
+			count_error(bpf_nsima_measure_file(file,
+							   NSIMA_HOOK_FILE_OPEN),
+				    NSIMA_PROG_FILE_OPEN);
+		return 0;
+	}
+	if (mode & NSIMA_OPEN_READ) {
+		file_match(s, n, NSIMA_PM_MEASURE, NSIMA_PM_OPEN,
+			   NSIMA_OPEN_READ, &t, &m);
+		if (t.rules)
+			file_match(s, n, NSIMA_PM_RULE, NSIMA_PM_OPEN,
+				   NSIMA_OPEN_READ, &t, &r);
+	}
+	if (mode & NSIMA_OPEN_WRITE) {
+		file_match(s, n, NSIMA_PM_MEASURE, NSIMA_PM_OPEN,
+			   NSIMA_OPEN_WRITE, &t, &m);
+		if (t.rules)
+			file_match(s, n, NSIMA_PM_RULE, NSIMA_PM_OPEN,
+				   NSIMA_OPEN_WRITE, &t, &r);
+	}
+	if (m.found && m.v.measure)
+		count_error(bpf_nsima_measure_file(file, NSIMA_HOOK_FILE_OPEN),
+			    NSIMA_PROG_FILE_OPEN);
+	return r.found ? file_event(s, &r, NSIMA_EVENT_OPEN, mode,
+				    NSIMA_PROG_FILE_OPEN) : 0;
 }
 
 /*
@@ -139,50 +562,232 @@ int BPF_PROG(nsima_inode_free, struct inode *inode)
 	return 0;
 }
 
-/* Mounts inside containers. */
+/* Mounts: the rules of kind mount (fstype, source, target). */
 SEC("lsm.s/sb_mount")
 int BPF_PROG(nsima_sb_mount, const char *dev_name, const struct path *path,
 	     const char *type, unsigned long flags, void *data)
 {
 	struct nsima_ev_mount *m;
+	struct task_scope t;
+	struct best r = {};
+	struct scratch *s;
+	long n, ns = 0, nt = 0;
 
-	if (not_a_tenant())
+	if (!in_use(NSIMA_PM_RULE, NSIMA_PM_MOUNT) || !task_scope(&t) ||
+	    !t.rules)
 		return 0;
-	m = bpf_task_storage_get(&mount_scratch, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!m) {
+	s = get_scratch();
+	if (!s) {
 		count_error(-1, NSIMA_PROG_SB_MOUNT);
 		return 0;
 	}
+	m = &s->ev.m;
 	m->dev[0] = m->fstype[0] = 0;
 	if (dev_name)
-		bpf_probe_read_kernel_str(m->dev, sizeof(m->dev), dev_name);
+		ns = bpf_probe_read_kernel_str(m->dev, sizeof(m->dev), dev_name);
 	if (type)
-		bpf_probe_read_kernel_str(m->fstype, sizeof(m->fstype), type);
-	if (bpf_d_path((struct path *)path, m->path, sizeof(m->path)) < 0)
-		m->path[0] = 0;
+		nt = bpf_probe_read_kernel_str(m->fstype, sizeof(m->fstype),
+					       type);
+	n = bpf_nsima_path(path, s->path, sizeof(s->path));
+	if (nt > 1)
+		exact(s, m->fstype, nt - 1, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
+		      NSIMA_PM_FSTYPE, 0, &t, &r);
+	if (ns > 1)
+		prefixes(s, m->dev, ns - 1, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
+			 NSIMA_PM_SOURCE, 0, &t, &r);
+	if (n >= 0 && n < NSIMA_PATH_MAX)
+		prefixes(s, s->path, n, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
+			 NSIMA_PM_TARGET, 0, &t, &r);
+	else
+		count_error(-1, NSIMA_PROG_SB_MOUNT);
+	if (!r.found)
+		return 0;
+	rule_of(&m->rule, &r.v);
+	if (n < 0)
+		s->path[0] = 0;
+	bpf_probe_read_kernel_str(m->path, sizeof(m->path), s->path);
 	m->flags = flags;
 	count_error(bpf_nsima_measure_event(m, sizeof(*m), NSIMA_EVENT_MOUNT),
 		    NSIMA_PROG_SB_MOUNT);
-	return 0;
+	return r.v.action == NSIMA_ACTION_DENY ? -EPERM : 0;
 }
 
-/* Capability checks may not sleep: the event is queued. */
+/* A connect or capable rule @r: does its scope cover the task? */
+static __always_inline bool rule_scope(const struct nsima_pm_rule *r,
+				       const struct task_scope *t)
+{
+	switch (r->scope) {
+	case NSIMA_PM_ANY:
+		return true;
+	case NSIMA_PM_HOST:
+		return t->host;
+	case NSIMA_PM_CONTAINER:
+		return !t->host;
+	case NSIMA_PM_CGROUP:
+		return r->cgroup == t->cgroup;
+	}
+	return false;
+}
+
+/* The first listed rule (connect, capable) that fires, by bpf_loop. */
+struct list_ctx {
+	struct task_scope t;
+	void *list;			/* &pm_connect or &pm_capable */
+	struct nsima_pm_net *net;	/* connect: the destination */
+	int cap;			/* capable */
+	struct nsima_pm_rule hit;
+	bool found;
+};
+
+static int check_rule(__u32 i, void *data)
+{
+	struct list_ctx *c = data;
+	struct nsima_pm_rule *r = bpf_map_lookup_elem(c->list, &i);
+
+	if (!r || !r->used)
+		return 1;
+	if (!rule_scope(r, &c->t))
+		return 0;
+	if (c->net) {
+		c->net->rule = i;
+		if (bpf_map_lookup_elem(&pm_nets, c->net))
+			return 0;	/* allowed by this rule */
+	} else if (c->cap < 0 || c->cap >= 64 ||
+		   (r->caps & (1ULL << c->cap))) {
+		return 0;
+	}
+	c->hit = *r;
+	c->found = true;
+	return 1;
+}
+
+static __always_inline void rule_from(struct nsima_ev_rule *e,
+				      const struct nsima_pm_rule *r)
+{
+	__builtin_memcpy(e->id, r->id, sizeof(e->id));
+	e->id[sizeof(e->id) - 1] = 0;
+	e->risk = r->risk;
+	e->action = r->action;
+}
+
+/* sendmsg: the destinations a task's rule events named (below). */
+struct dest_key {
+	__u32 pid;
+	__u16 family, port;
+	__u8 addr[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct dest_key);
+	__type(value, __u8);
+} sent_to SEC(".maps");
+
+/*
+ * A destination (@address, @addrlen bytes) the task connects or sends
+ * to: the first connect rule in scope none of whose allowed networks
+ * holds it fires; its event is queued (these hooks may not sleep on 6.1
+ * with an LPM trie). IPv6 addresses as short as RFC 2133's (24 bytes, no
+ * scope id) are taken, as the kernel takes them. @once (sends): one event
+ * per task and destination, not one per packet; a deny refuses each.
+ */
+static __always_inline int destination(struct sockaddr *address, int addrlen,
+				       bool once)
+{
+	struct list_ctx lc = { .list = &pm_connect };
+	struct nsima_ev_connect c = {};
+	struct nsima_pm_net key = {};
+	struct dest_key dk = {};
+	__u16 family;
+	__u8 one = 1;
+
+	if (!address || !in_use(NSIMA_PM_RULE, NSIMA_PM_CONNECT_K) ||
+	    !task_scope(&lc.t) || !lc.t.rules)
+		return 0;
+	family = BPF_CORE_READ(address, sa_family);
+	if (family == AF_INET && addrlen >= (int)sizeof(struct sockaddr_in)) {
+		struct sockaddr_in *a = (struct sockaddr_in *)address;
+
+		bpf_probe_read_kernel(c.addr, 4, &a->sin_addr);
+		c.port = bpf_ntohs(BPF_CORE_READ(a, sin_port));
+		key.prefixlen = 32 + 32;
+	} else if (family == AF_INET6 && addrlen >= 24) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)address;
+
+		bpf_probe_read_kernel(c.addr, 16, &a->sin6_addr);
+		c.port = bpf_ntohs(BPF_CORE_READ(a, sin6_port));
+		key.prefixlen = 32 + 128;
+	} else {
+		return 0;
+	}
+	c.family = family;
+	key.family = family;
+	__builtin_memcpy(key.addr, c.addr, 16);
+	lc.net = &key;
+	bpf_loop(NSIMA_PM_LIST_MAX, check_rule, &lc, 0);
+	if (!lc.found)
+		return 0;
+	if (once) {
+		dk.pid = BPF_CORE_READ(bpf_get_current_task_btf(), pid);
+		dk.family = c.family;
+		dk.port = c.port;
+		__builtin_memcpy(dk.addr, c.addr, 16);
+		if (bpf_map_lookup_elem(&sent_to, &dk))
+			goto out;	/* told already */
+		bpf_map_update_elem(&sent_to, &dk, &one, BPF_ANY);
+	}
+	rule_from(&c.rule, &lc.hit);
+	count_error(bpf_nsima_queue_event(&c, sizeof(c), NSIMA_EVENT_CONNECT),
+		    NSIMA_PROG_CONNECT);
+out:
+	return lc.hit.action == NSIMA_ACTION_DENY ? -EPERM : 0;
+}
+
+/* Connects (IPv4, IPv6). */
+SEC("lsm/socket_connect")
+int BPF_PROG(nsima_connect, struct socket *sock, struct sockaddr *address,
+	     int addrlen)
+{
+	return destination(address, addrlen, false);
+}
+
+/*
+ * Sends that name their destination (an unconnected UDP or raw socket's
+ * sendto, TCP Fast Open's connecting sendto): connect() is not called
+ * for them.
+ */
+SEC("lsm/socket_sendmsg")
+int BPF_PROG(nsima_sendmsg, struct socket *sock, struct msghdr *msg, int size)
+{
+	return destination(BPF_CORE_READ(msg, msg_name),
+			   BPF_CORE_READ(msg, msg_namelen), true);
+}
+
+/*
+ * Capability checks (not the noaudit probes): the first capable rule in
+ * scope that does not allow the capability fires. May not sleep: queued.
+ */
 SEC("lsm/capable")
 int BPF_PROG(nsima_capable, const struct cred *cred, struct user_namespace *ns,
 	     int cap, unsigned int opts)
 {
-	struct nsima_ev_capable c;
+	struct list_ctx lc = { .list = &pm_capable, .cap = cap };
+	struct nsima_ev_capable c = {};
 
-	if (cap < 0 || cap >= 64 || !(watched_caps & (1ULL << cap)))
+	if (cap < 0 || cap >= 64 || (opts & CAP_OPT_NOAUDIT) ||
+	    !in_use(NSIMA_PM_RULE, NSIMA_PM_CAPABLE_K) || !task_scope(&lc.t) ||
+	    !lc.t.rules)
 		return 0;
-	if ((opts & CAP_OPT_NOAUDIT) || not_a_tenant())
+	bpf_loop(NSIMA_PM_LIST_MAX, check_rule, &lc, 0);
+	if (!lc.found)
 		return 0;
+	rule_from(&c.rule, &lc.hit);
 	c.cap = cap;
 	c.opts = opts;
 	count_error(bpf_nsima_queue_event(&c, sizeof(c), NSIMA_EVENT_CAPABLE),
 		    NSIMA_PROG_CAPABLE);
-	return 0;
+	return lc.hit.action == NSIMA_ACTION_DENY ? -EPERM : 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -54,6 +54,7 @@ struct nsima_ns {
 	bool st_broken;
 	/* lineage, set at creation */
 	u64 parent_nsid;		/* namespace of the creating task's parent */
+	bool lineage_pending;		/* created by the event worker */
 	u64 cgroup_id;			/* creating task's cgroup (v2) */
 	pid_t creator_pid;
 	char creator_comm[16];
@@ -152,6 +153,14 @@ int nsima_entry_field(const struct nsima_entry *e, int idx, const u8 **field,
 		      u32 *len);
 char *nsima_name_alloc(struct nsima_ns *ns, const char *what, size_t len,
 		       bool path);
+
+/* A policy load (securityfs policy): the file's SHA-256, its statements. */
+struct nsima_policy_load {
+	u8 digest[SHA256_DIGEST_SIZE];
+	u64 statements;
+};
+
+int nsima_log_policy(const struct nsima_policy_load *p);
 
 /* nsima_json.c */
 void nsima_json_begin(struct nsima_json *j);
@@ -256,6 +265,7 @@ void nsima_measure_exit(void);
 int nsima_measure_file(struct file *file, u32 hook);
 int nsima_check_write(struct file *file);
 char *nsima_path_name(struct nsima_ns *ns, const struct path *path);
+int nsima_path_text(const struct path *path, char *buf, u32 size);
 int nsima_violation(struct nsima_ns *ns, const char *name, u32 hook,
 		    enum nsima_violation reason, int err);
 void nsima_lost(struct nsima_ns *ns);

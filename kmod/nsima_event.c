@@ -23,6 +23,8 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/moduleparam.h>
+#include <linux/cgroup.h>
+#include <linux/cred.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -42,23 +44,47 @@ MODULE_PARM_DESC(event_queue, "slots in the queue of non-sleepable events, a pow
 
 static const char * const nsima_event_names[] = NSIMA_EVENT_NAMES;
 
+static const char * const nsima_risk_names[] = NSIMA_RISK_NAMES;
+static const char * const nsima_action_names[] = NSIMA_ACTION_NAMES;
+
 static const u32 nsima_event_sizes[] = {
 	[NSIMA_EVENT_MOUNT] = sizeof(struct nsima_ev_mount),
 	[NSIMA_EVENT_CAPABLE] = sizeof(struct nsima_ev_capable),
-	[NSIMA_EVENT_EXEC] = sizeof(struct nsima_ev_exec),
+	[NSIMA_EVENT_EXEC] = sizeof(struct nsima_ev_file),
 	[NSIMA_EVENT_CONNECT] = sizeof(struct nsima_ev_connect),
 	[NSIMA_EVENT_MPROTECT] = sizeof(struct nsima_ev_mprotect),
+	[NSIMA_EVENT_OPEN] = sizeof(struct nsima_ev_file),
+	[NSIMA_EVENT_MMAP_EXEC] = sizeof(struct nsima_ev_file),
+};
+
+/* Who raised an event: taken from current by the module, never passed. */
+struct nsima_evctx {
+	pid_t pid, tgid;
+	u32 uid;			/* in the initial user namespace */
+	u64 cgroup;			/* cgroup v2 id */
+	char comm[TASK_COMM_LEN];
 };
 
 struct nsima_evslot {
 	struct ns_common *ns;		/* reference, NULL: host or unknown */
 	struct nsima_ns *rec;		/* its record if it had one (ev_queued) */
 	bool unknown;			/* the task had no namespaces left */
-	pid_t pid;
 	u32 type, size;
-	char comm[TASK_COMM_LEN];
+	struct nsima_evctx ctx;
 	u8 buf[NSIMA_EVENT_SIZE_MAX];
 };
+
+/* Any context (the queue's spinlock may be held). */
+static void nsima_evctx_current(struct nsima_evctx *c)
+{
+	c->pid = task_pid_nr(current);
+	c->tgid = task_tgid_nr(current);
+	c->uid = from_kuid_munged(&init_user_ns, current_uid());
+	rcu_read_lock();
+	c->cgroup = cgroup_id(task_dfl_cgroup(current));
+	rcu_read_unlock();
+	memcpy(c->comm, current->comm, sizeof(c->comm));
+}
 
 static struct nsima_evslot *nsima_evq;
 static unsigned int nsima_evq_head, nsima_evq_tail;	/* tail - head = depth */
@@ -82,68 +108,128 @@ static void nsima_json_addr(struct nsima_json *j,
 	nsima_json_value(j, "addr", a);
 }
 
-/*
- * Render event @type into @j. Keys in byte order: every type's members
- * are listed alphabetically together with "comm" and "pid".
- */
-static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
-			const char *comm, pid_t pid)
+/* The rule header is the program's: a bad one is not rendered. */
+static int nsima_rule_check(const struct nsima_ev_rule *r)
 {
-	nsima_json_begin(j);
-	switch (type) {
-	case NSIMA_EVENT_MOUNT: {
-		const struct nsima_ev_mount *m = buf;
+	if (!r->id[0] || !memchr(r->id, 0, sizeof(r->id)) ||
+	    r->risk == NSIMA_RISK_NONE || r->risk > NSIMA_RISK_MAX ||
+	    r->action == NSIMA_ACTION_NONE || r->action > NSIMA_ACTION_MAX)
+		return -EINVAL;
+	return 0;
+}
 
-		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
+static const char *nsima_open_mode(u32 mode)
+{
+	switch (mode) {
+	case NSIMA_OPEN_READ:
+		return "read";
+	case NSIMA_OPEN_WRITE:
+		return "write";
+	case NSIMA_OPEN_READ | NSIMA_OPEN_WRITE:
+		return "read_write";
+	}
+	return NULL;
+}
+
+/*
+ * A rule's event: its members and the context's, every key in byte
+ * order (canonical JSON, sorted keys: the order below is alphabetical).
+ */
+static int nsima_render_rule(struct nsima_json *j, u32 type, const void *buf,
+			     const struct nsima_evctx *c)
+{
+	const struct nsima_ev_rule *r = buf;	/* every rule event's first */
+	const struct nsima_ev_connect *cn = buf;
+	const struct nsima_ev_capable *cap = buf;
+	const struct nsima_ev_mount *m = buf;
+	const struct nsima_ev_file *f = buf;
+	const char *mode = NULL;
+
+	if (nsima_rule_check(r))
+		return -EINVAL;
+	if (type == NSIMA_EVENT_OPEN) {
+		mode = nsima_open_mode(f->mode);
+		if (!mode)
+			return -EINVAL;
+	}
+	nsima_json_begin(j);
+	nsima_json_str(j, "action", nsima_action_names[r->action], 8);
+	if (type == NSIMA_EVENT_CONNECT)
+		nsima_json_addr(j, cn);
+	if (type == NSIMA_EVENT_CAPABLE)
+		nsima_json_s64(j, "cap", cap->cap);
+	nsima_json_u64(j, "cgroup", c->cgroup);
+	nsima_json_str(j, "comm", c->comm, sizeof(c->comm));
+	if (type == NSIMA_EVENT_MOUNT)
 		nsima_json_str(j, "dev", m->dev, sizeof(m->dev));
+	if (type == NSIMA_EVENT_CONNECT)
+		nsima_json_u64(j, "family", cn->family);
+	if (type == NSIMA_EVENT_MOUNT) {
 		nsima_json_u64(j, "flags", m->flags);
 		nsima_json_str(j, "fstype", m->fstype, sizeof(m->fstype));
+	}
+	if (mode)
+		nsima_json_str(j, "mode", mode, 16);
+	if (type == NSIMA_EVENT_CAPABLE)
+		nsima_json_u64(j, "opts", cap->opts);
+	if (type == NSIMA_EVENT_MOUNT)
 		nsima_json_str(j, "path", m->path, sizeof(m->path));
-		nsima_json_s64(j, "pid", pid);
-		break;
-	}
-	case NSIMA_EVENT_CAPABLE: {
-		const struct nsima_ev_capable *c = buf;
+	else if (type == NSIMA_EVENT_EXEC || type == NSIMA_EVENT_OPEN ||
+		 type == NSIMA_EVENT_MMAP_EXEC)
+		nsima_json_str(j, "path", f->path, sizeof(f->path));
+	nsima_json_s64(j, "pid", c->pid);
+	if (type == NSIMA_EVENT_CONNECT)
+		nsima_json_u64(j, "port", cn->port);
+	nsima_json_str(j, "risk", nsima_risk_names[r->risk], 16);
+	nsima_json_str(j, "rule", r->id, sizeof(r->id));
+	nsima_json_s64(j, "tgid", c->tgid);
+	nsima_json_str(j, "type", nsima_event_names[type], 16);
+	nsima_json_u64(j, "uid", c->uid);
+	return nsima_json_end(j);
+}
 
-		nsima_json_s64(j, "cap", c->cap);
-		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
-		nsima_json_u64(j, "opts", c->opts);
-		nsima_json_s64(j, "pid", pid);
-		break;
+/* Render event @type into @j; keys in byte order. */
+static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
+			const struct nsima_evctx *c)
+{
+	switch (type) {
+	case NSIMA_EVENT_MOUNT:
+	case NSIMA_EVENT_CAPABLE:
+	case NSIMA_EVENT_EXEC:
+	case NSIMA_EVENT_CONNECT:
+	case NSIMA_EVENT_OPEN:
+	case NSIMA_EVENT_MMAP_EXEC:
+		return nsima_render_rule(j, type, buf, c);
 	}
-	case NSIMA_EVENT_EXEC: {
-		const struct nsima_ev_exec *x = buf;
-
-		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
-		nsima_json_str(j, "path", x->path, sizeof(x->path));
-		nsima_json_s64(j, "pid", pid);
-		nsima_json_u64(j, "reason", x->reason);
-		break;
-	}
-	case NSIMA_EVENT_CONNECT: {
-		const struct nsima_ev_connect *c = buf;
-
-		nsima_json_addr(j, c);
-		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
-		nsima_json_u64(j, "family", c->family);
-		nsima_json_s64(j, "pid", pid);
-		nsima_json_u64(j, "port", c->port);
-		break;
-	}
+	nsima_json_begin(j);
+	switch (type) {
 	case NSIMA_EVENT_MPROTECT: {
 		const struct nsima_ev_mprotect *x = buf;
 
-		nsima_json_str(j, "comm", comm, TASK_COMM_LEN);
+		nsima_json_str(j, "comm", c->comm, sizeof(c->comm));
 		nsima_json_u64(j, "dev", x->dev);
 		nsima_json_u64(j, "ino", x->ino);
 		nsima_json_str(j, "name", x->name, sizeof(x->name));
-		nsima_json_s64(j, "pid", pid);
+		nsima_json_s64(j, "pid", c->tgid);
 		break;
 	}
 	case NSIMA_EVENT_OVERFLOW: {
 		const u64 *v = buf;
 
 		nsima_json_u64(j, "dropped", v[0]);
+		break;
+	}
+	case NSIMA_EVENT_POLICY: {
+		const struct nsima_policy_load *p = buf;
+		char hex[8 + 2 * SHA256_DIGEST_SIZE + 1] = "sha256:";
+
+		bin2hex(hex + 7, p->digest, sizeof(p->digest));
+		hex[sizeof(hex) - 1] = '\0';
+		nsima_json_str(j, "comm", c->comm, sizeof(c->comm));
+		nsima_json_str(j, "digest", hex, sizeof(hex));
+		nsima_json_s64(j, "pid", c->tgid);
+		nsima_json_u64(j, "statements", p->statements);
+		nsima_json_u64(j, "uid", c->uid);
 		break;
 	}
 	case NSIMA_EVENT_NS_END:
@@ -161,6 +247,8 @@ static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
 
 static const char *nsima_event_name(u32 type)
 {
+	if (type == NSIMA_EVENT_POLICY)
+		return NSIMA_EVENT_POLICY_NAME;
 	if (type == NSIMA_EVENT_NS_STATE)
 		return NSIMA_EVENT_NS_STATE_NAME;
 	if (type == NSIMA_EVENT_LOST)
@@ -186,7 +274,7 @@ static const char *nsima_event_name(u32 type)
  * failure is a violation, an allocation failure a counted loss.
  */
 static int nsima_add_event(struct nsima_ns *ns, u32 type, const void *buf,
-			   const char *comm, pid_t pid, bool violation)
+			   const struct nsima_evctx *ctx, bool violation)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
 	char what[64], *name;
@@ -205,7 +293,7 @@ static int nsima_add_event(struct nsima_ns *ns, u32 type, const void *buf,
 	rc = -ENOMEM;
 	if (!j.buf || !name)
 		goto lost;
-	rc = nsima_render(&j, type, buf, comm, pid);
+	rc = nsima_render(&j, type, buf, ctx);
 	if (rc) {
 		rc = nsima_violation(ns, name, 0, NSIMA_V_RENDER_ERROR, rc) ?:
 		     -E2BIG;
@@ -243,6 +331,7 @@ static int nsima_check_event(const void *buf, u32 size, u32 type)
 int nsima_measure_event(const void *buf, u32 size, u32 type)
 {
 	u8 ev[NSIMA_EVENT_SIZE_MAX];
+	struct nsima_evctx ctx;
 	int rc;
 
 	rc = nsima_check_event(buf, size, type);
@@ -250,8 +339,8 @@ int nsima_measure_event(const void *buf, u32 size, u32 type)
 		return rc;
 	/* Copy before anything may sleep: @buf is the caller's memory. */
 	memcpy(ev, buf, size);
-	return nsima_add_event(nsima_current_ns(), type, ev, current->comm,
-			       task_tgid_nr(current), false);
+	nsima_evctx_current(&ctx);
+	return nsima_add_event(nsima_current_ns(), type, ev, &ctx, false);
 }
 
 /*
@@ -260,11 +349,25 @@ int nsima_measure_event(const void *buf, u32 size, u32 type)
  */
 int nsima_log_internal_event(struct nsima_ns *ns, u32 type, u64 a, u64 b)
 {
+	struct nsima_evctx ctx = { 0 };
 	u64 v[2] = { a, b };
 
-	return nsima_add_event(ns, type, v, "", 0,
+	return nsima_add_event(ns, type, v, &ctx,
 			       type == NSIMA_EVENT_OVERFLOW ||
 			       type == NSIMA_EVENT_LOST);
+}
+
+/*
+ * A policy load, measured before the loader applies it: an entry of the
+ * writer's namespace; 0 once it is in the list.
+ */
+int nsima_log_policy(const struct nsima_policy_load *p)
+{
+	struct nsima_evctx ctx;
+
+	nsima_evctx_current(&ctx);
+	return nsima_add_event(nsima_current_ns(), NSIMA_EVENT_POLICY, p, &ctx,
+			       false);
 }
 
 /*
@@ -341,10 +444,9 @@ int nsima_queue_event(const void *buf, u32 size, u32 type)
 	s->ns = nsima_ns_hold_current();
 	s->rec = r;
 	s->unknown = !ns;
-	s->pid = task_tgid_nr(current);
 	s->type = type;
 	s->size = size;
-	memcpy(s->comm, current->comm, sizeof(s->comm));
+	nsima_evctx_current(&s->ctx);
 	memcpy(s->buf, buf, size);
 	nsima_evq_tail++;
 	spin_unlock_irqrestore(&nsima_evq_lock, flags);
@@ -409,7 +511,7 @@ static void nsima_event_work(struct work_struct *work)
 		spin_unlock_irqrestore(&nsima_evq_lock, flags);
 
 		if (nsima_add_event(nsima_ns_slot_record(slot.ns, slot.unknown),
-				    slot.type, slot.buf, slot.comm, slot.pid,
+				    slot.type, slot.buf, &slot.ctx,
 				    slot.type == NSIMA_EVENT_MPROTECT))
 			atomic_long_inc(&nsima_stats.measure_errors);
 		if (slot.rec)

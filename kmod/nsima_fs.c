@@ -10,6 +10,8 @@
  *   trim                         write N: free the first N entries (CAP_SYS_ADMIN)
  *   ns_state                     write an nsid: append that namespace's
  *                                ns_state entry (CAP_SYS_ADMIN)
+ *   policy                       write "sha256:<hex> <statements>": a
+ *                                policy load's entry (CAP_SYS_ADMIN)
  *   ns/<nsid>/                   the same lists, count and violations for
  *                                one namespace, and its info (lineage,
  *                                state); removed when it ends. Opening
@@ -539,6 +541,43 @@ static const struct file_operations nsima_ns_state_fops = {
 	.llseek = generic_file_llseek,
 };
 
+/*
+ * "sha256:<64 hex> <statements>[\n]": the policy the loader is about to
+ * apply, measured first. Privileged, like trim.
+ */
+static ssize_t nsima_policy_write(struct file *file, const char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	struct nsima_policy_load p;
+	char in[96], *sp;
+	int rc;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (count >= sizeof(in) || *ppos)
+		return -EINVAL;
+	if (copy_from_user(in, buf, count))
+		return -EFAULT;
+	in[count] = '\0';
+	if (count && in[count - 1] == '\n')
+		in[count - 1] = '\0';
+	sp = strchr(in, ' ');
+	if (strncmp(in, "sha256:", 7) || !sp ||
+	    sp - in != 7 + 2 * SHA256_DIGEST_SIZE ||
+	    hex2bin(p.digest, in + 7, SHA256_DIGEST_SIZE) ||
+	    kstrtou64(sp + 1, 10, &p.statements))
+		return -EINVAL;
+	rc = nsima_log_policy(&p);
+	return rc ? rc : count;
+}
+
+static const struct file_operations nsima_policy_fops = {
+	.owner = THIS_MODULE,
+	.write = nsima_policy_write,
+	.llseek = generic_file_llseek,
+};
+
 /* Only a privileged caller of the initial user namespace may trim. */
 static ssize_t nsima_trim_write(struct file *file, const char __user *buf,
 				size_t count, loff_t *ppos)
@@ -634,6 +673,7 @@ static const struct {
 	{ NSIMA_CHECKPOINT_FILE, 0440, &nsima_checkpoint_fops },
 	{ NSIMA_TRIM_FILE, 0200, &nsima_trim_fops },
 	{ NSIMA_NS_STATE_FILE, 0200, &nsima_ns_state_fops },
+	{ NSIMA_POLICY_FILE, 0200, &nsima_policy_fops },
 };
 
 int nsima_fs_init(void)

@@ -102,12 +102,47 @@ noinline void bpf_nsima_inode_free(struct inode *inode)
 		nsima_inode_forget(inode);
 }
 
+/**
+ * bpf_nsima_file_path - a file's absolute path, for rules
+ * @file: the file (from the LSM hook's arguments)
+ * @buf: where the path goes, NUL-terminated, not escaped
+ * @buf__sz: its size
+ *
+ * Sleepable. The path in the file's mount namespace, as its entry is
+ * named: a chroot does not shorten it (bpf_d_path's would stop at the
+ * task's root, and a tenant could rename what it opens). Returns the
+ * length, or a negative errno (-ENAMETOOLONG, -EXDEV: no such path).
+ */
+noinline int bpf_nsima_file_path(struct file *file, char *buf, u32 buf__sz)
+{
+	if (!file || !buf || !buf__sz)
+		return -EINVAL;
+	return nsima_path_text(&file->f_path, buf, buf__sz);
+}
+
+/**
+ * bpf_nsima_path - a path's absolute path (lsm.s/sb_mount's target)
+ * @path: the path
+ * @buf: where it goes, NUL-terminated, not escaped
+ * @buf__sz: its size
+ *
+ * Sleepable. As bpf_nsima_file_path().
+ */
+noinline int bpf_nsima_path(const struct path *path, char *buf, u32 buf__sz)
+{
+	if (!path || !buf || !buf__sz)
+		return -EINVAL;
+	return nsima_path_text(path, buf, buf__sz);
+}
+
 BTF_SET8_START(nsima_kfunc_ids)
 BTF_ID_FLAGS(func, bpf_nsima_measure_file, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nsima_file_write, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nsima_measure_event, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nsima_queue_event)
 BTF_ID_FLAGS(func, bpf_nsima_inode_free)
+BTF_ID_FLAGS(func, bpf_nsima_file_path, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, bpf_nsima_path, KF_SLEEPABLE)
 BTF_SET8_END(nsima_kfunc_ids)
 
 static const struct btf_kfunc_id_set nsima_kfunc_set = {

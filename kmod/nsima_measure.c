@@ -379,6 +379,34 @@ again:
 }
 
 /*
+ * @path's absolute path in its mount namespace (nsima_abs_path: not
+ * shortened by a chroot) into @buf, NUL-terminated, raw (not escaped):
+ * its length, or -ENAMETOOLONG (beyond @size or PATH_MAX), -EXDEV (no
+ * such path), -EAGAIN, -ENOMEM.
+ */
+int nsima_path_text(const struct path *path, char *buf, u32 size)
+{
+	char *tmp, *p;
+	int rc;
+
+	tmp = __getname();
+	if (!tmp)
+		return -ENOMEM;
+	p = nsima_abs_path(path, tmp, PATH_MAX);
+	if (IS_ERR(p)) {
+		rc = PTR_ERR(p);
+	} else {
+		rc = strlen(p);
+		if (rc < size)
+			memcpy(buf, p, rc + 1);
+		else
+			rc = -ENAMETOOLONG;
+	}
+	__putname(tmp);
+	return rc;
+}
+
+/*
  * The name of @path in @ns: absolute in the mount namespace (as IMA's
  * ima_d_path), else the dentry's own name, which does not start with
  * '/'. Escaped (nsima_name_alloc). NULL: no memory.

@@ -272,7 +272,9 @@ static void nsima_ns_lineage(struct nsima_ns *r)
 	struct ns_common *pns;
 
 	if (current->flags & PF_KTHREAD) {	/* a queued event's worker */
+		/* filled by the namespace's first task to come by */
 		r->parent_nsid = NSIMA_NSID_UNKNOWN;
+		WRITE_ONCE(r->lineage_pending, true);
 		return;
 	}
 	r->creator_pid = task_tgid_nr(current);
@@ -366,8 +368,23 @@ out:
 struct nsima_ns *nsima_current_ns(void)
 {
 	struct ns_common *ns = task_ns(current);
+	struct nsima_ns *r;
 
-	return ns ? nsima_ns_get_record(ns) ?: &nsima_unknown : &nsima_unknown;
+	r = ns ? nsima_ns_get_record(ns) ?: &nsima_unknown : &nsima_unknown;
+	/*
+	 * A record a queued event's worker created has no lineage: the
+	 * first of its tasks to come here gives it (the queueing context
+	 * could not take the locks its parent's namespace needs).
+	 */
+	if (READ_ONCE(r->lineage_pending)) {
+		mutex_lock(&nsima_ns_mutex);
+		if (r->lineage_pending) {
+			nsima_ns_lineage(r);
+			r->lineage_pending = false;
+		}
+		mutex_unlock(&nsima_ns_mutex);
+	}
+	return r;
 }
 
 /* The record of tasks whose namespace cannot be known. */

@@ -6,9 +6,10 @@
  * wins, in file order. The parser checks every bound and reports the first
  * error as "<file>:<line>:<col>: <message>".
  *
- * The strings and keys are sized for the BPF maps the loader fills from a
- * parsed policy (struct nsima_policy_key: at most 256 bytes, a BPF LPM
- * trie's largest key; hash maps take the same key with prefixlen 0).
+ * The strings are sized for the BPF maps the loader fills from a parsed
+ * policy (lib/pmaps.h, include/nsima/policy_maps.h: a path, name or fstype
+ * in NSIMA_PM_STR bytes); the kind, field, scope, risk, action and mode
+ * numbers are the maps' (checked in lib/pmaps.c).
  */
 #ifndef NSIMA_POLICY_H
 #define NSIMA_POLICY_H
@@ -205,47 +206,5 @@ long nsima_policy_match(const struct nsima_policy *p, unsigned int type,
 const char *nsima_policy_cap_name(unsigned int cap);
 /* "CAP_NET_ADMIN", "cap_net_admin", "net_admin" (any case) or "12": 0..40. */
 int nsima_policy_cap_parse(const char *s, size_t len);
-
-/*
- * The map layout the BPF side is built for (to move to include/nsima/ when
- * bpf/ uses it). One key per value of a statement:
- *   - an exact path, a basename, an fstype: a hash map, prefixlen 0;
- *   - a prefix (path, source, target): an LPM trie, prefixlen counting the
- *     bits of kind..cgroup (NSIMA_PKEY_HDR_BITS) plus 8 per prefix byte;
- *   - a CIDR: an LPM trie of struct nsima_policy_net_key per connect
- *     statement (its index), prefixlen NSIMA_PNET_HDR_BITS + the CIDR's.
- * Every key of the statement at index i gets the value {i, ...}: among the
- * keys a hook finds (each lookup: the scopes any, host or container, and
- * cgroup:<its cgroup>), the lowest index wins (first match). An LPM trie
- * answers with the longest prefix, so the loader stores, for each prefix,
- * the lowest index of all the statements whose prefix it extends.
- */
-struct nsima_policy_key {
-	__u32 prefixlen;
-	__u8 kind;			/* enum nsima_policy_kind */
-	__u8 field;			/* enum nsima_policy_field */
-	__u8 scope;			/* enum nsima_policy_scope */
-	__u8 mode;			/* open: one NSIMA_PMODE_ bit; else 0 */
-	__u64 cgroup;			/* NSIMA_PSCOPE_CGROUP: its id, else 0 */
-	char str[NSIMA_POLICY_STR_MAX];	/* NUL-padded */
-};
-#define NSIMA_PKEY_HDR_BITS	(8 * 12)
-
-struct nsima_policy_net_key {
-	__u32 prefixlen;
-	__u16 stmt;			/* the connect statement's index */
-	__u16 family;			/* AF_INET / AF_INET6 */
-	__u8 addr[16];
-};
-#define NSIMA_PNET_HDR_BITS	(8 * 4)
-
-struct nsima_policy_val {
-	__u32 stmt;			/* index in the file: lowest wins */
-	__u8 type;			/* enum nsima_policy_type */
-	__u8 risk;
-	__u8 action;
-	__u8 pad;
-	char id[NSIMA_POLICY_ID_MAX + 1];
-};
 
 #endif /* NSIMA_POLICY_H */

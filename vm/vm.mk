@@ -12,7 +12,7 @@ $(NSIMA_FUSESRV): $(B)/obj/tests/e2e/fusesrv.o
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -static -o $@ $<
 
-$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(wildcard tests/e2e/* tests/e2e/lib/*)
+$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(wildcard tests/e2e/* tests/e2e/lib/*) policy/default.policy
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  GEN     $@")
 	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL_DIR) $(NSIMA_ATTEST) $(NSIMA_FUSESRV)

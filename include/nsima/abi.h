@@ -50,7 +50,9 @@ enum nsima_prog {
 	NSIMA_PROG_SB_MOUNT = 3,
 	NSIMA_PROG_CAPABLE = 4,
 	NSIMA_PROG_MPROTECT = 5,
-	NSIMA_PROG_MAX = 6,
+	NSIMA_PROG_CONNECT = 6,
+	NSIMA_PROG_TASK_ALLOC = 7,	/* a workload mark not inherited */
+	NSIMA_PROG_MAX = 8,
 };
 
 /* Templates (IMA names) */
@@ -167,25 +169,37 @@ enum nsima_violation {
 enum nsima_event_type {
 	NSIMA_EVENT_MOUNT = 1,		/* struct nsima_ev_mount */
 	NSIMA_EVENT_CAPABLE = 2,	/* struct nsima_ev_capable */
-	NSIMA_EVENT_EXEC = 3,		/* struct nsima_ev_exec: risky exec */
+	NSIMA_EVENT_EXEC = 3,		/* struct nsima_ev_file: an exec */
 	NSIMA_EVENT_CONNECT = 4,	/* struct nsima_ev_connect */
 	NSIMA_EVENT_MPROTECT = 5,	/* struct nsima_ev_mprotect: violation */
-	NSIMA_EVENT_TYPE_MAX = 5,
+	NSIMA_EVENT_OPEN = 6,		/* struct nsima_ev_file: an open */
+	NSIMA_EVENT_MMAP_EXEC = 7,	/* struct nsima_ev_file: PROT_EXEC map */
+	NSIMA_EVENT_TYPE_MAX = 7,
 	/* Written by the module itself, never accepted from a caller: */
 	NSIMA_EVENT_OVERFLOW = 100,	/* queued events dropped: violation */
 	NSIMA_EVENT_NS_END = 101,	/* a namespace ended */
 	NSIMA_EVENT_LOST = 102,		/* entries not appended: violation */
 	NSIMA_EVENT_NS_STATE = 103,	/* a namespace's count and chain */
+	NSIMA_EVENT_POLICY = 104,	/* a policy loaded (securityfs policy) */
 };
 
 #define NSIMA_EVENT_NAMES { \
 	[NSIMA_EVENT_MOUNT] = "mount", [NSIMA_EVENT_CAPABLE] = "capable", \
 	[NSIMA_EVENT_EXEC] = "exec", [NSIMA_EVENT_CONNECT] = "connect", \
-	[NSIMA_EVENT_MPROTECT] = "mprotect_exec" }
+	[NSIMA_EVENT_MPROTECT] = "mprotect_exec", \
+	[NSIMA_EVENT_OPEN] = "open", [NSIMA_EVENT_MMAP_EXEC] = "mmap_exec" }
 #define NSIMA_EVENT_OVERFLOW_NAME "overflow"
 #define NSIMA_EVENT_NS_END_NAME	"ns_end"
 #define NSIMA_EVENT_LOST_NAME	"lost"
 #define NSIMA_EVENT_NS_STATE_NAME "ns_state"
+#define NSIMA_EVENT_POLICY_NAME	"policy"
+/*
+ * policy: the loader writes "sha256:<hex of the policy file> <statements>"
+ * to securityfs policy before it fills the maps; the module appends
+ * {"comm":..,"digest":"sha256:<hex>","pid":N,"statements":N,"uid":N}
+ * attributed to the writer's namespace. Privileged (CAP_SYS_ADMIN).
+ */
+#define NSIMA_POLICY_FILE	"policy"
 /*
  * ns_state: {"chain":"<hex>","count":N}. count: the namespace's entries
  * before this one (ns_state entries excluded); chain: c0 = 32 zero bytes,
@@ -197,25 +211,64 @@ enum nsima_event_type {
 
 #define NSIMA_EV_STR_MAX	256	/* string members, NUL included */
 
+/*
+ * A policy rule's event (docs/policy.md) starts with the rule that
+ * raised it; the module adds who did it (pid, tgid, uid, comm, cgroup:
+ * from current, never from the program) and renders canonical JSON:
+ * {"action":"alert|deny","cgroup":N,"comm":"..","pid":N,"risk":"..",
+ * "rule":"<id>","tgid":N,"type":"<type>","uid":N, <the type's members>}.
+ */
+#define NSIMA_RULE_ID_MAX	32	/* bytes of a rule id, NUL included */
+enum nsima_risk {
+	NSIMA_RISK_NONE = 0,
+	NSIMA_RISK_LOW = 1,
+	NSIMA_RISK_MEDIUM = 2,
+	NSIMA_RISK_HIGH = 3,
+	NSIMA_RISK_CRITICAL = 4,
+	NSIMA_RISK_MAX = 4,
+};
+#define NSIMA_RISK_NAMES { "none", "low", "medium", "high", "critical" }
+enum nsima_action {
+	NSIMA_ACTION_NONE = 0,
+	NSIMA_ACTION_ALERT = 1,		/* an event entry */
+	NSIMA_ACTION_DENY = 2,		/* the hook returned -EPERM; the entry */
+	NSIMA_ACTION_MAX = 2,
+};
+#define NSIMA_ACTION_NAMES { "none", "alert", "deny" }
+
+struct nsima_ev_rule {
+	char id[NSIMA_RULE_ID_MAX];	/* NUL-terminated */
+	__u8 risk;			/* enum nsima_risk, not NONE */
+	__u8 action;			/* enum nsima_action, not NONE */
+	__u8 pad[6];
+};
+
 struct nsima_ev_mount {
-	char dev[NSIMA_EV_STR_MAX];
-	char path[NSIMA_EV_STR_MAX];
+	struct nsima_ev_rule rule;
+	char dev[NSIMA_EV_STR_MAX];	/* source */
+	char path[NSIMA_EV_STR_MAX];	/* target */
 	char fstype[32];
 	__u64 flags;
 };
 
 struct nsima_ev_capable {
+	struct nsima_ev_rule rule;
 	__s32 cap;
 	__u32 opts;
 };
 
-struct nsima_ev_exec {
+/* exec, open, mmap_exec: the file's path (d_path, the task's view). */
+#define NSIMA_OPEN_READ		0x1	/* open: mode bits */
+#define NSIMA_OPEN_WRITE	0x2
+struct nsima_ev_file {
+	struct nsima_ev_rule rule;
 	char path[NSIMA_EV_STR_MAX];
-	__u32 reason;		/* policy rule id */
+	__u32 mode;			/* open: NSIMA_OPEN_* bits; else 0 */
 	__u32 pad;
 };
 
 struct nsima_ev_connect {
+	struct nsima_ev_rule rule;
 	__u16 family;		/* AF_INET / AF_INET6 */
 	__u16 port;		/* host order */
 	__u32 pad;
@@ -234,7 +287,8 @@ struct nsima_ev_mprotect {
 	__u32 pad;
 };
 
-/* Largest event struct; the event queue's slot size. */
-#define NSIMA_EVENT_SIZE_MAX	(2 * NSIMA_EV_STR_MAX + 32 + 8)
+/* Largest event struct (the mount); the event queue's slot size. */
+#define NSIMA_EVENT_SIZE_MAX	(NSIMA_RULE_ID_MAX + 8 + 2 * NSIMA_EV_STR_MAX + \
+				 32 + 8)
 
 #endif /* NSIMA_ABI_H */

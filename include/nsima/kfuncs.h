@@ -28,6 +28,7 @@
 
 struct file;
 struct inode;
+struct path;
 
 /* Measure @file (hook: enum nsima_hook) into the caller's namespace list. */
 int bpf_nsima_measure_file(struct file *file, __u32 hook) NSIMA_KSYM;
@@ -41,6 +42,13 @@ int bpf_nsima_queue_event(const void *buf, __u32 buf__sz,
 			  __u32 type) NSIMA_KSYM;
 /* @inode is being freed: forget that it was measured. */
 void bpf_nsima_inode_free(struct inode *inode) NSIMA_KSYM;
+/*
+ * The absolute path of @file (or @path) in its mount namespace, not
+ * shortened by a chroot, into @buf: its length or a negative errno.
+ */
+int bpf_nsima_file_path(struct file *file, char *buf, __u32 buf__sz) NSIMA_KSYM;
+int bpf_nsima_path(const struct path *path, char *buf,
+		   __u32 buf__sz) NSIMA_KSYM;
 
 #undef NSIMA_KSYM
 

@@ -64,7 +64,9 @@ first=$(grep -n " $T:nsima-event:ns_end " $W/all.ascii | tail -n1 | cut -d: -f1)
 first=${first:-0}
 tail -n +$((first + 1)) $W/all.ascii | grep " $T:" >/tmp/T.global
 nt=$(wc -l </tmp/T.global)
-check "T's view is not empty ($nt entries of T in the global list)" test "$nt" -ge 6
+# T: the execs of busybox and nsima-probe, the inner unshare's capability
+# (default policy), the ns_state; unshare's own setup raises nothing
+check "T's view is not empty ($nt entries of T in the global list)" test "$nt" -ge 4
 is "T's count is its number of entries in the global list" "$vcount" "$nt"
 is "T's ascii view has as many lines" "$(wc -l <$W/T.ascii)" "$nt"
 check "T's ascii view is the global list's lines of T, in order" \

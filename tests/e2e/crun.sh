@@ -11,8 +11,9 @@
 #   running with its bundle;
 # - nsima records what runs inside each container under that container's
 #   mount namespace id (the exec of /bin/sh and of nsima-probe, an
-#   executable mapping of a file whose content names the container, crun's
-#   mounts as events), in the global list and in the container's
+#   executable mapping of a file whose content names the container, its
+#   shell as the default policy's event; crun's own setup mounts are no
+#   events), in the global list and in the container's
 #   ns/<nsid>/ view, and nothing of one container under another's id;
 # - after the containers are deleted the list replays to the TPM
 #   (crun.host, which also rebuilds the image and compares digests).
@@ -165,8 +166,10 @@ for c in c1 c2; do
 		"$(grep -c " $n:/bin/busybox\$" $A)" 1
 	is "$c: the exec of nsima-probe is one entry under its nsid" \
 		"$(grep -c " $n:/usr/bin/nsima-probe\$" $A)" 1
-	check "$c: crun's mounts in it are events under its nsid" \
-		grep -q " $n:nsima-event:mount " $A
+	is "$c: crun's setup mounts in it are no events (the runtime's, not the container's)" \
+		"$(grep -c " $n:nsima-event:mount " $A)" 0
+	is "$c: its shell is one event (default policy: shell_in_container)" \
+		"$(grep -c " $n:nsima-event:exec " $A)" 1
 	V=$SFS/ns/$n
 	check "$c: ns/$n/ exists" test -d "$V"
 	is "$c: its view holds its /tmp/mark entry" \

@@ -163,7 +163,7 @@ for kind in uts pid cgroup; do
 	nwant=$(sha256sum $new | cut -d' ' -f1)
 	check "ns=$kind accepted" insmod $KO ns=$kind pcr=12 unloadable=1
 	is "status shows ns $kind" "$(sed -n 's/^ns: //p' $SFS/status)" $kind
-	/nsima/nsima-load || not_ok "nsima-load with ns=$kind"
+	/nsima/nsima-load --policy /nsima/default.policy || not_ok "nsima-load with ns=$kind"
 	$new >/dev/null
 	is "pcr=12: a new file executed is an entry for PCR 12 with its digest" \
 		"$(grep -c "^12 [0-9a-f]\{40\} ima-ng sha256:$nwant $new\$" $SFS/ascii_runtime_measurements)" 1

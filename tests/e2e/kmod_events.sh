@@ -1,8 +1,9 @@
 #!/bin/sh
-# vm-options: --modparams "event_queue=16"
-# e2e (guest): event entries. A mount inside a container is an ima-buf
-# entry (sleepable kfunc); CAP_SYS_ADMIN checks are queued events (non-
-# sleepable kfunc) and a flood of them overflows the 16-slot queue: the
+# vm-options: --modparams "event_queue=16" --policy tests/e2e/kmod_events.policy
+# e2e (guest): event entries, raised by the rules of kmod_events.policy.
+# A mount inside a container is an ima-buf entry (sleepable kfunc);
+# CAP_SYS_ADMIN checks are queued events (non-sleepable kfunc) and a
+# flood of them overflows the 16-slot queue: the
 # drops are counted and logged as violation entries of the flooding
 # namespace (not the host's), never lost silently.
 # kmod_events.host checks every event's JSON (canonical, valid, digest)

@@ -20,7 +20,7 @@ read -r v </sys/class/tpm/tpm0/pcr-sha256/11
 v=$(echo "$v" | tr 'A-F' 'a-f')
 check "PCR 11 is not zero before nsima loads" test "$v" != "$ZERO64$ZERO64"
 insmod /nsima/nsima.ko || bail "insmod nsima.ko failed"
-/nsima/nsima-load || bail "nsima-load failed"
+/nsima/nsima-load --policy /nsima/default.policy || bail "nsima-load failed"
 is "status: the PCR's value at load" \
 	"$(sed -n 's/^pcr_at_load_sha256: //p' $SFS/status)" "$v"
 is "checkpoint starts there" "$(sed -n 's/^sha256: //p' $SFS/checkpoint)" "$v"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm-options: --modparams "ns_entries_max=30 ns_cache_max=16 ns_events_max=4" --timeout 400
+# vm-options: --modparams "ns_entries_max=30 ns_cache_max=16 ns_events_max=4" --timeout 400 --policy tests/e2e/kmod_tenants.policy
 # e2e (guest): per-tenant bounds and the lifetime of namespace records.
 # - ns_entries_max: a tenant executing more new files than its bound gets
 #   one quota violation, then its entries are refused (counted);

@@ -20,6 +20,12 @@
  *                                  how many succeeded
  *   nsima-probe cgroupns PROG ARG...  run PROG in a new cgroup namespace
  *                                  (busybox unshare has no -C)
+ *   nsima-probe chroot-cat DIR FILE  chroot(DIR), then read FILE (a path in
+ *                                  DIR) to stdout
+ *   nsima-probe connect ADDR PORT  one TCP connect() to ADDR (IPv4 or IPv6)
+ *                                  with a 1 s timeout; prints "ok" or the
+ *                                  error's name (the tests aim at addresses
+ *                                  no interface routes: nothing is sent)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +36,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -192,6 +201,66 @@ static int do_deep_exec(long n, const char *src)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
+static int do_chroot_cat(const char *dir, const char *file)
+{
+	char buf[256];
+	ssize_t n;
+	int fd;
+
+	if (chroot(dir) || chdir("/")) {
+		perror("nsima-probe: chroot");
+		return 1;
+	}
+	fd = open(file, O_RDONLY);
+	if (fd < 0) {
+		perror("nsima-probe: open");
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) != n)
+			break;
+	close(fd);
+	return n < 0;
+}
+
+static int do_connect(const char *addr, const char *port)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in a4 = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 1 };
+	struct sockaddr *sa;
+	socklen_t len;
+	int fd, v6 = !!strchr(addr, ':');
+
+	if (v6) {
+		if (inet_pton(AF_INET6, addr, &a6.sin6_addr) != 1)
+			return 2;
+		a6.sin6_port = htons((unsigned short)atoi(port));
+		sa = (struct sockaddr *)&a6;
+		len = sizeof(a6);
+	} else {
+		if (inet_pton(AF_INET, addr, &a4.sin_addr) != 1)
+			return 2;
+		a4.sin_port = htons((unsigned short)atoi(port));
+		sa = (struct sockaddr *)&a4;
+		len = sizeof(a4);
+	}
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	if (fd < 0) {
+		printf("%s\n", strerror(errno));
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, sa, len)) {
+		printf("%s\n", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	printf("ok\n");
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[64];
@@ -224,6 +293,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "noop"))
 		return 0;
+	if (argc == 4 && !strcmp(argv[1], "chroot-cat"))
+		return do_chroot_cat(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "connect"))
+		return do_connect(argv[2], argv[3]);
 	if (argc != 1) {
 		fprintf(stderr, "usage: see tests/e2e/probe.c\n");
 		return 2;
