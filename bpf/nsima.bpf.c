@@ -429,7 +429,7 @@ int BPF_PROG(nsima_bprm_check, struct linux_binprm *bprm)
 			    NSIMA_PROG_BPRM_CHECK);
 	if (!s || !t.rules || !in_use(NSIMA_PM_RULE, NSIMA_PM_EXEC))
 		return 0;
-	/* a path too long for d_path: its name can still match */
+	/* no path (too long, no such path): its name can still match */
 	file_match(s, n, NSIMA_PM_RULE, NSIMA_PM_EXEC, 0, &t, &r);
 	off = run_name(s, bprm, &len);
 	if (off < NSIMA_PATH_MAX)
