@@ -562,6 +562,53 @@ int BPF_PROG(nsima_inode_free, struct inode *inode)
 	return 0;
 }
 
+#define MS_BIND		0x1000
+
+/*
+ * The mount rules (fstype, source, target) for the mount in s->ev.m: its
+ * fstype (@nt bytes with the NUL, 0: none) and source (@nd) there, its
+ * target in s->path (@n bytes, < 0: unknown). A bind mount whose source
+ * is relative (resolved against a cwd we do not have) is taken as "/":
+ * what a source=/ rule (any host path) is about.
+ */
+static __always_inline int mount_rules(struct scratch *s,
+				       const struct task_scope *t, long nd,
+				       long nt, long n, unsigned long flags,
+				       __u32 prog, bool queued)
+{
+	struct nsima_ev_mount *m = &s->ev.m;
+	struct best r = {};
+
+	if (nt > 1)
+		exact(s, m->fstype, nt - 1, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
+		      NSIMA_PM_FSTYPE, 0, t, &r);
+	if (nd > 1 && m->dev[0] != '/' && (flags & MS_BIND))
+		prefixes(s, "/", 1, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
+			 NSIMA_PM_SOURCE, 0, t, &r);
+	else if (nd > 1)
+		prefixes(s, m->dev, nd - 1, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
+			 NSIMA_PM_SOURCE, 0, t, &r);
+	if (n >= 0 && n < NSIMA_PATH_MAX)
+		prefixes(s, s->path, n, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
+			 NSIMA_PM_TARGET, 0, t, &r);
+	else if (!queued)
+		count_error(-1, prog);
+	if (!r.found)
+		return 0;
+	rule_of(&m->rule, &r.v);
+	if (n < 0 && !queued)
+		s->path[0] = 0;
+	bpf_probe_read_kernel_str(m->path, sizeof(m->path), s->path);
+	m->flags = flags;
+	if (queued)
+		count_error(bpf_nsima_queue_event(m, sizeof(*m),
+						  NSIMA_EVENT_MOUNT), prog);
+	else
+		count_error(bpf_nsima_measure_event(m, sizeof(*m),
+						    NSIMA_EVENT_MOUNT), prog);
+	return r.v.action == NSIMA_ACTION_DENY ? -EPERM : 0;
+}
+
 /* Mounts: the rules of kind mount (fstype, source, target). */
 SEC("lsm.s/sb_mount")
 int BPF_PROG(nsima_sb_mount, const char *dev_name, const struct path *path,
@@ -569,9 +616,8 @@ int BPF_PROG(nsima_sb_mount, const char *dev_name, const struct path *path,
 {
 	struct nsima_ev_mount *m;
 	struct task_scope t;
-	struct best r = {};
 	struct scratch *s;
-	long n, ns = 0, nt = 0;
+	long nd = 0, nt = 0;
 
 	if (!in_use(NSIMA_PM_RULE, NSIMA_PM_MOUNT) || !task_scope(&t) ||
 	    !t.rules)
@@ -584,32 +630,54 @@ int BPF_PROG(nsima_sb_mount, const char *dev_name, const struct path *path,
 	m = &s->ev.m;
 	m->dev[0] = m->fstype[0] = 0;
 	if (dev_name)
-		ns = bpf_probe_read_kernel_str(m->dev, sizeof(m->dev), dev_name);
+		nd = bpf_probe_read_kernel_str(m->dev, sizeof(m->dev), dev_name);
 	if (type)
 		nt = bpf_probe_read_kernel_str(m->fstype, sizeof(m->fstype),
 					       type);
-	n = bpf_nsima_path(path, s->path, sizeof(s->path));
-	if (nt > 1)
-		exact(s, m->fstype, nt - 1, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
-		      NSIMA_PM_FSTYPE, 0, &t, &r);
-	if (ns > 1)
-		prefixes(s, m->dev, ns - 1, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
-			 NSIMA_PM_SOURCE, 0, &t, &r);
-	if (n >= 0 && n < NSIMA_PATH_MAX)
-		prefixes(s, s->path, n, NSIMA_PM_RULE, NSIMA_PM_MOUNT,
-			 NSIMA_PM_TARGET, 0, &t, &r);
-	else
-		count_error(-1, NSIMA_PROG_SB_MOUNT);
-	if (!r.found)
+	return mount_rules(s, &t, nd, nt,
+			   bpf_nsima_path(path, s->path, sizeof(s->path)),
+			   flags, NSIMA_PROG_SB_MOUNT, false);
+}
+
+/*
+ * The new mount API (fsopen + fsmount, open_tree) attaches a mount with
+ * move_mount(2), which sb_mount does not see: the same rules, for the
+ * moved mount's file system type and device name (what mount(8) would
+ * have been given). This hook may not sleep on 6.1: no absolute path of
+ * the target (target= rules cannot match; the event names the target's
+ * last component), and the event is queued. Its flags say 0.
+ */
+SEC("lsm/move_mount")
+int BPF_PROG(nsima_move_mount, const struct path *from_path,
+	     const struct path *to_path)
+{
+	struct nsima_ev_mount *m;
+	struct task_scope t;
+	struct vfsmount *vm;
+	struct mount *mnt;
+	struct scratch *s;
+	long nd, nt;
+
+	if (!in_use(NSIMA_PM_RULE, NSIMA_PM_MOUNT) || !task_scope(&t) ||
+	    !t.rules)
 		return 0;
-	rule_of(&m->rule, &r.v);
-	if (n < 0)
-		s->path[0] = 0;
-	bpf_probe_read_kernel_str(m->path, sizeof(m->path), s->path);
-	m->flags = flags;
-	count_error(bpf_nsima_measure_event(m, sizeof(*m), NSIMA_EVENT_MOUNT),
-		    NSIMA_PROG_SB_MOUNT);
-	return r.v.action == NSIMA_ACTION_DENY ? -EPERM : 0;
+	s = get_scratch();
+	if (!s) {
+		count_error(-1, NSIMA_PROG_SB_MOUNT);
+		return 0;
+	}
+	m = &s->ev.m;
+	m->dev[0] = m->fstype[0] = 0;
+	vm = BPF_CORE_READ(from_path, mnt);
+	mnt = (struct mount *)((char *)vm - bpf_core_field_offset(struct mount,
+								  mnt));
+	nd = bpf_probe_read_kernel_str(m->dev, sizeof(m->dev),
+				       BPF_CORE_READ(mnt, mnt_devname));
+	nt = bpf_probe_read_kernel_str(m->fstype, sizeof(m->fstype),
+				       BPF_CORE_READ(vm, mnt_sb, s_type, name));
+	bpf_probe_read_kernel_str(s->path, NSIMA_EV_STR_MAX,
+				  BPF_CORE_READ(to_path, dentry, d_name.name));
+	return mount_rules(s, &t, nd, nt, -1, 0, NSIMA_PROG_SB_MOUNT, true);
 }
 
 /* A connect or capable rule @r: does its scope cover the task? */

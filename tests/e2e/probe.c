@@ -20,6 +20,9 @@
  *                                  how many succeeded
  *   nsima-probe cgroupns PROG ARG...  run PROG in a new cgroup namespace
  *                                  (busybox unshare has no -C)
+ *   nsima-probe fsmount FSTYPE DIR  mount a new FSTYPE on DIR through the new
+ *                                  mount API (fsopen, fsconfig, fsmount,
+ *                                  move_mount), not mount(2)
  *   nsima-probe chroot-cat DIR FILE  chroot(DIR), then read FILE (a path in
  *                                  DIR) to stdout
  *   nsima-probe connect ADDR PORT  one TCP connect() to ADDR (IPv4 or IPv6)
@@ -37,6 +40,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/mount.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <time.h>
@@ -201,6 +206,25 @@ static int do_deep_exec(long n, const char *src)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
+static int do_fsmount(const char *fstype, const char *dir)
+{
+	int fs, mnt;
+
+	fs = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+	if (fs < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		perror("nsima-probe: fsopen/fsconfig");
+		return 1;
+	}
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0 || syscall(SYS_move_mount, mnt, "", AT_FDCWD, dir,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		perror("nsima-probe: fsmount/move_mount");
+		return 1;
+	}
+	return 0;
+}
+
 static int do_chroot_cat(const char *dir, const char *file)
 {
 	char buf[256];
@@ -293,6 +317,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "noop"))
 		return 0;
+	if (argc == 4 && !strcmp(argv[1], "fsmount"))
+		return do_fsmount(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "chroot-cat"))
 		return do_chroot_cat(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "connect"))

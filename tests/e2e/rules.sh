@@ -16,7 +16,9 @@
 # matches the name a program is executed by (docs/policy.md). Then the
 # same actions on the host, which the container-scoped rules do not cover.
 # A chroot does not rename a file for the rules: /etc/shadow read as
-# /shadow from a chroot into /etc is still /etc/shadow.
+# /shadow from a chroot into /etc is still /etc/shadow. Mounts through the
+# new mount API (fsmount + move_mount) and binds of a relative source are
+# mount events too.
 # rules.host counts the events per namespace and rule (exactly one each
 # where one is expected, none on the host), checks every event's JSON and
 # replays the list.
@@ -46,7 +48,8 @@ oci-run run -d -m "$pin" -c /nsima/r1 -H r1 \
 	/tmp/curl >/dev/null 2>&1
 	nsima-probe connect 2001:4860::1 80 >/connect6.out
 	nsima-probe connect 127.0.0.1 1 >/connect4.out
-	mkdir -p /run/secrets/kubernetes.io/serviceaccount /etc /mnt/p /mnt/s /mnt/h
+	mkdir -p /run/secrets/kubernetes.io/serviceaccount /etc /mnt/p /mnt/s /mnt/h \
+		/mnt/p2 /mnt/h2
 	echo tok >/run/secrets/kubernetes.io/serviceaccount/token
 	cat /run/secrets/kubernetes.io/serviceaccount/token >/dev/null
 	echo secret >/etc/shadow; cat /etc/shadow >/dev/null
@@ -54,6 +57,8 @@ oci-run run -d -m "$pin" -c /nsima/r1 -H r1 \
 	echo "x:x:1:1::/:/bin/sh" >>/etc/passwd
 	mount -t proc proc /mnt/p; mount -t sysfs sysfs /mnt/s
 	mount --bind /etc /mnt/h
+	nsima-probe fsmount proc /mnt/p2 >/fsmount.out 2>&1
+	(cd / && mount --bind etc /mnt/h2)
 	renice -n -5 -p $$ >/dev/null 2>&1
 	/tmp/telnet 127.0.0.1 1 2>/telnet.err; echo $? >/telnet.rc
 	printf "#!/tmp/telnet\n" >/tmp/viatelnet; chmod +x /tmp/viatelnet
@@ -79,6 +84,7 @@ is "a connect outside them (IPv4: an address of the container's own lo)" \
 	"$(cat $R/connect4o.out)" "Connection refused"
 is "... (IPv6: the same)" "$(cat $R/connect6.out)" "Connection refused"
 is "a read of /etc/shadow from a chroot into /etc works" "$(cat $R/chroot.out)" secret
+is "proc mounted through the new mount API (fsmount, move_mount)" "$(cat $R/fsmount.out)" ""
 is "an exec refused by deny_telnet: exit 126" "$(cat $R/telnet.rc)" 126
 check "... with EPERM" grep -q "Operation not permitted" $R/telnet.err
 is "... and as a script's #! interpreter: exit 126" "$(cat $R/interp.rc)" 126
