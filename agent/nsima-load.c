@@ -53,7 +53,7 @@ static int pin_path(char *buf, size_t len, const char *prog)
 /* Maps pinned beside the links (names: include/nsima/policy_maps.h). */
 static const char *const pinned_maps[] = {
 	NSIMA_PM_KEYS, NSIMA_PM_LENS, NSIMA_PM_CONNECT, NSIMA_PM_NETS,
-	NSIMA_PM_CAPABLE,
+	NSIMA_PM_CAPABLE, NSIMA_PM_CGROUPS,
 };
 /* and NSIMA_KFUNC_ERRORS_MAP, pinned on its own (the agent's counters) */
 
@@ -169,6 +169,9 @@ static int fill_maps(struct nsima_bpf *skel, const struct nsima_pmaps *m)
 	for (i = 0; !err && i < m->nnets; i++)
 		err = fill(skel->maps.pm_nets, &m->nets[i], sizeof(m->nets[0]),
 			   &one, sizeof(one), 1);
+	for (i = 0; !err && i < m->ncgroups; i++)
+		err = fill(skel->maps.pm_cgroups, &m->cgroups[i],
+			   sizeof(m->cgroups[0]), &one, sizeof(one), 1);
 	return err;
 }
 
@@ -222,7 +225,7 @@ static int freeze_maps(struct nsima_bpf *skel)
 {
 	struct bpf_map *maps[] = { skel->maps.pm_keys, skel->maps.pm_lens,
 				   skel->maps.pm_connect, skel->maps.pm_capable,
-				   skel->maps.pm_nets };
+				   skel->maps.pm_nets, skel->maps.pm_cgroups };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {

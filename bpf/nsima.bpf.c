@@ -52,6 +52,13 @@ struct {
 } pm_connect SEC(".maps"), pm_capable SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSIMA_PM_CGROUPS_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} pm_cgroups SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, NSIMA_PM_NETS_MAX);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -146,9 +153,53 @@ static __always_inline void set_workload(struct task_struct *task,
 /* Who the task is, for the scopes. */
 struct task_scope {
 	__u64 cgroup;
+	__u64 cg[NSIMA_PM_CGROUP_MATCH];	/* policy cgroups above it */
+	__u32 ncg;
 	bool host;
 	bool rules;		/* rules apply: the host's, or a workload */
 };
+
+/*
+ * scope=cgroup:ID covers the cgroup and everything below it: a workload
+ * that may create child cgroups cannot move out of its scope. The task's
+ * ancestors (up to NSIMA_PM_CGROUP_DEPTH levels) that the policy names
+ * (pm_cgroups) go into t->cg, the nearest first; only when a statement
+ * has such a scope.
+ */
+static __always_inline void task_cgroups(struct task_struct *task,
+					 struct task_scope *t)
+{
+	__u32 idx = NSIMA_PM_CGROUP_INDEX, i;
+	struct nsima_pm_lens *l = bpf_map_lookup_elem(&pm_lens, &idx);
+	struct cgroup *cg, *a;
+	__u64 id;
+	int level;
+
+	t->ncg = 0;
+	if (!l || !l->count)
+		return;
+	cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	level = BPF_CORE_READ(cg, level);
+	if (level > NSIMA_PM_CGROUP_DEPTH)
+		count_error(-1, NSIMA_PROG_TASK_ALLOC);
+	for (i = 1; i <= NSIMA_PM_CGROUP_DEPTH; i++) {
+		if ((int)i > level)
+			break;
+		/* ancestors[level - i]: the parent first */
+		if (bpf_probe_read_kernel(&a, sizeof(a),
+					  &cg->ancestors[(level - i) & 63]))
+			break;
+		id = BPF_CORE_READ(a, kn, id);
+		if (!bpf_map_lookup_elem(&pm_cgroups, &id))
+			continue;
+		if (t->ncg >= NSIMA_PM_CGROUP_MATCH) {
+			count_error(-1, NSIMA_PROG_TASK_ALLOC);
+			break;
+		}
+		t->cg[t->ncg & (NSIMA_PM_CGROUP_MATCH - 1)] = id;
+		t->ncg++;
+	}
+}
 
 /*
  * False for kernel threads: they are nobody's actions. Rules do not
@@ -164,6 +215,7 @@ static __always_inline bool task_scope(struct task_scope *t)
 	t->host = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == host_mntns;
 	t->cgroup = bpf_get_current_cgroup_id();
 	t->rules = t->host || is_workload(task);
+	task_cgroups(task, t);
 	return true;
 }
 
@@ -230,6 +282,23 @@ static __noinline int scopes(struct nsima_pm_key *k, const struct task_scope *t,
 	k->scope = NSIMA_PM_CGROUP;
 	k->cgroup = t->cgroup;
 	take(b, bpf_map_lookup_elem(&pm_keys, k));
+	/* the policy's cgroups above the task's (task_cgroups) */
+	if (t->ncg > 0) {
+		k->cgroup = t->cg[0];
+		take(b, bpf_map_lookup_elem(&pm_keys, k));
+	}
+	if (t->ncg > 1) {
+		k->cgroup = t->cg[1];
+		take(b, bpf_map_lookup_elem(&pm_keys, k));
+	}
+	if (t->ncg > 2) {
+		k->cgroup = t->cg[2];
+		take(b, bpf_map_lookup_elem(&pm_keys, k));
+	}
+	if (t->ncg > 3) {
+		k->cgroup = t->cg[3];
+		take(b, bpf_map_lookup_elem(&pm_keys, k));
+	}
 	return 0;
 }
 
@@ -684,6 +753,8 @@ int BPF_PROG(nsima_move_mount, const struct path *from_path,
 static __always_inline bool rule_scope(const struct nsima_pm_rule *r,
 				       const struct task_scope *t)
 {
+	__u32 i;
+
 	switch (r->scope) {
 	case NSIMA_PM_ANY:
 		return true;
@@ -692,6 +763,9 @@ static __always_inline bool rule_scope(const struct nsima_pm_rule *r,
 	case NSIMA_PM_CONTAINER:
 		return !t->host;
 	case NSIMA_PM_CGROUP:
+		for (i = 0; i < NSIMA_PM_CGROUP_MATCH; i++)
+			if (i < t->ncg && t->cg[i] == r->cgroup)
+				return true;
 		return r->cgroup == t->cgroup;
 	}
 	return false;

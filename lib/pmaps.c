@@ -136,6 +136,22 @@ static int add_listed(struct nsima_pm_rule *list, size_t *n,
 	return 0;
 }
 
+/* A cgroup a statement is scoped to, once. */
+static int add_cgroup(struct nsima_pmaps *m, const struct nsima_policy_stmt *s,
+		      struct nsima_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < m->ncgroups; i++)
+		if (m->cgroups[i] == s->cgroup)
+			return 0;
+	if (m->ncgroups == NSIMA_PM_CGROUPS_MAX)
+		return too_many(s, "cgroups in scopes", NSIMA_PM_CGROUPS_MAX,
+				err);
+	m->cgroups[m->ncgroups++] = s->cgroup;
+	return 0;
+}
+
 /* The field a value goes to in the maps. */
 static unsigned int pm_field(unsigned int field)
 {
@@ -214,6 +230,12 @@ int nsima_pmaps_build(const struct nsima_policy *p, struct nsima_pmaps *m,
 		type = s->type == NSIMA_PSTMT_RULE ? NSIMA_PM_RULE :
 						     NSIMA_PM_MEASURE;
 		m->lens[NSIMA_PM_LENS_INDEX(type, s->kind, 0)].count++;
+		if (s->scope == NSIMA_PSCOPE_CGROUP) {
+			m->lens[NSIMA_PM_CGROUP_INDEX].count++;
+			rc = add_cgroup(m, s, err);
+			if (rc)
+				break;
+		}
 		if (s->kind == NSIMA_PKIND_CAPABLE) {
 			rc = add_listed(m->capable, &ncapable, s, (uint32_t)i,
 					err);
@@ -260,23 +282,34 @@ struct best {
 	uint32_t stmt;
 };
 
+static void lookup_one(const struct nsima_pmaps *m,
+		       const struct nsima_pm_key *k, struct best *b)
+{
+	size_t i = find_key(m, k);
+
+	if (i < m->nkeys && (!b->found || m->vals[i].stmt < b->stmt)) {
+		b->found = true;
+		b->stmt = m->vals[i].stmt;
+	}
+}
+
+/* @k in every scope that covers the task: its cgroup and each ancestor. */
 static void lookup(const struct nsima_pmaps *m, struct nsima_pm_key *k,
 		   const struct nsima_policy_event *ev, struct best *b)
 {
-	static const uint8_t scopes[3] = { NSIMA_PM_ANY, 0, NSIMA_PM_CGROUP };
-	size_t i;
-	int s;
+	size_t a;
 
-	for (s = 0; s < 3; s++) {
-		k->scope = s == 1 ? (ev->host ? NSIMA_PM_HOST :
-						NSIMA_PM_CONTAINER) :
-				    scopes[s];
-		k->cgroup = k->scope == NSIMA_PM_CGROUP ? ev->cgroup : 0;
-		i = find_key(m, k);
-		if (i < m->nkeys && (!b->found || m->vals[i].stmt < b->stmt)) {
-			b->found = true;
-			b->stmt = m->vals[i].stmt;
-		}
+	k->cgroup = 0;
+	k->scope = NSIMA_PM_ANY;
+	lookup_one(m, k, b);
+	k->scope = ev->host ? NSIMA_PM_HOST : NSIMA_PM_CONTAINER;
+	lookup_one(m, k, b);
+	k->scope = NSIMA_PM_CGROUP;
+	k->cgroup = ev->cgroup;
+	lookup_one(m, k, b);
+	for (a = 0; ev->ancestors && a < ev->nancestors; a++) {
+		k->cgroup = ev->ancestors[a];
+		lookup_one(m, k, b);
 	}
 }
 
@@ -346,7 +379,7 @@ static bool listed_scope(const struct nsima_pm_rule *r,
 	case NSIMA_PM_CONTAINER:
 		return !ev->host;
 	case NSIMA_PM_CGROUP:
-		return r->cgroup == ev->cgroup;
+		return nsima_policy_in_cgroup(ev, r->cgroup);
 	}
 	return false;
 }

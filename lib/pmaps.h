@@ -27,6 +27,8 @@ struct nsima_pmaps {
 	struct nsima_pm_rule capable[NSIMA_PM_LIST_MAX];	/* pm_capable */
 	struct nsima_pm_net *nets;	/* pm_nets */
 	size_t nnets;
+	uint64_t cgroups[NSIMA_PM_CGROUPS_MAX];	/* pm_cgroups: scope ids */
+	size_t ncgroups;
 	size_t statements;		/* of the policy */
 };
 

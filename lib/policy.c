@@ -1147,6 +1147,18 @@ bool nsima_policy_equal(const struct nsima_policy *a,
 	return true;
 }
 
+bool nsima_policy_in_cgroup(const struct nsima_policy_event *ev, uint64_t id)
+{
+	size_t i;
+
+	if (ev->cgroup == id)
+		return true;
+	for (i = 0; ev->ancestors && i < ev->nancestors; i++)
+		if (ev->ancestors[i] == id)
+			return true;
+	return false;
+}
+
 static bool scope_covers(const struct nsima_policy_stmt *s,
 			 const struct nsima_policy_event *ev)
 {
@@ -1158,7 +1170,7 @@ static bool scope_covers(const struct nsima_policy_stmt *s,
 	case NSIMA_PSCOPE_CONTAINER:
 		return !ev->host;
 	case NSIMA_PSCOPE_CGROUP:
-		return ev->cgroup == s->cgroup;
+		return nsima_policy_in_cgroup(ev, s->cgroup);
 	}
 	return false;
 }

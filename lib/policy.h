@@ -56,7 +56,7 @@ enum nsima_policy_scope {
 	NSIMA_PSCOPE_ANY = 0,		/* every task */
 	NSIMA_PSCOPE_HOST,		/* tasks in the initial namespace */
 	NSIMA_PSCOPE_CONTAINER,		/* tasks in any other namespace */
-	NSIMA_PSCOPE_CGROUP,		/* tasks of one cgroup (v2 id) */
+	NSIMA_PSCOPE_CGROUP,		/* tasks of a cgroup (v2 id) or below */
 };
 
 enum nsima_policy_risk {
@@ -177,6 +177,8 @@ struct nsima_policy_event {
 	uint8_t mode;			/* open: NSIMA_PMODE_ bits of the access */
 	bool host;			/* the task is in the initial namespace */
 	uint64_t cgroup;		/* the task's cgroup (v2) id */
+	const uint64_t *ancestors;	/* its ancestors' ids (may be NULL) */
+	size_t nancestors;
 	const char *path;		/* exec, mmap_exec, open: the file's
 					 * resolved path; mount: the target */
 	const char *name;		/* exec: the name it was run by (NULL:
@@ -196,6 +198,9 @@ struct nsima_policy_event {
  */
 long nsima_policy_match(const struct nsima_policy *p, unsigned int type,
 			const struct nsima_policy_event *ev);
+
+/* The task of @ev is in cgroup @id or below it (scope=cgroup:ID). */
+bool nsima_policy_in_cgroup(const struct nsima_policy_event *ev, uint64_t id);
 
 /*
  * Capabilities of Linux 6.1: CAP_CHOWN (0) .. CAP_CHECKPOINT_RESTORE (40).

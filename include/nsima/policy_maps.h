@@ -26,6 +26,7 @@
 #define NSIMA_PM_CONNECT	"pm_connect"
 #define NSIMA_PM_NETS		"pm_nets"
 #define NSIMA_PM_CAPABLE	"pm_capable"
+#define NSIMA_PM_CGROUPS	"pm_cgroups"	/* ids of scope=cgroup: (u64 -> u8) */
 
 #define NSIMA_PM_KEYS_MAX	8192	/* keys of all statements */
 #define NSIMA_PM_STR		240	/* a path, name or fstype, NUL-padded */
@@ -91,6 +92,13 @@ struct nsima_pm_val {
 #define NSIMA_PM_LENS_INDEX(type, kind, field) \
 	(((type) * 8 + (kind)) * 8 + (field))
 #define NSIMA_PM_LENS_ENTRIES	(3 * 8 * 8)
+/* Its count: how many statements have scope=cgroup: (ancestors walked). */
+#define NSIMA_PM_CGROUP_INDEX	NSIMA_PM_LENS_INDEX(0, 0, 1)
+/* Ancestors of a task's cgroup a hook looks at (deeper: counted) */
+#define NSIMA_PM_CGROUP_DEPTH	16
+/* The policy's cgroups a task may be below at once (more: counted) */
+#define NSIMA_PM_CGROUP_MATCH	4
+#define NSIMA_PM_CGROUPS_MAX	1024	/* distinct cgroup ids in a policy */
 struct nsima_pm_lens {
 	__u32 count;
 	__u16 len[NSIMA_PM_LENS_MAX];	/* ascending */

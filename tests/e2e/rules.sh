@@ -121,6 +121,19 @@ umount /tmp/hp /tmp/hb
 fails_with "a second nsima-load is refused (no second set, no detach)" \
 	"loaded already" /nsima/nsima-load --policy /nsima/default.policy
 check "... the programs stay attached" test -e /sys/fs/bpf/nsima/nsima_bprm_check
+
+# ---- scope=cgroup: covers the cgroups below it too ----
+mkdir -p /sys/fs/cgroup/scopetest/child
+cg=$(stat -c %i /sys/fs/cgroup/scopetest)
+printf 'measure exec\nmeasure mmap_exec\nrule cg_gshadow open path=/etc/gshadow mode=read risk=low action=deny scope=cgroup:%s\n' "$cg" >/tmp/cg.policy
+check "a new policy: unpinned" /nsima/nsima-load --unpin
+check "... and loaded" /nsima/nsima-load --policy /tmp/cg.policy
+echo g >/etc/gshadow
+sh -c 'echo $$ >/sys/fs/cgroup/scopetest/child/cgroup.procs; cat /etc/gshadow' \
+	>/tmp/cg.out 2>&1
+check "a read of /etc/gshadow from a cgroup below cgroup:$cg is refused" \
+	grep -q "Permission denied\|Operation not permitted" /tmp/cg.out
+is "... from outside it, not" "$(cat /etc/gshadow)" g
 check "quiescent (the container's namespace ended, nothing pending)" quiesce
 cp $A /out/ascii_runtime_measurements
 save_snapshot

@@ -42,7 +42,11 @@ static const char *const addrs[] = { "127.0.0.1", "8.8.8.8", "192.0.2.7",
 				     "10.20.3.4", "::1", "2001:db8::1",
 				     "2606:4700::1111", "fd00:20::5",
 				     "::ffff:127.0.0.1", NULL };
-static const uint64_t cgroups[] = { 1, 4242, 99 };
+/* A task's cgroup and its ancestors (the root, id 1, last). */
+static const uint64_t chains[][3] = {
+	{ 1, 0, 0 }, { 4242, 1, 0 }, { 99, 1, 0 }, { 77, 4242, 1 },
+	{ 78, 99, 1 },
+};
 
 static void load(const char *file, struct nsima_policy *p,
 		 struct nsima_pmaps *m)
@@ -80,12 +84,15 @@ static void same(const struct nsima_policy *p, const struct nsima_pmaps *m,
 					      NSIMA_PSTMT_MEASURE };
 
 	for (h = 0; h < 2; h++)
-		for (c = 0; c < sizeof(cgroups) / sizeof(cgroups[0]); c++)
+		for (c = 0; c < sizeof(chains) / sizeof(chains[0]); c++)
 			for (t = 0; t < 2; t++) {
 				long want, got;
 
 				ev->host = h;
-				ev->cgroup = cgroups[c];
+				ev->cgroup = chains[c][0];
+				ev->ancestors = &chains[c][1];
+				ev->nancestors = chains[c][1] ?
+					(chains[c][2] ? 2 : 1) : 0;
 				want = nsima_policy_match(p, types[t], ev);
 				got = nsima_pmaps_decide(m, types[t], ev);
 				if (want != got)
@@ -209,6 +216,33 @@ static void test_order(void **state)
 	}
 }
 
+/* scope=cgroup:ID covers the cgroups below ID. */
+static void test_cgroup_below(void **state)
+{
+	static const uint64_t up[] = { 4242, 1 };
+	struct nsima_policy_event ev = {
+		.kind = NSIMA_PKIND_OPEN, .mode = NSIMA_PMODE_READ,
+		.path = "/etc/gshadow", .cgroup = 77, .ancestors = up,
+		.nancestors = 2,
+	};
+	struct nsima_err err = { 0 };
+	struct nsima_policy p;
+	struct nsima_pmaps m;
+
+	(void)state;
+	parse_text("rule g open path=/etc/gshadow mode=read risk=low scope=cgroup:4242\n",
+		   &p);
+	assert_int_equal(nsima_pmaps_build(&p, &m, &err), 0);
+	assert_int_equal(m.ncgroups, 1);
+	assert_int_equal(nsima_policy_match(&p, NSIMA_PSTMT_RULE, &ev), 0);
+	assert_int_equal(nsima_pmaps_decide(&m, NSIMA_PSTMT_RULE, &ev), 0);
+	ev.nancestors = 0;	/* not below it */
+	assert_int_equal(nsima_policy_match(&p, NSIMA_PSTMT_RULE, &ev), -1);
+	assert_int_equal(nsima_pmaps_decide(&m, NSIMA_PSTMT_RULE, &ev), -1);
+	nsima_pmaps_free(&m);
+	nsima_policy_free(&p);
+}
+
 /* A policy the maps cannot hold is refused with its line, never cut. */
 static void test_bounds(void **state)
 {
@@ -260,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_cgroup_below),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
