@@ -4,13 +4,17 @@
  * canonical form that parses to the same policy and formats to the same
  * bytes again; whatever is refused is refused with one line
  * "f:<line>:<col>: <message>" naming a line of the input, nothing kept.
+ * What parses and fits the BPF maps (lib/pmaps.c) is decided from the
+ * maps' entries as by the reference matcher.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmaps.h"
 #include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,7 +33,8 @@ static size_t lines_of(const uint8_t *data, size_t size)
  * First match wins: an event that statement @k matches (made from its
  * first value) is decided by statement @k or an earlier one.
  */
-static void check_match(const struct nsima_policy *p, size_t k)
+static void check_match(const struct nsima_policy *p,
+			const struct nsima_pmaps *m, size_t k)
 {
 	const struct nsima_policy_stmt *s = &p->stmts[k];
 	const struct nsima_policy_item *it = s->count ? &p->items[s->first] :
@@ -67,6 +72,8 @@ static void check_match(const struct nsima_policy *p, size_t k)
 	got = nsima_policy_match(p, type, &ev);
 	if (got < 0 || (size_t)got > k)
 		abort();
+	if (m && nsima_pmaps_decide(m, type, &ev) != got)
+		abort();
 	if ((p->stmts[got].type == NSIMA_PSTMT_RULE) !=
 	    (type == NSIMA_PSTMT_RULE))
 		abort();
@@ -77,6 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nsima_err err = { 0 };
 	struct nsima_policy p, back, again;
 	struct nsima_buf out, out2;
+	struct nsima_pmaps m;
+	bool fits;
 	uint8_t d[32];
 	char want[64];
 	size_t k;
@@ -100,8 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nsima_policy_digest(data, size, d, NULL) ||
 	    memcmp(d, p.digest, sizeof(d)) || p.err_line || p.err_col)
 		abort();
+	fits = !nsima_pmaps_build(&p, &m, NULL);
 	for (k = 0; k < p.nstmts; k++)
-		check_match(&p, k);
+		check_match(&p, fits ? &m : NULL, k);
+	nsima_pmaps_free(&m);
 	nsima_buf_init(&out);
 	nsima_buf_init(&out2);
 	if (nsima_policy_format(&p, &out))
