@@ -410,12 +410,12 @@ static __always_inline void rule_of(struct nsima_ev_rule *r,
 
 /* A file event (exec, mmap_exec, open) of rule @b, path in s->path. */
 static __always_inline int file_event(struct scratch *s, const struct best *b,
-				      __u32 type, __u32 mode, __u32 prog)
+				      long n, __u32 type, __u32 mode, __u32 prog)
 {
 	rule_of(&s->ev.f.rule, &b->v);
 	bpf_probe_read_kernel_str(s->ev.f.path, sizeof(s->ev.f.path), s->path);
 	s->ev.f.mode = mode;
-	s->ev.f.pad = 0;
+	s->ev.f.ev_flags = n >= NSIMA_EV_STR_MAX ? NSIMA_EV_TRUNCATED : 0;
 	count_error(bpf_nsima_measure_event(&s->ev.f, sizeof(s->ev.f), type),
 		    prog);
 	return b->v.action == NSIMA_ACTION_DENY ? -EPERM : 0;
@@ -506,7 +506,7 @@ int BPF_PROG(nsima_bprm_check, struct linux_binprm *bprm)
 		      NSIMA_PM_NAME, 0, &t, &r);
 	if (n < 0)
 		s->path[0] = 0;	/* the event says no path */
-	return r.found ? file_event(s, &r, NSIMA_EVENT_EXEC, 0,
+	return r.found ? file_event(s, &r, n, NSIMA_EVENT_EXEC, 0,
 				    NSIMA_PROG_BPRM_CHECK) : 0;
 }
 
@@ -535,7 +535,7 @@ int BPF_PROG(nsima_mmap_exec, struct file *file, unsigned long reqprot,
 	if (n < 0 || !t.rules || !in_use(NSIMA_PM_RULE, NSIMA_PM_MMAP_EXEC))
 		return 0;
 	file_match(s, n, NSIMA_PM_RULE, NSIMA_PM_MMAP_EXEC, 0, &t, &r);
-	return r.found ? file_event(s, &r, NSIMA_EVENT_MMAP_EXEC, 0,
+	return r.found ? file_event(s, &r, n, NSIMA_EVENT_MMAP_EXEC, 0,
 				    NSIMA_PROG_MMAP_EXEC) : 0;
 }
 
@@ -615,7 +615,7 @@ int BPF_PROG(nsima_file_open, struct file *file)
 	if (m.found && m.v.measure)
 		count_error(bpf_nsima_measure_file(file, NSIMA_HOOK_FILE_OPEN),
 			    NSIMA_PROG_FILE_OPEN);
-	return r.found ? file_event(s, &r, NSIMA_EVENT_OPEN, mode,
+	return r.found ? file_event(s, &r, n, NSIMA_EVENT_OPEN, mode,
 				    NSIMA_PROG_FILE_OPEN) : 0;
 }
 
@@ -669,6 +669,8 @@ static __always_inline int mount_rules(struct scratch *s,
 		s->path[0] = 0;
 	bpf_probe_read_kernel_str(m->path, sizeof(m->path), s->path);
 	m->flags = flags;
+	m->ev_flags = n >= NSIMA_EV_STR_MAX ? NSIMA_EV_TRUNCATED : 0;
+	m->pad = 0;
 	if (queued)
 		count_error(bpf_nsima_queue_event(m, sizeof(*m),
 						  NSIMA_EVENT_MOUNT), prog);

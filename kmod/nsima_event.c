@@ -183,6 +183,11 @@ static int nsima_render_rule(struct nsima_json *j, u32 type, const void *buf,
 	nsima_json_str(j, "risk", nsima_risk_names[r->risk], 16);
 	nsima_json_str(j, "rule", r->id, sizeof(r->id));
 	nsima_json_s64(j, "tgid", c->tgid);
+	if ((type == NSIMA_EVENT_MOUNT && (m->ev_flags & NSIMA_EV_TRUNCATED)) ||
+	    ((type == NSIMA_EVENT_EXEC || type == NSIMA_EVENT_OPEN ||
+	      type == NSIMA_EVENT_MMAP_EXEC) &&
+	     (f->ev_flags & NSIMA_EV_TRUNCATED)))
+		nsima_json_value(j, "truncated", "true");
 	nsima_json_str(j, "type", nsima_event_names[type], 16);
 	nsima_json_u64(j, "uid", c->uid);
 	return nsima_json_end(j);

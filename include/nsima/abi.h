@@ -243,12 +243,17 @@ struct nsima_ev_rule {
 	__u8 pad[6];
 };
 
+/* ev_flags of a rule event: its path was cut at NSIMA_EV_STR_MAX - 1 */
+#define NSIMA_EV_TRUNCATED	0x1
+
 struct nsima_ev_mount {
 	struct nsima_ev_rule rule;
 	char dev[NSIMA_EV_STR_MAX];	/* source */
 	char path[NSIMA_EV_STR_MAX];	/* target */
 	char fstype[32];
 	__u64 flags;
+	__u32 ev_flags;			/* NSIMA_EV_TRUNCATED */
+	__u32 pad;
 };
 
 struct nsima_ev_capable {
@@ -264,7 +269,7 @@ struct nsima_ev_file {
 	struct nsima_ev_rule rule;
 	char path[NSIMA_EV_STR_MAX];
 	__u32 mode;			/* open: NSIMA_OPEN_* bits; else 0 */
-	__u32 pad;
+	__u32 ev_flags;			/* NSIMA_EV_TRUNCATED */
 };
 
 struct nsima_ev_connect {
@@ -289,6 +294,6 @@ struct nsima_ev_mprotect {
 
 /* Largest event struct (the mount); the event queue's slot size. */
 #define NSIMA_EVENT_SIZE_MAX	(NSIMA_RULE_ID_MAX + 8 + 2 * NSIMA_EV_STR_MAX + \
-				 32 + 8)
+				 32 + 8 + 8)
 
 #endif /* NSIMA_ABI_H */

@@ -52,6 +52,8 @@ oci-run run -d -m "$pin" -c /nsima/r1 -H r1 \
 		/mnt/p2 /mnt/h2
 	echo tok >/run/secrets/kubernetes.io/serviceaccount/token
 	cat /run/secrets/kubernetes.io/serviceaccount/token >/dev/null
+	long=/run/secrets/$(printf "a%.0s" $(seq 250))
+	mkdir -p $long; echo t >$long/tok; cat $long/tok >/dev/null
 	echo secret >/etc/shadow; cat /etc/shadow >/dev/null
 	nsima-probe chroot-cat /etc /shadow >/chroot.out
 	echo "x:x:1:1::/:/bin/sh" >>/etc/passwd
