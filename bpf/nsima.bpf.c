@@ -680,6 +680,23 @@ static __always_inline int mount_rules(struct scratch *s,
 	return r.v.action == NSIMA_ACTION_DENY ? -EPERM : 0;
 }
 
+/* A mount hook's scratch, when mount rules apply to the task; else NULL. */
+static __always_inline struct scratch *mount_start(struct task_scope *t)
+{
+	struct scratch *s;
+
+	if (!in_use(NSIMA_PM_RULE, NSIMA_PM_MOUNT) || !task_scope(t) ||
+	    !t->rules)
+		return NULL;
+	s = get_scratch();
+	if (!s) {
+		count_error(-1, NSIMA_PROG_SB_MOUNT);
+		return NULL;
+	}
+	s->ev.m.dev[0] = s->ev.m.fstype[0] = 0;
+	return s;
+}
+
 /* Mounts: the rules of kind mount (fstype, source, target). */
 SEC("lsm.s/sb_mount")
 int BPF_PROG(nsima_sb_mount, const char *dev_name, const struct path *path,
@@ -690,16 +707,10 @@ int BPF_PROG(nsima_sb_mount, const char *dev_name, const struct path *path,
 	struct scratch *s;
 	long nd = 0, nt = 0;
 
-	if (!in_use(NSIMA_PM_RULE, NSIMA_PM_MOUNT) || !task_scope(&t) ||
-	    !t.rules)
+	s = mount_start(&t);
+	if (!s)
 		return 0;
-	s = get_scratch();
-	if (!s) {
-		count_error(-1, NSIMA_PROG_SB_MOUNT);
-		return 0;
-	}
 	m = &s->ev.m;
-	m->dev[0] = m->fstype[0] = 0;
 	if (dev_name)
 		nd = bpf_probe_read_kernel_str(m->dev, sizeof(m->dev), dev_name);
 	if (type)
@@ -729,16 +740,10 @@ int BPF_PROG(nsima_move_mount, const struct path *from_path,
 	struct scratch *s;
 	long nd, nt;
 
-	if (!in_use(NSIMA_PM_RULE, NSIMA_PM_MOUNT) || !task_scope(&t) ||
-	    !t.rules)
+	s = mount_start(&t);
+	if (!s)
 		return 0;
-	s = get_scratch();
-	if (!s) {
-		count_error(-1, NSIMA_PROG_SB_MOUNT);
-		return 0;
-	}
 	m = &s->ev.m;
-	m->dev[0] = m->fstype[0] = 0;
 	vm = BPF_CORE_READ(from_path, mnt);
 	mnt = (struct mount *)((char *)vm - bpf_core_field_offset(struct mount,
 								  mnt));
