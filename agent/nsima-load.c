@@ -271,6 +271,10 @@ static int load_and_pin(const char *policy)
 		goto out;
 	}
 	skel->rodata->host_mntns = st.st_ino;
+	/* -v -v: the verifier's statistics (time, instructions) per program */
+	if (verbose > 1)
+		bpf_object__for_each_program(prog, skel->obj)
+			bpf_program__set_log_level(prog, 4);
 	if (nsima_bpf__load(skel)) {
 		fprintf(stderr, "nsima-load: loading BPF programs failed: %s "
 			"(is nsima.ko loaded and 'bpf' in the LSM list? -v for the verifier log)\n",
@@ -353,7 +357,7 @@ int main(int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v")) {
-			verbose = 1;
+			verbose++;
 		} else if (!strcmp(argv[i], "--unpin")) {
 			unpin = 1;
 		} else if (!strcmp(argv[i], "--policy") && i + 1 < argc) {
@@ -365,7 +369,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i < argc || (!unpin && !policy) || (unpin && policy)) {
-		fprintf(stderr, "usage: nsima-load [-v] --policy FILE | nsima-load --unpin\n");
+		fprintf(stderr, "usage: nsima-load [-v [-v]] --policy FILE | nsima-load --unpin\n");
 		return 2;
 	}
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);

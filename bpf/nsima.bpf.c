@@ -331,6 +331,42 @@ static __always_inline int exact(struct scratch *s, const char *str, __u32 n,
 	return 0;
 }
 
+struct prefix_ctx {
+	struct scratch *s;
+	const char *str;
+	const struct nsima_pm_lens *lens;
+	const struct task_scope *t;
+	struct best *b;
+	__u32 n;
+};
+
+/*
+ * bpf_loop callback: the @i-th prefix length in use. A callback is
+ * verified once, where an open-coded loop would be verified once per
+ * iteration (seconds per program under TCG, and many times the
+ * instructions).
+ */
+static int prefix_one(__u32 i, void *data)
+{
+	struct prefix_ctx *c = data;
+	struct scratch *s = c->s;
+	__u32 len;
+
+	if (i >= NSIMA_PM_LENS_MAX || i >= c->lens->count)
+		return 1;
+	/* the mask bounds the index on the register the verifier sees */
+	barrier_var(i);
+	len = c->lens->len[i & (NSIMA_PM_LENS_MAX - 1)];
+	if (len > c->n || len >= NSIMA_PM_STR)
+		return 1;
+	barrier_var(len);
+	if (len && bpf_probe_read_kernel(s->key.str, len & 0xff, c->str))
+		return 1;
+	s->key.len = len;
+	scopes(&s->key, c->t, c->b);
+	return 0;
+}
+
 /*
  * Every prefix of the @n bytes at @str (in scratch) for @field whose
  * length is in use (ascending, so each copy extends the last and the
@@ -340,27 +376,16 @@ static __always_inline int prefixes(struct scratch *s, const char *str, __u32 n,
 			       __u8 type, __u8 kind, __u8 field, __u8 mode,
 			       const struct task_scope *t, struct best *b)
 {
-	__u32 idx = NSIMA_PM_LENS_INDEX(type, kind, field), i, len;
-	struct nsima_pm_lens *lens;
+	__u32 idx = NSIMA_PM_LENS_INDEX(type, kind, field);
+	struct prefix_ctx c = { .s = s, .str = str, .t = t, .b = b, .n = n };
 
 	if (!s || !str || !t || !b)
 		return 0;
-	lens = bpf_map_lookup_elem(&pm_lens, &idx);
-	if (!lens || !lens->count)
+	c.lens = bpf_map_lookup_elem(&pm_lens, &idx);
+	if (!c.lens || !c.lens->count)
 		return 0;
 	key_init(&s->key, type, kind, field, mode);
-	for (i = 0; i < NSIMA_PM_LENS_MAX; i++) {
-		if (i >= lens->count)
-			break;
-		len = lens->len[i];
-		if (len > n || len >= NSIMA_PM_STR)
-			break;
-		barrier_var(len);
-		if (len && bpf_probe_read_kernel(s->key.str, len & 0xff, str))
-			break;
-		s->key.len = len;
-		scopes(&s->key, t, b);
-	}
+	bpf_loop(NSIMA_PM_LENS_MAX, prefix_one, &c, 0);
 	return 0;
 }
 
