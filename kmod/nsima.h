@@ -195,6 +195,7 @@ void nsima_tpm_error_range(s64 *first, s64 *last);
 u64 nsima_extended_count(void);
 /* nsima_trim.c */
 int nsima_trim(u64 n);
+int nsima_trim_to(u64 n, bool absolute);
 void nsima_checkpoint_start(u8 pcr[][NSIMA_DIGEST_MAX]);
 u64 nsima_first_index(void);
 unsigned long nsima_trim_generation(void);

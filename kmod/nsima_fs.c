@@ -578,20 +578,36 @@ static const struct file_operations nsima_policy_fops = {
 	.llseek = generic_file_llseek,
 };
 
-/* Only a privileged caller of the initial user namespace may trim. */
+/*
+ * Only a privileged caller of the initial user namespace may trim.
+ * "N": free the first N entries; "to I": free every entry below
+ * whole-list index I (what an agent persisted; idempotent).
+ */
 static ssize_t nsima_trim_write(struct file *file, const char __user *buf,
 				size_t count, loff_t *ppos)
 {
+	bool absolute = false;
+	char in[32], *p;
 	u64 n;
 	int rc;
 
 	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
 	    !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	rc = kstrtou64_from_user(buf, count, 10, &n);
+	if (!count || count >= sizeof(in))
+		return -EINVAL;
+	if (copy_from_user(in, buf, count))
+		return -EFAULT;
+	in[count] = '\0';
+	p = in;
+	if (!strncmp(p, "to ", 3)) {
+		absolute = true;
+		p += 3;
+	}
+	rc = kstrtou64(strim(p), 10, &n);
 	if (rc)
 		return rc;
-	rc = nsima_trim(n);
+	rc = nsima_trim_to(n, absolute);
 	return rc ? rc : count;
 }
 

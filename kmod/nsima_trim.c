@@ -55,6 +55,17 @@ void nsima_checkpoint(u64 *index, u8 pcr[][NSIMA_DIGEST_MAX])
  */
 int nsima_trim(u64 n)
 {
+	return nsima_trim_to(n, false);
+}
+
+/*
+ * Free the entries below whole-list index @n when @absolute (the agent's
+ * form: it names what it persisted, so a trim by anyone else meanwhile
+ * cannot make it free more; entries already trimmed are no error), else
+ * the first @n entries.
+ */
+int nsima_trim_to(u64 n, bool absolute)
+{
 	u8 (*ckpt)[NSIMA_DIGEST_MAX];
 	struct nsima_entry *e, *first;
 	u8 sha1[NSIMA_SHA1_SIZE];
@@ -78,6 +89,10 @@ int nsima_trim(u64 n)
 	 * holding up the measuring tasks.
 	 */
 	mutex_lock(&nsima_trim_mutex);
+	if (absolute)
+		n = n > nsima_trimmed ? n - nsima_trimmed : 0;
+	if (!n)
+		goto out_unlock;
 	if (n > (u64)atomic_long_read(&nsima_stats.entries)) {
 		rc = -ERANGE;
 		goto out_unlock;

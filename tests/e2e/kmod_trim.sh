@@ -9,11 +9,17 @@ SFS=/sys/kernel/security/nsima
 [ "$NSIMA_SETUP_RC" = 0 ] || bail "insmod nsima.ko / nsima-load failed"
 
 unshare -m sh -c 'nsima-probe >/dev/null; ls / >/dev/null'
+# Three more files of the host: entries enough for two trims.
+for i in 1 2 3; do
+	printf '#!/bin/sh\n# %s\n' $i >/tmp/x$i
+	chmod +x /tmp/x$i
+	/tmp/x$i
+done
 # Its ns_end comes within a scan period: wait for it, then count.
 quiesce >/dev/null || bail "the namespace did not end"
 cp $SFS/binary_runtime_measurements /out/full.bin
 before=$(cat $SFS/count)
-check "some entries to trim ($before)" test "$before" -gt 6
+check "some entries to trim ($before)" test "$before" -gt 8
 
 # Each refusal for its own reason (the errno's text in the shell's "write
 # error"): not privileged EPERM, more than the list has ERANGE, not a
@@ -44,6 +50,17 @@ check "a reader opened after the trim reads the list" \
 	reads $SFS/binary_runtime_measurements
 is "status: trimmed" "$(sed -n 's/^trimmed: //p' $SFS/status)" 5
 is "checkpoint: entries" "$(sed -n 's/^entries: //p' $SFS/checkpoint)" 5
+# "to I": every entry below whole-list index I (the agent's form).
+check "trim to 5 again: already trimmed, no error" write_to $SFS/trim "to 5"
+check "trim to 3: below what is trimmed, no error" write_to $SFS/trim "to 3"
+is "... nothing more trimmed" "$(sed -n 's/^trimmed: //p' $SFS/status)" 5
+fails_with "trim to an index beyond the list is refused" \
+	"Numerical result out of range" write_to $SFS/trim "to 999999"
+fails_with "trim to a non-number is refused" \
+	"Invalid argument" write_to $SFS/trim "to 7x"
+check "trim to 7" write_to $SFS/trim "to 7"
+is "status: trimmed 7" "$(sed -n 's/^trimmed: //p' $SFS/status)" 7
+is "checkpoint: entries 7" "$(sed -n 's/^entries: //p' $SFS/checkpoint)" 7
 # The same commands again: the cache has them; new ones after the trim.
 nsima-probe >/dev/null
 check "quiescent (namespaces ended, nothing pending)" quiesce
