@@ -13,3 +13,12 @@ $(NSIMA_LOAD): $(B)/obj/agent/nsima-load.o $(LIBNSIMA)
 		-lcrypto -lpthread -ldl
 
 ALL_TARGETS += $(NSIMA_LOAD)
+
+# nsimad: the node agent (docs/nsimad.md).
+NSIMAD := $(B)/bin/nsimad
+$(NSIMAD): $(B)/obj/agent/nsimad.o $(LIBNSIMA)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBNSIMA) $(LIBNSIMA_LIBS)
+
+ALL_TARGETS += $(NSIMAD)

@@ -22,4 +22,5 @@ $(KBENCH_TINY): bench/tiny.c
 	$(Q)$(CC) -Os -static -nostdlib -fno-pie -no-pie -fno-stack-protector \
 		-fno-asynchronous-unwind-tables -Wl,--build-id=none -o $@ $<
 bench-kmod: $(KBENCH) $(KBENCH_TINY)
+bench-rules: $(KBENCH) $(KBENCH_TINY)
 ALL_TARGETS += $(KBENCH) $(KBENCH_TINY)

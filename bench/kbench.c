@@ -14,6 +14,12 @@
  *                                    its first page, munmap)
  *   nsima-kbench open-each DIR N     open O_RDONLY + close each file once
  *   nsima-kbench open-loop N FILE    open O_RDONLY + close FILE N times
+ *   nsima-kbench mprotect-rate R N FILE
+ *                                    map FILE's first page PROT_READ; N x
+ *                                    (mprotect PROT_READ|PROT_EXEC, back to
+ *                                    PROT_READ): each a queued mprotect
+ *                                    event of nsima; R per second on a
+ *                                    fixed schedule (0: as fast as it can)
  *
  * Exit status 0, or 1 with one line on stderr.
  */
@@ -173,6 +179,41 @@ static int loop(enum op op, long n, const char *path)
 	return 0;
 }
 
+/* mprotect-rate: @n events at @rate per second (0: unpaced). */
+static int mprotect_rate(long rate, long n, const char *path)
+{
+	long long t0, due;
+	struct timespec ts;
+	void *p;
+	long i;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail("open", path);
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return fail("mmap", path);
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		if (rate > 0) {
+			due = t0 + i * 1000000000LL / rate;
+			ts.tv_sec = due / 1000000000LL;
+			ts.tv_nsec = due % 1000000000LL;
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					       &ts, NULL) == EINTR)
+				;
+		}
+		if (mprotect(p, 4096, PROT_READ | PROT_EXEC) ||
+		    mprotect(p, 4096, PROT_READ))
+			return fail("mprotect", path);
+	}
+	printf("%lld\n", (now_ns() - t0) / n);
+	munmap(p, 4096);
+	close(fd);
+	return 0;
+}
+
 static const struct {
 	const char *cmd;
 	enum op op;
@@ -190,6 +231,9 @@ int main(int argc, char **argv)
 
 	if (argc == 5 && !strcmp(argv[1], "copies") && atol(argv[4]) > 0)
 		return copies(argv[2], argv[3], atol(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "mprotect-rate") &&
+	    atol(argv[2]) >= 0 && atol(argv[3]) > 0)
+		return mprotect_rate(atol(argv[2]), atol(argv[3]), argv[4]);
 	for (i = 0; argc == 4 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[1], cmds[i].cmd))
 			continue;

@@ -159,6 +159,14 @@ int nsima_log_parse_binary(const uint8_t *buf, size_t len, int hdr_bank,
 int nsima_log_write_binary(const struct nsima_log *log, int hdr_bank,
 			   struct nsima_buf *out, struct nsima_err *err);
 /*
+ * A binary list read as it grows: *whole = the bytes of the whole records
+ * at the start of @buf, *count = how many; a record cut by the end of
+ * @buf is no error (its rest comes later), a malformed one is
+ * (NSIMA_EMALFORMED, as nsima_log_parse_binary says it).
+ */
+int nsima_binary_whole(const uint8_t *buf, size_t len, int hdr_bank,
+		       size_t *whole, size_t *count, struct nsima_err *err);
+/*
  * One entry as a binary record appended to @out (the list is its records
  * one after the other). A redacted entry, without data, cannot be
  * (NSIMA_EUNSUPPORTED). Errors say no position: the caller knows which

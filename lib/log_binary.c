@@ -18,12 +18,14 @@ struct cursor {
 	const uint8_t *buf;
 	size_t len;
 	size_t pos;
+	bool short_input;	/* a need() failed: the input ended */
 };
 
-static int need(const struct cursor *c, size_t n, const char *what,
+static int need(struct cursor *c, size_t n, const char *what,
 		struct nsima_err *err)
 {
-	if (c->len - c->pos < n)
+	c->short_input = c->len - c->pos < n;
+	if (c->short_input)
 		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
 				     c->pos,
 				     "truncated: %s needs %zu bytes, %zu left",
@@ -160,7 +162,7 @@ int nsima_log_foreach_binary(const uint8_t *buf, size_t len, int hdr_bank,
 			     nsima_entry_fn fn, void *ctx,
 			     struct nsima_err *err)
 {
-	struct cursor c = { buf, len, 0 };
+	struct cursor c = { buf, len, 0, false };
 	struct nsima_template last = { 0 };
 	struct nsima_err local;
 	struct nsima_entry e;
@@ -189,10 +191,40 @@ int nsima_log_foreach_binary(const uint8_t *buf, size_t len, int hdr_bank,
 	return 0;
 }
 
+int nsima_binary_whole(const uint8_t *buf, size_t len, int hdr_bank,
+		       size_t *whole, size_t *count, struct nsima_err *err)
+{
+	struct cursor c = { buf, len, 0, false };
+	struct nsima_template last = { 0 };
+	struct nsima_err local;
+	struct nsima_entry e;
+	size_t data_off;
+	int rc;
+
+	if (!err)
+		err = &local;
+	nsima_err_clear(err);
+	*whole = *count = 0;
+	rc = nsima_log_check_bank(hdr_bank, err);
+	while (!rc && c.pos < c.len) {
+		rc = parse_record(&c, hdr_bank, &e, &last, &data_off, err);
+		if (rc && c.short_input) {
+			nsima_err_clear(err);	/* the rest comes later */
+			return 0;
+		}
+		if (!rc) {
+			last = e.tmpl;
+			*whole = c.pos;
+			(*count)++;
+		}
+	}
+	return rc;
+}
+
 int nsima_log_parse_binary(const uint8_t *buf, size_t len, int hdr_bank,
 			   struct nsima_log *log, struct nsima_err *err)
 {
-	struct cursor c = { buf, len, 0 };
+	struct cursor c = { buf, len, 0, false };
 	struct nsima_err local;
 	struct nsima_entry e;
 	int rc;

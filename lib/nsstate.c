@@ -274,13 +274,8 @@ int nsima_ns_state_entry(struct nsima_entry *e, uint32_t pcr, bool host,
 	return rc;
 }
 
-/*
- * Is @e an ns_end entry ("[<nsid>:]nsima-event:ns_end")? The module logs
- * it when a namespace ends, before its inode number can be reused: the
- * entries of the namespace's id after it belong to a new namespace, whose
- * count and chain start again from zero.
- */
-static bool is_ns_end(const struct nsima_entry *e)
+/* The entries of an ended namespace's id after it start again from zero. */
+bool nsima_entry_is_ns_end(const struct nsima_entry *e)
 {
 	static const char t[] = NSIMA_EVENT_NS_END_NAME;
 	struct nsima_nsref r;
@@ -318,7 +313,7 @@ int nsima_log_ns_state(const struct nsima_log *log, bool host, uint64_t nsid,
 
 		if (!counted(e, host, nsid))
 			continue;
-		if (is_ns_end(e)) {	/* the id's next namespace starts at 0 */
+		if (nsima_entry_is_ns_end(e)) {	/* the id's next namespace starts at 0 */
 			nsima_ns_state_init(&r);
 			continue;
 		}
@@ -368,7 +363,7 @@ int nsima_ns_check_entry(struct nsima_ns_check *c, const struct nsima_entry *e,
 		c->shown = c->run;
 		return 0;
 	}
-	if (is_ns_end(e)) {
+	if (nsima_entry_is_ns_end(e)) {
 		/*
 		 * The namespace ended; a later one may get its id. Its
 		 * state starts from zero and only its own ns_state proves it.

@@ -72,6 +72,13 @@ void nsima_ns_state_format(const struct nsima_ns_state *s,
 bool nsima_entry_is_ns_state(const struct nsima_entry *e,
 			     struct nsima_nsref *ref);
 /*
+ * Is @e an ns_end entry ("[<nsid>:]nsima-event:ns_end", ima-buf, not a
+ * violation)? The module logs it when a namespace ends, before its inode
+ * number can be reused: the entries of that id after it are another
+ * namespace's.
+ */
+bool nsima_entry_is_ns_end(const struct nsima_entry *e);
+/*
  * Read an entry named as an ns_state: it must be an ima-buf, non-violation
  * entry whose d-ng is sha256 of its buf, and the buf must parse
  * (NSIMA_EMALFORMED otherwise).

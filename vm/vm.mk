@@ -12,10 +12,10 @@ $(NSIMA_FUSESRV): $(B)/obj/tests/e2e/fusesrv.o
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -static -o $@ $<
 
-$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(wildcard tests/e2e/* tests/e2e/lib/*) policy/default.policy
+$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD) $(wildcard tests/e2e/* tests/e2e/lib/*) policy/default.policy
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  GEN     $@")
-	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL_DIR) $(NSIMA_ATTEST) $(NSIMA_FUSESRV)
+	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL_DIR) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD)
 
 vm: $(INITRAMFS)
 ALL_TARGETS += $(INITRAMFS)
@@ -25,6 +25,12 @@ bench-kmod: $(INITRAMFS)
 	$(Q)vm/bench-kmod
 bench: bench-kmod
 .PHONY: bench-kmod
+
+# Event-rule benchmark (not a test): make bench-rules; part of make bench.
+bench-rules: $(INITRAMFS)
+	$(Q)vm/bench-rules
+bench: bench-rules
+.PHONY: bench-rules
 
 # The OCI image of the container tests (vm/mkoci: busybox-static and the
 # static e2e tools, made locally, reproducible) and the crun overlay that

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsimad: the node agent. This part follows the kernel list and keeps the
+ * node's and every namespace's logs on disk (lib/journal.c), so that the
+ * kernel list can be trimmed without losing an entry:
+ *
+ *   loop: read the new records of securityfs binary_runtime_measurements
+ *         (the open file resumes where it stopped: O(new entries)); add
+ *         each to the journal with its whole-list index; at the end of
+ *         what the kernel has (or every --batch entries) commit (fsync);
+ *         then trim the kernel list "to" the committed index.
+ *
+ * The kernel list is trimmed only up to what is committed, so a kill -9
+ * at any instant loses nothing: on restart the journal is cut back to its
+ * last commit and the rest is read again from the kernel. A commit that
+ * fails (disk full) is undone, logged, and retried; nothing is trimmed
+ * meanwhile. Entries trimmed by someone else before nsimad persisted them
+ * are a loss nsimad cannot repair: it stops with exit status 3.
+ *
+ * Exit status: 0 stopped by SIGTERM/SIGINT (after a last commit) or
+ * --once done; 1 error (journal, securityfs); 2 usage; 3 entries lost.
+ * docs/nsimad.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "log.h"
+#include "log_format.h"
+
+#define READ_CHUNK	(1 << 20)
+
+static volatile sig_atomic_t stop;
+
+static struct {
+	const char *dir;
+	const char *sfs;
+	unsigned int interval_ms;
+	unsigned long batch;
+	bool once, trim, verbose;
+} opt = {
+	.dir = "/var/lib/nsima",
+	.sfs = "/sys/kernel/security/nsima",
+	.interval_ms = 200,
+	.batch = 4096,
+	.trim = true,
+};
+
+/* What this run did (reported at exit, later in /metrics). */
+static struct {
+	uint64_t entries, commits, commit_errors, trims, trim_errors;
+} st;
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nsimad: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void pause_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* A small securityfs file into @buf (NUL-terminated). */
+static int read_small(const char *name, char *buf, size_t len)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", opt.sfs, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return (int)n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* status "trimmed: N": the whole-list index of the list's first entry. */
+static int trimmed(uint64_t *t)
+{
+	char buf[4096], *p;
+	int rc = read_small("status", buf, sizeof(buf));
+
+	if (rc)
+		return rc;
+	p = strstr(buf, "\ntrimmed: ");
+	if (!p || sscanf(p + 10, "%" SCNu64, t) != 1)
+		return -EPROTO;
+	return 0;
+}
+
+static int trim_to(uint64_t index)
+{
+	char path[512], cmd[40];
+	int fd, len, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/trim", opt.sfs);
+	len = snprintf(cmd, sizeof(cmd), "to %" PRIu64, index);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, (size_t)len) != len)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* The kernel list being followed. */
+struct follow {
+	int fd;
+	uint64_t index;		/* whole-list index of the next record */
+	uint8_t *buf;
+	size_t have;
+};
+
+static void follow_close(struct follow *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	f->have = 0;
+}
+
+/*
+ * (Re)open the list. Opened first, then "trimmed" read: a trim in
+ * between makes the first read fail with ESTALE, and we come back here.
+ */
+static int follow_open(struct follow *f, uint64_t next)
+{
+	char path[512];
+	int rc;
+
+	follow_close(f);
+	snprintf(path, sizeof(path), "%s/binary_runtime_measurements",
+		 opt.sfs);
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0) {
+		rc = -errno;
+		say("%s: %s (is nsima.ko loaded?)", path, strerror(-rc));
+		return 1;
+	}
+	rc = trimmed(&f->index);
+	if (rc) {
+		say("%s/status: %s", opt.sfs, strerror(-rc));
+		return 1;
+	}
+	if (f->index > next) {
+		say("entries %" PRIu64 "..%" PRIu64 " were trimmed from the kernel list before nsimad persisted them: they are lost to the logs in %s (move it aside to start a new journal)",
+		    next, f->index - 1, opt.dir);
+		return 3;
+	}
+	return 0;
+}
+
+struct walk_ctx {
+	struct nsima_journal *j;
+	uint64_t added;
+};
+
+static int add_one(const struct nsima_entry *e, uint64_t index, void *ctx,
+		   struct nsima_err *err)
+{
+	struct walk_ctx *c = ctx;
+	struct nsima_journal_info info;
+
+	nsima_journal_info(c->j, &info);
+	if (index < info.next + info.pending)
+		return 0;	/* persisted before: read again after a reopen */
+	c->added++;
+	return nsima_journal_add(c->j, e, index, err);
+}
+
+/* Commit, then trim what is committed. 0, or 1 when the commit failed. */
+static int commit_and_trim(struct nsima_journal *j)
+{
+	struct nsima_journal_info info;
+	struct nsima_err err;
+	int rc;
+
+	nsima_journal_info(j, &info);
+	if (!info.pending)
+		return 0;
+	if (nsima_journal_commit(j, &err)) {
+		st.commit_errors++;
+		say("commit of %" PRIu64 " entries to %s failed: %s (nothing trimmed; retrying)",
+		    info.pending, opt.dir, err.msg);
+		return 1;
+	}
+	st.commits++;
+	st.entries += info.pending;
+	if (opt.verbose)
+		say("committed %" PRIu64 " entries, next %" PRIu64,
+		    info.pending, nsima_journal_next(j));
+	if (!opt.trim)
+		return 0;
+	rc = trim_to(nsima_journal_next(j));
+	if (rc) {
+		st.trim_errors++;
+		say("trim to %" PRIu64 ": %s", nsima_journal_next(j),
+		    strerror(-rc));
+	} else {
+		st.trims++;
+	}
+	return 0;
+}
+
+/*
+ * Read what the kernel has now and persist it. 0: at the end of the list;
+ * 1 error; -1: reopen (ESTALE after a trim); -2: reopen after a failed
+ * commit (the batch was undone: read again from the journal's next).
+ */
+static int follow_step(struct follow *f, struct nsima_journal *j)
+{
+	struct walk_ctx c = { .j = j };
+	struct nsima_err err;
+	size_t whole, count;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		if (stop)
+			break;
+		n = read(f->fd, f->buf + f->have, READ_CHUNK - f->have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ESTALE)
+			return -1;
+		if (n < 0) {
+			say("read %s/binary_runtime_measurements: %s", opt.sfs,
+			    strerror(errno));
+			return 1;
+		}
+		if (n == 0)
+			break;
+		f->have += (size_t)n;
+		rc = nsima_binary_whole(f->buf, f->have, NSIMA_BANK_SHA1,
+					&whole, &count, &err);
+		if (!rc)
+			rc = nsima_log_walk(f->buf, whole, NSIMA_FORMAT_BINARY,
+					    NSIMA_BANK_SHA1, f->index, true,
+					    add_one, &c, &err);
+		if (rc) {
+			say("the kernel list at entry %" PRIu64 ": %s",
+			    f->index, err.msg);
+			return 1;
+		}
+		f->index += count;
+		memmove(f->buf, f->buf + whole, f->have - whole);
+		f->have -= whole;
+		if (f->have == READ_CHUNK) {
+			say("a record of the kernel list is larger than %d bytes",
+			    READ_CHUNK);
+			return 1;
+		}
+		if (c.added >= opt.batch) {
+			c.added = 0;
+			if (commit_and_trim(j))
+				return -2;
+		}
+	}
+	return commit_and_trim(j) ? -2 : 0;
+}
+
+static int start_journal(struct nsima_journal *j)
+{
+	struct nsima_journal_info info;
+	struct nsima_err err;
+	char ckpt[4096];
+	uint64_t t;
+	int rc;
+
+	nsima_journal_info(j, &info);
+	if (info.started)
+		return 0;
+	rc = trimmed(&t);
+	if (!rc)
+		rc = read_small("checkpoint", ckpt, sizeof(ckpt));
+	if (rc) {
+		say("%s: %s (is nsima.ko loaded?)", opt.sfs, strerror(-rc));
+		return 1;
+	}
+	if (nsima_journal_start(j, t, ckpt, &err)) {
+		say("%s: %s", opt.dir, err.msg);
+		return 1;
+	}
+	say("new journal in %s from entry %" PRIu64, opt.dir, t);
+	return 0;
+}
+
+static int run(void)
+{
+	struct follow f = { .fd = -1 };
+	struct nsima_journal_info info;
+	struct nsima_journal *j;
+	struct nsima_err err;
+	unsigned int backoff = 0;
+	int rc;
+
+	if (nsima_journal_open(&j, opt.dir, &err)) {
+		say("journal %s: %s", opt.dir, err.msg);
+		return 1;
+	}
+	rc = start_journal(j);
+	f.buf = malloc(READ_CHUNK);
+	if (!f.buf) {
+		say("out of memory");
+		rc = 1;
+	}
+	nsima_journal_info(j, &info);
+	if (!rc)
+		say("following %s into %s from entry %" PRIu64, opt.sfs,
+		    opt.dir, info.next);
+	while (!rc && !stop) {
+		if (f.fd < 0) {
+			rc = follow_open(&f, nsima_journal_next(j));
+			if (rc)
+				break;
+		}
+		rc = follow_step(&f, j);
+		if (rc < 0) {		/* reopen; after a failed commit, wait */
+			backoff = rc == -2 ? 1000 : 0;
+			follow_close(&f);
+			rc = 0;
+		} else if (rc == 0 && opt.once) {
+			break;
+		}
+		if (!rc)
+			pause_ms(backoff ? backoff : opt.interval_ms);
+		backoff = 0;
+	}
+	if (stop && !rc && commit_and_trim(j))
+		rc = 1;
+	follow_close(&f);
+	free(f.buf);
+	nsima_journal_info(j, &info);
+	say("stopped at entry %" PRIu64 ": %" PRIu64 " entries in %" PRIu64
+	    " commits this run, %" PRIu64 " commit errors, %" PRIu64
+	    " trims, %" PRIu64 " trim errors", info.next, st.entries,
+	    st.commits, st.commit_errors, st.trims, st.trim_errors);
+	nsima_journal_close(j);
+	return rc;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: nsimad [options]\n"
+"Follows the kernel's nsima list and keeps it on disk, per node and per\n"
+"namespace, in binary, ascii and CEL-JSON (docs/nsimad.md); trims the\n"
+"kernel list up to what is on disk.\n"
+"  -d, --dir DIR         journal directory (default /var/lib/nsima)\n"
+"      --securityfs DIR  the module's files (default /sys/kernel/security/nsima)\n"
+"  -i, --interval MS     pause between reads at the end of the list (200)\n"
+"  -b, --batch N         commit at least every N entries (4096)\n"
+"      --no-trim         never trim the kernel list\n"
+"      --once            read to the end of the list, commit, trim, exit\n"
+"  -v, --verbose         a line per commit\n"
+"  -h, --help            this text\n"
+"Exit status: 0 stopped (SIGTERM/SIGINT) or --once done, 1 error,\n"
+"2 usage, 3 entries were trimmed before they were persisted (lost).\n");
+}
+
+static bool number(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return !*end && !errno && *v >= 1 && *v <= max;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "securityfs", required_argument, NULL, 'S' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "no-trim", no_argument, NULL, 'T' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	unsigned long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:i:b:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			opt.dir = optarg;
+			break;
+		case 'S':
+			opt.sfs = optarg;
+			break;
+		case 'i':
+			if (!number(optarg, 60000, &v)) {
+				say("--interval %s: not 1..60000 ms", optarg);
+				return 2;
+			}
+			opt.interval_ms = (unsigned int)v;
+			break;
+		case 'b':
+			if (!number(optarg, 1000000, &v)) {
+				say("--batch %s: not 1..1000000", optarg);
+				return 2;
+			}
+			opt.batch = v;
+			break;
+		case 'T':
+			opt.trim = false;
+			break;
+		case 'o':
+			opt.once = true;
+			break;
+		case 'v':
+			opt.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:	/* getopt said which option */
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		say("unexpected argument '%s' (--help)", argv[optind]);
+		return 2;
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return run();
+}

@@ -1,0 +1,898 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The agent's persistent copy of the kernel list: lib/journal.h says what
+ * it guarantees; docs/nsimad.md shows the layout.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "hex.h"
+#include "journal.h"
+#include "log_format.h"
+#include "nsstate.h"
+
+#define J_FMTS		3
+#define J_SUM_HEX	64
+/* The commit log is rewritten as one line when it grows past this. */
+#define J_COMPACT_BYTES	((size_t)1 << 20)
+
+static const char *const fmt_file[J_FMTS] = {
+	"binary_runtime_measurements", "ascii_runtime_measurements",
+	"cel.json",
+};
+static const enum nsima_log_format fmt_of[J_FMTS] = {
+	NSIMA_FORMAT_BINARY, NSIMA_FORMAT_ASCII, NSIMA_FORMAT_CEL,
+};
+
+/*
+ * The node's or one namespace's three logs. A namespace's id (its inode
+ * number) can be reused once it ended (its ns_end entry): each namespace
+ * is the id and the whole-list index of its first entry, ns/<nsid>.<first>.
+ */
+struct jlog {
+	bool host;
+	uint64_t nsid;
+	uint64_t first;			/* index of its first entry */
+	bool ended;			/* its ns_end is in the batch or log */
+	bool created;			/* by the batch (not committed yet) */
+	uint64_t size[J_FMTS];		/* committed bytes */
+	struct nsima_buf pend[J_FMTS];	/* the batch's bytes */
+	struct nsima_log_writer w[J_FMTS];
+	bool touched;			/* in the batch */
+	bool exists;			/* its directory is durable */
+};
+
+struct nsima_journal {
+	char *dir;
+	int dirfd;
+	int cfd;			/* commits, O_APPEND */
+	uint64_t clen;			/* committed bytes of commits */
+	bool started;
+	uint64_t first, next, pending, commits;
+	struct jlog node;
+	struct jlog **tab;		/* live namespaces: open addressing by nsid */
+	size_t tab_size, count;
+	struct jlog **touched;
+	size_t ntouched, touched_cap;
+};
+
+static int io_err(struct nsima_err *err, int e, const char *what,
+		  const char *name)
+{
+	return nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0, "%s %s: %s",
+			     what, name, strerror(e));
+}
+
+static int nomem(struct nsima_err *err)
+{
+	return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+			     "out of memory");
+}
+
+/* "node/<file>" or "ns/<nsid>/<file>" (fmt < 0: the directory). */
+static void log_path(const struct jlog *l, int fmt, char *buf, size_t len)
+{
+	if (l->host)
+		snprintf(buf, len, "node%s%s", fmt < 0 ? "" : "/",
+			 fmt < 0 ? "" : fmt_file[fmt]);
+	else
+		snprintf(buf, len, "ns/%" PRIu64 ".%" PRIu64 "%s%s", l->nsid,
+			 l->first, fmt < 0 ? "" : "/",
+			 fmt < 0 ? "" : fmt_file[fmt]);
+}
+
+static int jlog_init(struct jlog *l, bool host, uint64_t nsid,
+		     uint64_t first, struct nsima_err *err)
+{
+	int f, rc = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->host = host;
+	l->nsid = nsid;
+	l->first = first;
+	for (f = 0; f < J_FMTS; f++) {
+		nsima_buf_init(&l->pend[f]);
+		/* nothing is written by begin for these formats */
+		rc = rc ? rc : nsima_log_writer_begin(&l->w[f], fmt_of[f],
+						      NSIMA_BANK_SHA1,
+						      NSIMA_BANKS_DEFAULT,
+						      NSIMA_CEL_SEQ, &l->pend[f],
+						      err);
+	}
+	return rc;
+}
+
+static void jlog_drop(struct jlog *l)
+{
+	int f;
+
+	for (f = 0; f < J_FMTS; f++)
+		nsima_buf_free(&l->pend[f]);
+	l->touched = false;
+}
+
+static size_t slot_of(const struct nsima_journal *j, uint64_t nsid)
+{
+	uint64_t h = nsid * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 17) & (j->tab_size - 1);
+}
+
+static struct jlog *ns_find(const struct nsima_journal *j, uint64_t nsid)
+{
+	size_t i;
+
+	if (!j->tab_size)
+		return NULL;
+	for (i = slot_of(j, nsid); j->tab[i]; i = (i + 1) & (j->tab_size - 1))
+		if (j->tab[i]->nsid == nsid)
+			return j->tab[i];
+	return NULL;
+}
+
+static int ns_insert(struct nsima_journal *j, struct jlog *l)
+{
+	size_t i, n;
+
+	if ((j->count + 1) * 10 > j->tab_size * 7) {
+		size_t size = j->tab_size ? j->tab_size * 2 : 64;
+		struct jlog **old = j->tab, **tab = calloc(size, sizeof(*tab));
+
+		if (!tab)
+			return -1;
+		n = j->tab_size;
+		j->tab = tab;
+		j->tab_size = size;
+		for (i = 0; i < n; i++)
+			if (old[i])
+				for (size_t k = slot_of(j, old[i]->nsid);;
+				     k = (k + 1) & (size - 1))
+					if (!tab[k]) {
+						tab[k] = old[i];
+						break;
+					}
+		free(old);
+	}
+	for (i = slot_of(j, l->nsid); j->tab[i]; i = (i + 1) & (j->tab_size - 1))
+		;
+	j->tab[i] = l;
+	j->count++;
+	return 0;
+}
+
+/* Linear probing's deletion: later entries of the run move up. */
+static void ns_remove(struct nsima_journal *j, struct jlog *l)
+{
+	size_t mask = j->tab_size - 1, i, k, n;
+
+	for (i = slot_of(j, l->nsid); j->tab[i] != l; i = (i + 1) & mask)
+		if (!j->tab[i])
+			return;
+	j->tab[i] = NULL;
+	j->count--;
+	for (n = (i + 1) & mask; j->tab[n]; n = (n + 1) & mask) {
+		k = slot_of(j, j->tab[n]->nsid);
+		/* may tab[n] move to the hole at i? (k not in (i, n]) */
+		if ((i <= n) ? (k <= i || k > n) : (k <= i && k > n)) {
+			j->tab[i] = j->tab[n];
+			j->tab[n] = NULL;
+			i = n;
+		}
+	}
+}
+
+static void jlog_free(struct jlog *l)
+{
+	jlog_drop(l);
+	free(l);
+}
+
+/* Live namespace @nsid's logs; made, first entry @first, when absent. */
+static struct jlog *ns_get(struct nsima_journal *j, uint64_t nsid,
+			   uint64_t first, struct nsima_err *err)
+{
+	struct jlog *l = ns_find(j, nsid);
+
+	if (l)
+		return l;
+	l = malloc(sizeof(*l));
+	if (!l || jlog_init(l, false, nsid, first, err) || ns_insert(j, l)) {
+		if (l)
+			jlog_drop(l);
+		free(l);
+		if (!err->code)
+			nomem(err);
+		return NULL;
+	}
+	return l;
+}
+
+static void sum_hex(const char *s, size_t len, char out[J_SUM_HEX + 1])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	EVP_Digest(s, len, md, &n, EVP_sha256(), NULL);
+	nsima_hex_encode(md, sizeof(md), out);
+}
+
+/* Append " <sum>\n" over @b's content from @from. */
+static int seal_line(struct nsima_buf *b, size_t from)
+{
+	char sum[J_SUM_HEX + 1];
+
+	sum_hex((const char *)b->data + from, b->len - from, sum);
+	return nsima_buf_printf(b, " %s\n", sum);
+}
+
+static int append_sizes(struct nsima_buf *b, const struct jlog *l)
+{
+	if (l->host)
+		return nsima_buf_printf(b, " node=%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+					l->size[0], l->size[1], l->size[2]);
+	return nsima_buf_printf(b, " %" PRIu64 ".%" PRIu64 "=%" PRIu64
+				",%" PRIu64 ",%" PRIu64 "%s", l->nsid, l->first,
+				l->size[0], l->size[1], l->size[2],
+				l->ended ? ",end" : "");
+}
+
+/* Apply one checked commit-log line (without its sum). 0, or -1. */
+static int apply_line(struct nsima_journal *j, char *line,
+		      struct nsima_err *err)
+{
+	char *save = NULL, *tok = strtok_r(line, " ", &save), *end;
+	uint64_t n;
+
+	if (!tok)
+		return -1;
+	if (!strcmp(tok, "start")) {
+		tok = strtok_r(NULL, " ", &save);
+		if (!tok || j->started)
+			return -1;
+		n = strtoull(tok, &end, 10);
+		if (*end)
+			return -1;
+		j->started = true;
+		j->first = j->next = n;
+		return strtok_r(NULL, " ", &save) ? -1 : 0;
+	}
+	if (strcmp(tok, "commit") || !j->started)
+		return -1;
+	tok = strtok_r(NULL, " ", &save);
+	if (!tok)
+		return -1;
+	n = strtoull(tok, &end, 10);
+	if (*end || n < j->next)
+		return -1;
+	j->next = n;
+	j->commits++;
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		uint64_t v[J_FMTS], nsid, first;
+		struct jlog *l;
+		char *eq = strchr(tok, '='), tail[8] = "";
+		int k = 0;
+
+		if (!eq)
+			return -1;
+		*eq = '\0';
+		if (sscanf(eq + 1, "%" SCNu64 ",%" SCNu64 ",%" SCNu64 "%n", &v[0],
+			   &v[1], &v[2], &k) != 3 || !k ||
+		    (eq[1 + k] && (strcmp(eq + 1 + k, ",end") || !*tok)))
+			return -1;
+		strcpy(tail, eq + 1 + k);
+		if (!strcmp(tok, "node")) {
+			if (tail[0])
+				return -1;
+			l = &j->node;
+		} else {
+			if (tok[0] < '0' || tok[0] > '9' ||
+			    sscanf(tok, "%" SCNu64 ".%" SCNu64 "%n", &nsid,
+				   &first, &k) != 2 || tok[k] || first >= n)
+				return -1;
+			l = ns_get(j, nsid, first, err);
+			if (!l)
+				return -2;
+			if (l->first != first)	/* two live namespaces, one id */
+				return -1;
+		}
+		memcpy(l->size, v, sizeof(v));
+		l->exists = true;
+		if (tail[0]) {	/* ended: never written again */
+			ns_remove(j, l);
+			jlog_free(l);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Replay the commit log: the state of its last whole line. *valid: the
+ * bytes up to it. A torn last line is no error; a bad line followed by
+ * more is damage.
+ */
+static int replay_commits(struct nsima_journal *j, char *buf, size_t len,
+			  size_t *valid, struct nsima_err *err)
+{
+	size_t pos = 0;
+
+	*valid = 0;
+	while (pos < len) {
+		char *nl = memchr(buf + pos, '\n', len - pos), *sp;
+		char sum[J_SUM_HEX + 1];
+		size_t llen;
+		int rc;
+
+		if (!nl)
+			break;		/* torn: no newline */
+		*nl = '\0';
+		llen = (size_t)(nl - (buf + pos));
+		sp = strrchr(buf + pos, ' ');
+		if (!sp || strlen(sp + 1) != J_SUM_HEX)
+			goto bad;
+		sum_hex(buf + pos, (size_t)(sp - (buf + pos)), sum);
+		if (strcmp(sum, sp + 1))
+			goto bad;
+		*sp = '\0';
+		rc = apply_line(j, buf + pos, err);
+		if (rc == -2)
+			return err->code;
+		if (rc)
+			goto bad;
+		pos += llen + 1;
+		*valid = pos;
+		continue;
+bad:
+		if ((size_t)(nl - buf) + 1 < len)	/* not the last line */
+			return nsima_err_set(err, NSIMA_EMALFORMED,
+					     NSIMA_AT_OFFSET, pos,
+					     "%s/commits: damaged commit line",
+					     j->dir);
+		break;
+	}
+	return 0;
+}
+
+/* Cut @l's files to their committed sizes; shorter ones are damage. */
+static int cut_back(struct nsima_journal *j, struct jlog *l, bool check,
+		    struct nsima_err *err)
+{
+	char path[64];
+	struct stat st;
+	int f, fd;
+
+	for (f = 0; f < J_FMTS; f++) {
+		log_path(l, f, path, sizeof(path));
+		fd = openat(j->dirfd, path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && !l->size[f])
+			continue;
+		if (fd < 0)
+			return io_err(err, errno, "open", path);
+		if (fstat(fd, &st)) {
+			close(fd);
+			return io_err(err, errno, "stat", path);
+		}
+		if (check && (uint64_t)st.st_size < l->size[f]) {
+			close(fd);
+			return nsima_err_set(err, NSIMA_EMALFORMED,
+					     NSIMA_AT_NONE, 0,
+					     "%s/%s: %lld bytes, %" PRIu64
+					     " committed: the journal is damaged",
+					     j->dir, path,
+					     (long long)st.st_size, l->size[f]);
+		}
+		if ((uint64_t)st.st_size > l->size[f] &&
+		    (ftruncate(fd, (off_t)l->size[f]) || fsync(fd))) {
+			int e = errno;
+
+			close(fd);
+			return io_err(err, e, "truncate", path);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/*
+ * Remove the ns/<nsid>.<first> directories of a lost batch: their first
+ * entry is not committed. (Ended namespaces' directories stay: committed,
+ * never written again.)
+ */
+static int remove_uncommitted(struct nsima_journal *j, struct nsima_err *err)
+{
+	int fd = openat(j->dirfd, "ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *d;
+	DIR *dir;
+
+	if (fd < 0)
+		return io_err(err, errno, "open", "ns");
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return io_err(err, errno, "open", "ns");
+	}
+	while ((d = readdir(dir))) {
+		uint64_t nsid, first;
+		char path[320];
+		int f, k = 0;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9' ||
+		    sscanf(d->d_name, "%" SCNu64 ".%" SCNu64 "%n", &nsid,
+			   &first, &k) != 2 || d->d_name[k] ||
+		    first < j->next)
+			continue;
+		for (f = 0; f < J_FMTS; f++) {
+			snprintf(path, sizeof(path), "%s/%s", d->d_name,
+				 fmt_file[f]);
+			unlinkat(fd, path, 0);
+		}
+		unlinkat(fd, d->d_name, AT_REMOVEDIR);
+	}
+	closedir(dir);
+	return 0;
+}
+
+static int sync_at(int dirfd, const char *name, struct nsima_err *err)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0 || fsync(fd))
+		rc = io_err(err, errno, "fsync", name);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The state as one commit line (and the start line), for compaction. */
+static int state_lines(const struct nsima_journal *j, struct nsima_buf *b)
+{
+	size_t from = 0, i;
+	int rc;
+
+	if (!j->started)
+		return 0;
+	rc = nsima_buf_printf(b, "start %" PRIu64, j->first);
+	rc = rc ? rc : seal_line(b, from);
+	from = b->len;
+	rc = rc ? rc : nsima_buf_printf(b, "commit %" PRIu64, j->next);
+	rc = rc ? rc : append_sizes(b, &j->node);
+	for (i = 0; !rc && i < j->tab_size; i++)
+		if (j->tab[i])
+			rc = append_sizes(b, j->tab[i]);
+	return rc ? rc : seal_line(b, from);
+}
+
+/* Rewrite the commit log as its state (atomically: rename). */
+static int compact(struct nsima_journal *j, struct nsima_err *err)
+{
+	struct nsima_buf b;
+	char path[4096];
+	int rc, fd;
+
+	nsima_buf_init(&b);
+	if (state_lines(j, &b)) {
+		nsima_buf_free(&b);
+		return nomem(err);
+	}
+	snprintf(path, sizeof(path), "%s/commits", j->dir);
+	rc = nsima_write_file(path, b.data, b.len, err);
+	nsima_buf_free(&b);
+	if (rc)
+		return rc;
+	fd = openat(j->dirfd, "commits", O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return io_err(err, errno, "open", "commits");
+	close(j->cfd);
+	j->cfd = fd;
+	j->clen = (uint64_t)lseek(fd, 0, SEEK_END);
+	return 0;
+}
+
+int nsima_journal_open(struct nsima_journal **jp, const char *dir,
+		       struct nsima_err *err)
+{
+	struct nsima_journal *j;
+	uint8_t *buf = NULL;
+	size_t len = 0, valid = 0, i;
+	char path[4096];
+	int rc;
+
+	nsima_err_clear(err);
+	*jp = NULL;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return nomem(err);
+	j->dirfd = j->cfd = -1;
+	j->dir = strdup(dir);
+	if (!j->dir) {
+		rc = nomem(err);
+		goto fail;
+	}
+	rc = jlog_init(&j->node, true, 0, 0, err);
+	if (rc)
+		goto fail;
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		rc = io_err(err, errno, "mkdir", dir);
+		goto fail;
+	}
+	j->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (j->dirfd < 0) {
+		rc = io_err(err, errno, "open", dir);
+		goto fail;
+	}
+	if ((mkdirat(j->dirfd, "node", 0700) && errno != EEXIST) ||
+	    (mkdirat(j->dirfd, "ns", 0700) && errno != EEXIST)) {
+		rc = io_err(err, errno, "mkdir in", dir);
+		goto fail;
+	}
+	if (sync_at(j->dirfd, ".", err)) {	/* node/ and ns/ durable */
+		rc = err->code;
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/commits", dir);
+	if (!faccessat(j->dirfd, "commits", F_OK, 0)) {
+		rc = nsima_read_file(path, NSIMA_INPUT_MAX, &buf, &len, err);
+		if (rc)
+			goto fail;
+	}
+	rc = replay_commits(j, (char *)buf, len, &valid, err);
+	free(buf);
+	if (rc)
+		goto fail;
+	/* every file back to its commit; damage stops here, changing nothing */
+	for (i = 0; i < j->tab_size; i++)
+		if (j->tab[i] && (rc = cut_back(j, j->tab[i], true, err)))
+			goto fail;
+	rc = cut_back(j, &j->node, true, err);
+	if (rc)
+		goto fail;
+	rc = remove_uncommitted(j, err);
+	if (rc)
+		goto fail;
+	j->cfd = openat(j->dirfd, "commits",
+			O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (j->cfd < 0 || ftruncate(j->cfd, (off_t)valid) || fsync(j->cfd)) {
+		rc = io_err(err, errno, "open", path);
+		goto fail;
+	}
+	j->clen = valid;
+	j->node.exists = true;
+	if (valid > J_COMPACT_BYTES && (rc = compact(j, err)))
+		goto fail;
+	*jp = j;
+	return 0;
+fail:
+	nsima_journal_close(j);
+	return rc;
+}
+
+void nsima_journal_close(struct nsima_journal *j)
+{
+	size_t i;
+
+	if (!j)
+		return;
+	nsima_journal_rollback(j);
+	for (i = 0; i < j->tab_size; i++)
+		if (j->tab[i])
+			jlog_free(j->tab[i]);
+	free(j->tab);
+	free(j->touched);
+	jlog_drop(&j->node);
+	if (j->cfd >= 0)
+		close(j->cfd);
+	if (j->dirfd >= 0)
+		close(j->dirfd);
+	free(j->dir);
+	free(j);
+}
+
+void nsima_journal_info(const struct nsima_journal *j,
+			struct nsima_journal_info *info)
+{
+	size_t i;
+	int f;
+
+	memset(info, 0, sizeof(*info));
+	info->started = j->started;
+	info->first = j->first;
+	info->next = j->next;
+	info->commits = j->commits;
+	info->pending = j->pending;
+	info->namespaces = j->count;
+	for (f = 0; f < J_FMTS; f++) {
+		info->bytes += j->node.size[f];
+		for (i = 0; i < j->tab_size; i++)
+			if (j->tab[i])
+				info->bytes += j->tab[i]->size[f];
+	}
+}
+
+uint64_t nsima_journal_next(const struct nsima_journal *j)
+{
+	return j->next;
+}
+
+/* Append @b to the commit log and sync it; cut back on failure. */
+static int commit_line(struct nsima_journal *j, const struct nsima_buf *b,
+		       struct nsima_err *err)
+{
+	int e = write_all(j->cfd, b->data, b->len);
+
+	if (!e && fsync(j->cfd))
+		e = errno;
+	if (e) {
+		if (ftruncate(j->cfd, (off_t)j->clen) == 0)
+			fsync(j->cfd);
+		return io_err(err, e, "write", "commits");
+	}
+	j->clen += b->len;
+	return 0;
+}
+
+int nsima_journal_start(struct nsima_journal *j, uint64_t first,
+			const char *checkpoint, struct nsima_err *err)
+{
+	struct nsima_buf b;
+	char path[4096];
+	int rc;
+
+	nsima_err_clear(err);
+	if (j->started)
+		return nsima_err_set(err, NSIMA_EINVAL, NSIMA_AT_NONE, 0,
+				     "the journal has started already");
+	nsima_buf_init(&b);
+	if (nsima_buf_printf(&b, "first: %" PRIu64 "\n%s", first,
+			     checkpoint ? checkpoint : "")) {
+		nsima_buf_free(&b);
+		return nomem(err);
+	}
+	snprintf(path, sizeof(path), "%s/start", j->dir);
+	rc = nsima_write_file(path, b.data, b.len, err);
+	b.len = 0;
+	if (!rc && (nsima_buf_printf(&b, "start %" PRIu64, first) ||
+		    seal_line(&b, 0)))
+		rc = nomem(err);
+	if (!rc)
+		rc = commit_line(j, &b, err);
+	nsima_buf_free(&b);
+	if (rc)
+		return rc;
+	j->started = true;
+	j->first = j->next = first;
+	return 0;
+}
+
+static int touch(struct nsima_journal *j, struct jlog *l)
+{
+	if (l->touched)
+		return 0;
+	if (j->ntouched == j->touched_cap) {
+		size_t cap = j->touched_cap ? j->touched_cap * 2 : 16;
+		struct jlog **t = realloc(j->touched, cap * sizeof(*t));
+
+		if (!t)
+			return -1;
+		j->touched = t;
+		j->touched_cap = cap;
+	}
+	j->touched[j->ntouched++] = l;
+	l->touched = true;
+	return 0;
+}
+
+static int add_to(struct nsima_journal *j, struct jlog *l,
+		  const struct nsima_entry *e, uint64_t index,
+		  struct nsima_err *err)
+{
+	int f, rc;
+
+	if (touch(j, l))
+		return nomem(err);
+	for (f = 0; f < J_FMTS; f++) {
+		rc = nsima_log_writer_entry(&l->w[f], e, index, &l->pend[f],
+					    err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int nsima_journal_add(struct nsima_journal *j, const struct nsima_entry *e,
+		      uint64_t index, struct nsima_err *err)
+{
+	struct nsima_nsref ref;
+	struct nsima_err ignored;
+	struct jlog *l;
+	int rc;
+
+	nsima_err_clear(err);
+	if (!j->started || index != j->next + j->pending)
+		return nsima_err_set(err, NSIMA_EGAP, NSIMA_AT_ENTRY, index,
+				     "entry %" PRIu64 " does not follow %" PRIu64,
+				     index, j->next + j->pending);
+	rc = add_to(j, &j->node, e, index, err);
+	/* a name that is no namespace's stays in the node's logs only */
+	if (!rc && !nsima_entry_ns(e, &ref, &ignored) && !ref.host) {
+		l = ns_find(j, ref.nsid);
+		if (!l) {
+			l = ns_get(j, ref.nsid, index, err);
+			if (l)
+				l->created = true;
+		}
+		rc = l ? add_to(j, l, e, index, err) : err->code;
+		if (!rc && nsima_entry_is_ns_end(e)) {
+			/* its id's next entry starts another namespace */
+			l->ended = true;
+			ns_remove(j, l);
+		}
+	}
+	if (rc) {
+		nsima_journal_rollback(j);
+		return rc;
+	}
+	j->pending++;
+	return 0;
+}
+
+/*
+ * Drop the batch: namespaces it made go, those it ended live again. Each
+ * namespace is in the touched list once.
+ */
+void nsima_journal_rollback(struct nsima_journal *j)
+{
+	size_t i;
+	int f;
+
+	/* backwards: a namespace its id's ended one was replaced by goes
+	 * before that one comes back */
+	for (i = j->ntouched; i-- > 0;) {
+		struct jlog *l = j->touched[i];
+
+		if (l->created) {
+			if (!l->ended)
+				ns_remove(j, l);
+			jlog_free(l);
+			continue;
+		}
+		jlog_drop(l);
+		for (f = 0; f < J_FMTS; f++)
+			l->w[f].count = 0;
+		if (l->ended) {
+			l->ended = false;
+			if (ns_insert(j, l))	/* no memory: it stays out */
+				jlog_free(l);
+		}
+	}
+	j->ntouched = 0;
+	j->pending = 0;
+}
+
+/* Write and sync @l's batch. */
+static int flush_log(struct nsima_journal *j, struct jlog *l,
+		     struct nsima_err *err)
+{
+	bool created = false;
+	char path[64];
+	int f, fd, e;
+
+	if (!l->exists) {
+		log_path(l, -1, path, sizeof(path));
+		if (mkdirat(j->dirfd, path, 0700) && errno != EEXIST)
+			return io_err(err, errno, "mkdir", path);
+		created = true;
+	}
+	for (f = 0; f < J_FMTS; f++) {
+		if (!l->pend[f].len)
+			continue;
+		log_path(l, f, path, sizeof(path));
+		fd = openat(j->dirfd, path,
+			    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return io_err(err, errno, "open", path);
+		created |= !l->size[f];
+		e = write_all(fd, l->pend[f].data, l->pend[f].len);
+		if (!e && fsync(fd))
+			e = errno;
+		close(fd);
+		if (e)
+			return io_err(err, e, "write", path);
+	}
+	if (created) {
+		log_path(l, -1, path, sizeof(path));
+		return sync_at(j->dirfd, path, err);
+	}
+	return 0;
+}
+
+int nsima_journal_commit(struct nsima_journal *j, struct nsima_err *err)
+{
+	struct nsima_buf b;
+	bool new_dir = false;
+	size_t i;
+	int rc = 0, f;
+
+	nsima_err_clear(err);
+	if (!j->pending)
+		return 0;
+	for (i = 0; !rc && i < j->ntouched; i++) {
+		new_dir |= !j->touched[i]->exists;
+		rc = flush_log(j, j->touched[i], err);
+	}
+	if (!rc && new_dir)
+		rc = sync_at(j->dirfd, "ns", err);
+	nsima_buf_init(&b);
+	if (!rc && nsima_buf_printf(&b, "commit %" PRIu64,
+				    j->next + j->pending))
+		rc = nomem(err);
+	for (i = 0; !rc && i < j->ntouched; i++) {
+		struct jlog *l = j->touched[i];
+		uint64_t old[J_FMTS];
+
+		memcpy(old, l->size, sizeof(old));
+		for (f = 0; f < J_FMTS; f++)
+			l->size[f] += l->pend[f].len;
+		if (append_sizes(&b, l))
+			rc = nomem(err);
+		memcpy(l->size, old, sizeof(old));
+	}
+	if (!rc && seal_line(&b, 0))
+		rc = nomem(err);
+	if (!rc)
+		rc = commit_line(j, &b, err);
+	nsima_buf_free(&b);
+	if (rc) {
+		struct nsima_err ignored;
+
+		/* nothing of the batch stays: the caller re-reads it */
+		for (i = 0; i < j->ntouched; i++)
+			cut_back(j, j->touched[i], false, &ignored);
+		nsima_journal_rollback(j);
+		return rc;
+	}
+	for (i = 0; i < j->ntouched; i++) {
+		struct jlog *l = j->touched[i];
+
+		for (f = 0; f < J_FMTS; f++) {
+			l->size[f] += l->pend[f].len;
+			l->w[f].count = 0;
+		}
+		l->exists = true;
+		l->created = false;
+		jlog_drop(l);
+		if (l->ended)	/* committed, never written again */
+			jlog_free(l);
+	}
+	j->ntouched = 0;
+	j->next += j->pending;
+	j->pending = 0;
+	j->commits++;
+	if (j->clen > J_COMPACT_BYTES)
+		return compact(j, err);
+	return 0;
+}
