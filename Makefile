@@ -72,9 +72,11 @@ deps:
 	$(Q)scripts/deps
 
 # `make check` installs first, then builds in a second make so that the
-# build sees the packages just installed.
+# build sees the packages just installed; one job per CPU (JOBS=1 for a
+# serial build).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 check: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
 	$(Q)tests/run --unit "$(UNIT_TESTS)" --fuzz "$(FUZZ_REPLAYS)" \
 		--integration "$(INTEGRATION_TESTS)" --e2e "$(E2E_TESTS)"
 
@@ -82,7 +84,7 @@ unit: $(UNIT_TESTS)
 	$(Q)tests/run --unit "$(UNIT_TESTS)"
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
 	$(Q)vm/demo
 
 format:

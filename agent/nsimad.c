@@ -34,6 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include "hex.h"
 #include "journal.h"
 #include "log.h"
 #include "log_format.h"
@@ -55,6 +59,8 @@ static struct {
 	.batch = 4096,
 	.trim = true,
 };
+
+static char jdir[4096];	/* the journal: opt.dir/<instance id> */
 
 /* What this run did (reported at exit, later in /metrics). */
 static struct {
@@ -109,17 +115,73 @@ static int read_small(const char *name, char *buf, size_t len)
 	return 0;
 }
 
-/* status "trimmed: N": the whole-list index of the list's first entry. */
-static int trimmed(uint64_t *t)
+/* A "key: N" line of status. */
+static int status_u64(const char *key, uint64_t *v)
 {
-	char buf[4096], *p;
+	char buf[4096], pat[64], *p;
 	int rc = read_small("status", buf, sizeof(buf));
 
 	if (rc)
 		return rc;
-	p = strstr(buf, "\ntrimmed: ");
-	if (!p || sscanf(p + 10, "%" SCNu64, t) != 1)
+	snprintf(pat, sizeof(pat), "\n%s: ", key);
+	p = strstr(buf, pat);
+	if (!p || sscanf(p + strlen(pat), "%" SCNu64, v) != 1)
 		return -EPROTO;
+	return 0;
+}
+
+/* status "trimmed: N": the whole-list index of the list's first entry. */
+static int trimmed(uint64_t *t)
+{
+	return status_u64("trimmed", t);
+}
+
+/*
+ * Which list this is: a list's indexes start again at 0 after a reboot
+ * or a reload of the module, and a journal holds one list. The boot's id
+ * and the PCR values the module found at its load (status
+ * pcr_at_load_<bank>: each load extends the PCR, so the next load finds
+ * other values), hashed: 16 hex digits, the journal's directory name.
+ */
+static int instance_id(char out[17])
+{
+	char boot[64], status[4096], *p, *nl;
+	unsigned char md[32];
+	EVP_MD_CTX *ctx;
+	int fd, rc;
+	ssize_t n;
+
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, boot, sizeof(boot) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0) {
+		say("/proc/sys/kernel/random/boot_id: %s",
+		    n < 0 ? strerror(errno) : "empty");
+		return -1;
+	}
+	rc = read_small("status", status, sizeof(status));
+	if (rc) {
+		say("%s/status: %s (is nsima.ko loaded?)", opt.sfs,
+		    strerror(-rc));
+		return -1;
+	}
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(ctx, boot, (size_t)n)) {
+		EVP_MD_CTX_free(ctx);
+		say("sha256: no memory");
+		return -1;
+	}
+	for (p = status; (p = strstr(p, "pcr_at_load_")); p = nl) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		EVP_DigestUpdate(ctx, p, (size_t)(nl - p));
+	}
+	EVP_DigestFinal_ex(ctx, md, NULL);
+	EVP_MD_CTX_free(ctx);
+	nsima_hex_encode(md, 8, out);
 	return 0;
 }
 
@@ -180,7 +242,7 @@ static int follow_open(struct follow *f, uint64_t next)
 	}
 	if (f->index > next) {
 		say("entries %" PRIu64 "..%" PRIu64 " were trimmed from the kernel list before nsimad persisted them: they are lost to the logs in %s (move it aside to start a new journal)",
-		    next, f->index - 1, opt.dir);
+		    next, f->index - 1, jdir);
 		return 3;
 	}
 	return 0;
@@ -189,44 +251,38 @@ static int follow_open(struct follow *f, uint64_t next)
 struct walk_ctx {
 	struct nsima_journal *j;
 	uint64_t added;
+	bool failed;		/* a commit failed: stop, reopen later */
 };
+
+static int commit_and_trim(struct nsima_journal *j);
 
 static int add_one(const struct nsima_entry *e, uint64_t index, void *ctx,
 		   struct nsima_err *err)
 {
 	struct walk_ctx *c = ctx;
-	struct nsima_journal_info info;
-
-	nsima_journal_info(c->j, &info);
-	if (index < info.next + info.pending)
-		return 0;	/* persisted before: read again after a reopen */
-	c->added++;
-	return nsima_journal_add(c->j, e, index, err);
-}
-
-/* Commit, then trim what is committed. 0, or 1 when the commit failed. */
-static int commit_and_trim(struct nsima_journal *j)
-{
-	struct nsima_journal_info info;
-	struct nsima_err err;
 	int rc;
 
-	nsima_journal_info(j, &info);
-	if (!info.pending)
-		return 0;
-	if (nsima_journal_commit(j, &err)) {
-		st.commit_errors++;
-		say("commit of %" PRIu64 " entries to %s failed: %s (nothing trimmed; retrying)",
-		    info.pending, opt.dir, err.msg);
-		return 1;
+	if (index < nsima_journal_expect(c->j))
+		return 0;	/* persisted before: read again after a reopen */
+	rc = nsima_journal_add(c->j, e, index, err);
+	if (rc || ++c->added < opt.batch)
+		return rc;
+	c->added = 0;		/* every --batch entries, even mid-read */
+	if (commit_and_trim(c->j)) {
+		c->failed = true;
+		return nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0,
+				     "commit failed");
 	}
-	st.commits++;
-	st.entries += info.pending;
-	if (opt.verbose)
-		say("committed %" PRIu64 " entries, next %" PRIu64,
-		    info.pending, nsima_journal_next(j));
+	return 0;
+}
+
+/* Trim the kernel list up to what the journal holds. */
+static void trim_committed(struct nsima_journal *j)
+{
+	int rc;
+
 	if (!opt.trim)
-		return 0;
+		return;
 	rc = trim_to(nsima_journal_next(j));
 	if (rc) {
 		st.trim_errors++;
@@ -235,6 +291,29 @@ static int commit_and_trim(struct nsima_journal *j)
 	} else {
 		st.trims++;
 	}
+}
+
+/* Commit, then trim what is committed. 0, or 1 when the commit failed. */
+static int commit_and_trim(struct nsima_journal *j)
+{
+	struct nsima_journal_info info;
+	struct nsima_err err;
+
+	nsima_journal_info(j, &info);
+	if (!info.pending)
+		return 0;
+	if (nsima_journal_commit(j, &err)) {
+		st.commit_errors++;
+		say("commit of %" PRIu64 " entries to %s failed: %s (nothing trimmed; retrying)",
+		    info.pending, jdir, err.msg);
+		return 1;
+	}
+	st.commits++;
+	st.entries += info.pending;
+	if (opt.verbose)
+		say("committed %" PRIu64 " entries, next %" PRIu64,
+		    info.pending, nsima_journal_next(j));
+	trim_committed(j);
 	return 0;
 }
 
@@ -257,8 +336,8 @@ static int follow_step(struct follow *f, struct nsima_journal *j)
 		n = read(f->fd, f->buf + f->have, READ_CHUNK - f->have);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == ESTALE)
-			return -1;
+		if (n < 0 && errno == ESTALE)	/* trimmed: keep what we read */
+			return commit_and_trim(j) ? -2 : -1;
 		if (n < 0) {
 			say("read %s/binary_runtime_measurements: %s", opt.sfs,
 			    strerror(errno));
@@ -273,6 +352,8 @@ static int follow_step(struct follow *f, struct nsima_journal *j)
 			rc = nsima_log_walk(f->buf, whole, NSIMA_FORMAT_BINARY,
 					    NSIMA_BANK_SHA1, f->index, true,
 					    add_one, &c, &err);
+		if (c.failed)
+			return -2;
 		if (rc) {
 			say("the kernel list at entry %" PRIu64 ": %s",
 			    f->index, err.msg);
@@ -285,11 +366,6 @@ static int follow_step(struct follow *f, struct nsima_journal *j)
 			say("a record of the kernel list is larger than %d bytes",
 			    READ_CHUNK);
 			return 1;
-		}
-		if (c.added >= opt.batch) {
-			c.added = 0;
-			if (commit_and_trim(j))
-				return -2;
 		}
 	}
 	return commit_and_trim(j) ? -2 : 0;
@@ -306,18 +382,88 @@ static int start_journal(struct nsima_journal *j)
 	nsima_journal_info(j, &info);
 	if (info.started)
 		return 0;
-	rc = trimmed(&t);
-	if (!rc)
-		rc = read_small("checkpoint", ckpt, sizeof(ckpt));
+	/* the index and the PCR values of one checkpoint, read at once */
+	rc = read_small("checkpoint", ckpt, sizeof(ckpt));
 	if (rc) {
-		say("%s: %s (is nsima.ko loaded?)", opt.sfs, strerror(-rc));
+		say("%s/checkpoint: %s (is nsima.ko loaded?)", opt.sfs,
+		    strerror(-rc));
+		return 1;
+	}
+	if (sscanf(ckpt, "entries: %" SCNu64, &t) != 1) {
+		say("%s/checkpoint: no \"entries: N\" line", opt.sfs);
 		return 1;
 	}
 	if (nsima_journal_start(j, t, ckpt, &err)) {
-		say("%s: %s", opt.dir, err.msg);
+		say("%s: %s", jdir, err.msg);
 		return 1;
 	}
-	say("new journal in %s from entry %" PRIu64, opt.dir, t);
+	say("new journal in %s from entry %" PRIu64, jdir, t);
+	return 0;
+}
+
+/*
+ * The journal of this list: opt.dir/<instance id>; opt.dir/current links
+ * to it (for operators; nsimad does not read it).
+ */
+static int open_journal(struct nsima_journal **j)
+{
+	char id[17], tmp[4200], cur[4200];
+	struct nsima_err err;
+	struct stat sb;
+
+	if (instance_id(id))
+		return 1;
+	if (mkdir(opt.dir, 0700) && errno != EEXIST) {
+		say("mkdir %s: %s", opt.dir, strerror(errno));
+		return 1;
+	}
+	/* where the journals and "current" are made: ours alone */
+	if (lstat(opt.dir, &sb) || !S_ISDIR(sb.st_mode) ||
+	    sb.st_uid != geteuid() || (sb.st_mode & 022)) {
+		say("%s: must be a directory of uid %u with no group or other write permission",
+		    opt.dir, (unsigned int)geteuid());
+		return 1;
+	}
+	snprintf(jdir, sizeof(jdir), "%s/%s", opt.dir, id);
+	if (nsima_journal_open(j, jdir, &err)) {
+		say("journal %s: %s", jdir, err.msg);
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/.current.%d", opt.dir, (int)getpid());
+	snprintf(cur, sizeof(cur), "%s/current", opt.dir);
+	unlink(tmp);
+	if (symlink(id, tmp) || rename(tmp, cur)) {
+		say("%s: %s", cur, strerror(errno));
+		unlink(tmp);
+	}
+	return 0;
+}
+
+/*
+ * The kernel list against the journal: it cannot have fewer entries
+ * than the journal holds (another list, though the same instance id: a
+ * module without a TPM reloaded); what the journal holds and the kernel
+ * still has is trimmed now (nsimad stopped between a commit and its trim).
+ */
+static int check_list(struct nsima_journal *j)
+{
+	uint64_t t, count, next = nsima_journal_next(j);
+	int rc = trimmed(&t);
+
+	if (!rc)
+		rc = status_u64("entries", &count);
+	if (rc) {
+		say("%s/status: %s", opt.sfs, strerror(-rc));
+		return 1;
+	}
+	if (t + count < next) {
+		say("the kernel list has %" PRIu64 " entries, the journal in %s %" PRIu64
+		    ": it is another list's (move the journal aside)",
+		    t + count, jdir, next);
+		return 3;
+	}
+	if (t < next)
+		trim_committed(j);
 	return 0;
 }
 
@@ -326,15 +472,14 @@ static int run(void)
 	struct follow f = { .fd = -1 };
 	struct nsima_journal_info info;
 	struct nsima_journal *j;
-	struct nsima_err err;
 	unsigned int backoff = 0;
 	int rc;
 
-	if (nsima_journal_open(&j, opt.dir, &err)) {
-		say("journal %s: %s", opt.dir, err.msg);
+	if (open_journal(&j))
 		return 1;
-	}
 	rc = start_journal(j);
+	if (!rc)
+		rc = check_list(j);
 	f.buf = malloc(READ_CHUNK);
 	if (!f.buf) {
 		say("out of memory");
@@ -343,7 +488,7 @@ static int run(void)
 	nsima_journal_info(j, &info);
 	if (!rc)
 		say("following %s into %s from entry %" PRIu64, opt.sfs,
-		    opt.dir, info.next);
+		    jdir, info.next);
 	while (!rc && !stop) {
 		if (f.fd < 0) {
 			rc = follow_open(&f, nsima_journal_next(j));
@@ -351,10 +496,15 @@ static int run(void)
 				break;
 		}
 		rc = follow_step(&f, j);
-		if (rc < 0) {		/* reopen; after a failed commit, wait */
-			backoff = rc == -2 ? 1000 : 0;
+		if (rc == -1) {		/* trimmed: reopen at once */
 			follow_close(&f);
 			rc = 0;
+			continue;
+		}
+		if (rc == -2) {		/* a failed commit: reopen, later */
+			follow_close(&f);
+			rc = 0;
+			backoff = 1000;
 		} else if (rc == 0 && opt.once) {
 			break;
 		}

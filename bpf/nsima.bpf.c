@@ -166,39 +166,55 @@ struct task_scope {
  * (pm_cgroups) go into t->cg, the nearest first; only when a statement
  * has such a scope.
  */
+struct cg_ctx {
+	struct cgroup *cg;
+	struct task_scope *t;
+	int level;
+};
+
+/* bpf_loop callback: ancestor @i + 1 of the task's cgroup (the parent first). */
+static int cg_one(__u32 i, void *data)
+{
+	struct cg_ctx *c = data;
+	struct cgroup *a;
+	__u64 id;
+
+	if ((int)i >= c->level)
+		return 1;
+	/* ancestors[level - 1 - i] */
+	if (bpf_probe_read_kernel(&a, sizeof(a),
+				  &c->cg->ancestors[(c->level - 1 - i) & 63]))
+		return 1;
+	id = BPF_CORE_READ(a, kn, id);
+	if (!bpf_map_lookup_elem(&pm_cgroups, &id))
+		return 0;
+	if (c->t->ncg >= NSIMA_PM_CGROUP_MATCH) {
+		count_error(-1, NSIMA_PROG_TASK_ALLOC);
+		return 1;
+	}
+	c->t->cg[c->t->ncg & (NSIMA_PM_CGROUP_MATCH - 1)] = id;
+	c->t->ncg++;
+	return 0;
+}
+
 static __always_inline void task_cgroups(struct task_struct *task,
 					 struct task_scope *t)
 {
-	__u32 idx = NSIMA_PM_CGROUP_INDEX, i;
+	__u32 idx = NSIMA_PM_CGROUP_INDEX;
 	struct nsima_pm_lens *l = bpf_map_lookup_elem(&pm_lens, &idx);
-	struct cgroup *cg, *a;
-	__u64 id;
-	int level;
+	struct cg_ctx c = { .t = t };
+	struct cgroup *cg;
 
 	t->ncg = 0;
 	if (!l || !l->count)
 		return;
+	/* (a local: BPF_CORE_READ would relocate c's own field too) */
 	cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
-	level = BPF_CORE_READ(cg, level);
-	if (level > NSIMA_PM_CGROUP_DEPTH)
+	c.level = BPF_CORE_READ(cg, level);
+	c.cg = cg;
+	if (c.level > NSIMA_PM_CGROUP_DEPTH)
 		count_error(-1, NSIMA_PROG_TASK_ALLOC);
-	for (i = 1; i <= NSIMA_PM_CGROUP_DEPTH; i++) {
-		if ((int)i > level)
-			break;
-		/* ancestors[level - i]: the parent first */
-		if (bpf_probe_read_kernel(&a, sizeof(a),
-					  &cg->ancestors[(level - i) & 63]))
-			break;
-		id = BPF_CORE_READ(a, kn, id);
-		if (!bpf_map_lookup_elem(&pm_cgroups, &id))
-			continue;
-		if (t->ncg >= NSIMA_PM_CGROUP_MATCH) {
-			count_error(-1, NSIMA_PROG_TASK_ALLOC);
-			break;
-		}
-		t->cg[t->ncg & (NSIMA_PM_CGROUP_MATCH - 1)] = id;
-		t->ncg++;
-	}
+	bpf_loop(NSIMA_PM_CGROUP_DEPTH, cg_one, &c, 0);
 }
 
 /*

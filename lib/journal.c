@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
@@ -54,9 +55,11 @@ struct jlog {
 
 struct nsima_journal {
 	char *dir;
-	int dirfd;
-	int cfd;			/* commits, O_APPEND */
+	int dirfd;			/* locked while open */
+	int nsfd;			/* ns/ */
+	int cfd;			/* commits */
 	uint64_t clen;			/* committed bytes of commits */
+	uint64_t compact_at;		/* compact past this */
 	bool started;
 	uint64_t first, next, pending, commits;
 	struct jlog node;
@@ -246,73 +249,143 @@ static int append_sizes(struct nsima_buf *b, const struct jlog *l)
 				l->ended ? ",end" : "");
 }
 
-/* Apply one checked commit-log line (without its sum). 0, or -1. */
+/* One "key=b,a,c[,end]" of a commit line. */
+struct item {
+	bool host, end;
+	uint64_t nsid, first, size[J_FMTS];
+};
+
+static int parse_item(char *tok, uint64_t next, struct item *it)
+{
+	char *eq = strchr(tok, '=');
+	int k = 0;
+
+	memset(it, 0, sizeof(*it));
+	if (!eq)
+		return -1;
+	*eq++ = '\0';
+	if (eq[0] < '0' || eq[0] > '9' ||
+	    sscanf(eq, "%" SCNu64 ",%" SCNu64 ",%" SCNu64 "%n", &it->size[0],
+		   &it->size[1], &it->size[2], &k) != 3)
+		return -1;
+	if (eq[k] && strcmp(eq + k, ",end"))
+		return -1;
+	it->end = eq[k] != '\0';
+	if (!strcmp(tok, "node")) {
+		it->host = true;
+		return it->end ? -1 : 0;
+	}
+	if (tok[0] < '0' || tok[0] > '9' ||
+	    sscanf(tok, "%" SCNu64 ".%" SCNu64 "%n", &it->nsid, &it->first,
+		   &k) != 2 || tok[k] || it->first >= next)
+		return -1;
+	return 0;
+}
+
+/*
+ * Is item @i of @it consistent with the state and the items before it?
+ * Each key once; sizes never shrink; an id has one live namespace: an
+ * earlier item of the line may end it before a later one starts another.
+ */
+static bool item_ok(const struct nsima_journal *j, const struct item *it,
+		    size_t i)
+{
+	const struct jlog *l = it[i].host ? &j->node : ns_find(j, it[i].nsid);
+	bool ended_before = false;
+	size_t k;
+	int f;
+
+	for (k = 0; k < i; k++) {
+		if (it[k].host != it[i].host ||
+		    (!it[i].host && it[k].nsid != it[i].nsid))
+			continue;
+		if (it[i].host || !it[k].end || it[k].first >= it[i].first ||
+		    ended_before)
+			return false;
+		ended_before = true;
+	}
+	if (ended_before || !l)
+		return true;	/* a new namespace */
+	if (!it[i].host && l->first != it[i].first)
+		return false;
+	for (f = 0; f < J_FMTS; f++)
+		if (it[i].size[f] < l->size[f])
+			return false;
+	return true;
+}
+
+/*
+ * Apply one commit-log line (without its sum) when every part of it is
+ * valid: 0; -1 (the line changes nothing); -2 no memory.
+ */
 static int apply_line(struct nsima_journal *j, char *line,
 		      struct nsima_err *err)
 {
 	char *save = NULL, *tok = strtok_r(line, " ", &save), *end;
+	struct item *it = NULL;
+	size_t n_it = 0, i;
 	uint64_t n;
+	int rc = -1;
 
 	if (!tok)
 		return -1;
 	if (!strcmp(tok, "start")) {
 		tok = strtok_r(NULL, " ", &save);
-		if (!tok || j->started)
+		if (!tok || j->started || tok[0] < '0' || tok[0] > '9')
 			return -1;
+		errno = 0;
 		n = strtoull(tok, &end, 10);
-		if (*end)
+		if (*end || errno || strtok_r(NULL, " ", &save))
 			return -1;
 		j->started = true;
 		j->first = j->next = n;
-		return strtok_r(NULL, " ", &save) ? -1 : 0;
+		return 0;
 	}
 	if (strcmp(tok, "commit") || !j->started)
 		return -1;
 	tok = strtok_r(NULL, " ", &save);
-	if (!tok)
+	if (!tok || tok[0] < '0' || tok[0] > '9')
 		return -1;
+	errno = 0;
 	n = strtoull(tok, &end, 10);
-	if (*end || n < j->next)
+	if (*end || errno || n < j->next)
 		return -1;
-	j->next = n;
-	j->commits++;
 	while ((tok = strtok_r(NULL, " ", &save))) {
-		uint64_t v[J_FMTS], nsid, first;
-		struct jlog *l;
-		char *eq = strchr(tok, '='), tail[8] = "";
-		int k = 0;
+		struct item *t = realloc(it, (n_it + 1) * sizeof(*it));
 
-		if (!eq)
-			return -1;
-		*eq = '\0';
-		if (sscanf(eq + 1, "%" SCNu64 ",%" SCNu64 ",%" SCNu64 "%n", &v[0],
-			   &v[1], &v[2], &k) != 3 || !k ||
-		    (eq[1 + k] && (strcmp(eq + 1 + k, ",end") || !*tok)))
-			return -1;
-		strcpy(tail, eq + 1 + k);
-		if (!strcmp(tok, "node")) {
-			if (tail[0])
-				return -1;
-			l = &j->node;
-		} else {
-			if (tok[0] < '0' || tok[0] > '9' ||
-			    sscanf(tok, "%" SCNu64 ".%" SCNu64 "%n", &nsid,
-				   &first, &k) != 2 || tok[k] || first >= n)
-				return -1;
-			l = ns_get(j, nsid, first, err);
-			if (!l)
-				return -2;
-			if (l->first != first)	/* two live namespaces, one id */
-				return -1;
+		if (!t) {
+			free(it);
+			nomem(err);
+			return -2;
 		}
-		memcpy(l->size, v, sizeof(v));
+		it = t;
+		if (parse_item(tok, n, &it[n_it]) || !item_ok(j, it, n_it))
+			goto out;
+		n_it++;
+	}
+	for (i = 0; i < n_it; i++) {
+		struct jlog *l = &j->node;
+
+		if (!it[i].host) {
+			l = ns_get(j, it[i].nsid, it[i].first, err);
+			if (!l) {
+				rc = -2;
+				goto out;
+			}
+		}
+		memcpy(l->size, it[i].size, sizeof(l->size));
 		l->exists = true;
-		if (tail[0]) {	/* ended: never written again */
+		if (it[i].end) {	/* ended: never written again */
 			ns_remove(j, l);
 			jlog_free(l);
 		}
 	}
-	return 0;
+	j->next = n;
+	j->commits++;
+	rc = 0;
+out:
+	free(it);
+	return rc;
 }
 
 /*
@@ -362,101 +435,145 @@ bad:
 	return 0;
 }
 
-/* Cut @l's files to their committed sizes; shorter ones are damage. */
-static int cut_back(struct nsima_journal *j, struct jlog *l, bool check,
-		    struct nsima_err *err)
+/*
+ * The directory of @l's logs (node/ or ns/<nsid>.<first>/), made when
+ * @create; no symbolic link is followed on the way: the journal writes,
+ * cuts and removes only inside its own directory.
+ */
+static int log_dir(struct nsima_journal *j, const struct jlog *l, bool create,
+		   struct nsima_err *err)
 {
-	char path[64];
-	struct stat st;
-	int f, fd;
+	char name[48];
+	int fd;
 
-	for (f = 0; f < J_FMTS; f++) {
-		log_path(l, f, path, sizeof(path));
-		fd = openat(j->dirfd, path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT && !l->size[f])
-			continue;
-		if (fd < 0)
-			return io_err(err, errno, "open", path);
-		if (fstat(fd, &st)) {
-			close(fd);
-			return io_err(err, errno, "stat", path);
-		}
-		if (check && (uint64_t)st.st_size < l->size[f]) {
-			close(fd);
-			return nsima_err_set(err, NSIMA_EMALFORMED,
-					     NSIMA_AT_NONE, 0,
-					     "%s/%s: %lld bytes, %" PRIu64
-					     " committed: the journal is damaged",
-					     j->dir, path,
-					     (long long)st.st_size, l->size[f]);
-		}
-		if ((uint64_t)st.st_size > l->size[f] &&
-		    (ftruncate(fd, (off_t)l->size[f]) || fsync(fd))) {
-			int e = errno;
+	if (l->host)
+		snprintf(name, sizeof(name), "node");
+	else
+		snprintf(name, sizeof(name), "%" PRIu64 ".%" PRIu64, l->nsid,
+			 l->first);
+	if (create && mkdirat(l->host ? j->dirfd : j->nsfd, name, 0700) &&
+	    errno != EEXIST)
+		return io_err(err, errno, "mkdir", name);
+	fd = openat(l->host ? j->dirfd : j->nsfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return io_err(err, errno, "open", name);
+	return fd;
+}
 
-			close(fd);
-			return io_err(err, e, "truncate", path);
-		}
-		close(fd);
-	}
-	return 0;
+/* @l's file @f in its directory @dfd (no link followed). */
+static int log_file(int dfd, int f, int flags)
+{
+	return openat(dfd, fmt_file[f], flags | O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
 /*
- * Remove the ns/<nsid>.<first> directories of a lost batch: their first
- * entry is not committed. (Ended namespaces' directories stay: committed,
- * never written again.)
+ * @l's files against their committed sizes: with @cut, cut longer ones
+ * back (what an interrupted batch wrote); else a shorter one is damage.
+ */
+static int check_or_cut(struct nsima_journal *j, struct jlog *l, bool cut,
+			struct nsima_err *err)
+{
+	struct stat st;
+	char path[64];
+	int f, fd, dfd, rc = 0;
+
+	dfd = log_dir(j, l, false, err);
+	if (dfd < 0) {
+		for (f = 0; f < J_FMTS && !l->size[f]; f++)
+			;
+		if (f == J_FMTS && err->code == NSIMA_EIO) {
+			nsima_err_clear(err);	/* nothing committed yet */
+			return 0;
+		}
+		return err->code;
+	}
+	for (f = 0; f < J_FMTS && !rc; f++) {
+		log_path(l, f, path, sizeof(path));
+		fd = log_file(dfd, f, cut ? O_WRONLY : O_RDONLY);
+		if (fd < 0 && errno == ENOENT && !l->size[f])
+			continue;
+		if (fd < 0) {
+			rc = io_err(err, errno, "open", path);
+			break;
+		}
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+			rc = io_err(err, errno ? errno : EINVAL, "stat", path);
+		else if (!cut && (uint64_t)st.st_size < l->size[f])
+			rc = nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE,
+					   0, "%s/%s: %lld bytes, %" PRIu64
+					   " committed: the journal is damaged",
+					   j->dir, path, (long long)st.st_size,
+					   l->size[f]);
+		else if (cut && (uint64_t)st.st_size > l->size[f] &&
+			 (ftruncate(fd, (off_t)l->size[f]) || fsync(fd)))
+			rc = io_err(err, errno, "truncate", path);
+		close(fd);
+	}
+	close(dfd);
+	return rc;
+}
+
+/*
+ * Remove what an interrupted run left: the ns/<nsid>.<first> directories
+ * of a lost batch (their first entry is not committed; ended namespaces'
+ * directories stay: committed, never written again) and temporary files
+ * of an interrupted compaction. Only the journal's own names; links are
+ * not followed.
  */
 static int remove_uncommitted(struct nsima_journal *j, struct nsima_err *err)
 {
-	int fd = openat(j->dirfd, "ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = dup(j->nsfd), sub, f;
 	struct dirent *d;
 	DIR *dir;
 
-	if (fd < 0)
-		return io_err(err, errno, "open", "ns");
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
 		return io_err(err, errno, "open", "ns");
 	}
+	rewinddir(dir);
 	while ((d = readdir(dir))) {
 		uint64_t nsid, first;
-		char path[320];
-		int f, k = 0;
+		int k = 0;
 
 		if (d->d_name[0] < '0' || d->d_name[0] > '9' ||
 		    sscanf(d->d_name, "%" SCNu64 ".%" SCNu64 "%n", &nsid,
 			   &first, &k) != 2 || d->d_name[k] ||
 		    first < j->next)
 			continue;
-		for (f = 0; f < J_FMTS; f++) {
-			snprintf(path, sizeof(path), "%s/%s", d->d_name,
-				 fmt_file[f]);
-			unlinkat(fd, path, 0);
-		}
-		unlinkat(fd, d->d_name, AT_REMOVEDIR);
+		sub = openat(j->nsfd, d->d_name,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			continue;	/* not a directory: not ours */
+		for (f = 0; f < J_FMTS; f++)
+			unlinkat(sub, fmt_file[f], 0);
+		close(sub);
+		unlinkat(j->nsfd, d->d_name, AT_REMOVEDIR);
 	}
+	closedir(dir);
+	dir = fdopendir(dup(j->dirfd));
+	if (!dir)
+		return io_err(err, errno, "open", j->dir);
+	while ((d = readdir(dir)))
+		if (!strncmp(d->d_name, "commits.tmp", 11))
+			unlinkat(j->dirfd, d->d_name, 0);
 	closedir(dir);
 	return 0;
 }
 
-static int sync_at(int dirfd, const char *name, struct nsima_err *err)
+static int sync_fd(int fd, const char *name, struct nsima_err *err)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0 || fsync(fd))
-		rc = io_err(err, errno, "fsync", name);
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	return fsync(fd) ? io_err(err, errno, "fsync", name) : 0;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
+/* Write @len bytes at @off, and nothing after them: the file ends there. */
+static int write_at(int fd, const uint8_t *p, size_t len, uint64_t off)
 {
+	uint64_t end = off + len;
+
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -464,8 +581,9 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 			return n < 0 ? errno : EIO;
 		p += n;
 		len -= (size_t)n;
+		off += (uint64_t)n;
 	}
-	return 0;
+	return ftruncate(fd, (off_t)end) ? errno : 0;
 }
 
 /* The state as one commit line (and the start line), for compaction. */
@@ -487,29 +605,67 @@ static int state_lines(const struct nsima_journal *j, struct nsima_buf *b)
 	return rc ? rc : seal_line(b, from);
 }
 
-/* Rewrite the commit log as its state (atomically: rename). */
-static int compact(struct nsima_journal *j, struct nsima_err *err)
+/*
+ * Rewrite the commit log as its state (a new file, renamed over it).
+ * Whatever happens, cfd ends up on the file the name "commits" has: the
+ * old one if the rename did not happen, else the new one.
+ */
+static void compact(struct nsima_journal *j)
 {
-	struct nsima_buf b;
+	struct nsima_err ignored;
+	struct stat a, b;
+	struct nsima_buf buf;
 	char path[4096];
-	int rc, fd;
+	int fd;
 
-	nsima_buf_init(&b);
-	if (state_lines(j, &b)) {
-		nsima_buf_free(&b);
-		return nomem(err);
+	nsima_buf_init(&buf);
+	if (state_lines(j, &buf)) {
+		nsima_buf_free(&buf);
+		return;
 	}
 	snprintf(path, sizeof(path), "%s/commits", j->dir);
-	rc = nsima_write_file(path, b.data, b.len, err);
-	nsima_buf_free(&b);
-	if (rc)
-		return rc;
-	fd = openat(j->dirfd, "commits", O_WRONLY | O_APPEND | O_CLOEXEC);
+	nsima_write_file(path, buf.data, buf.len, &ignored);
+	nsima_buf_free(&buf);
+	fd = openat(j->dirfd, "commits", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return io_err(err, errno, "open", "commits");
-	close(j->cfd);
-	j->cfd = fd;
-	j->clen = (uint64_t)lseek(fd, 0, SEEK_END);
+		return;
+	if (fstat(fd, &a) || fstat(j->cfd, &b) || a.st_ino == b.st_ino) {
+		close(fd);
+	} else {
+		close(j->cfd);
+		j->cfd = fd;
+		j->clen = (uint64_t)lseek(fd, 0, SEEK_END);
+	}
+	/* again once the log doubled what compaction left */
+	j->compact_at = j->clen * 2 > J_COMPACT_BYTES ? j->clen * 2 :
+						       J_COMPACT_BYTES;
+}
+
+/* Open @name in @dir (made 0700 if missing): a directory, no link. */
+static int open_dir_at(int at, const char *name, struct nsima_err *err)
+{
+	int fd;
+
+	if (mkdirat(at, name, 0700) && errno != EEXIST)
+		return io_err(err, errno, "mkdir", name);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return io_err(err, errno, "open", name);
+	return fd;
+}
+
+/* The journal directory: ours alone (owner, no group/other write). */
+static int check_owner(int fd, const char *dir, struct nsima_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return io_err(err, errno, "stat", dir);
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0,
+				     "%s: owned by uid %u, mode %04o: the journal directory must be its owner's alone",
+				     dir, (unsigned int)st.st_uid,
+				     (unsigned int)(st.st_mode & 07777));
 	return 0;
 }
 
@@ -520,14 +676,15 @@ int nsima_journal_open(struct nsima_journal **jp, const char *dir,
 	uint8_t *buf = NULL;
 	size_t len = 0, valid = 0, i;
 	char path[4096];
-	int rc;
+	int rc, pass;
 
 	nsima_err_clear(err);
 	*jp = NULL;
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return nomem(err);
-	j->dirfd = j->cfd = -1;
+	j->dirfd = j->cfd = j->nsfd = -1;
+	j->compact_at = J_COMPACT_BYTES;
 	j->dir = strdup(dir);
 	if (!j->dir) {
 		rc = nomem(err);
@@ -536,26 +693,27 @@ int nsima_journal_open(struct nsima_journal **jp, const char *dir,
 	rc = jlog_init(&j->node, true, 0, 0, err);
 	if (rc)
 		goto fail;
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		rc = io_err(err, errno, "mkdir", dir);
-		goto fail;
-	}
-	j->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (j->dirfd < 0) {
-		rc = io_err(err, errno, "open", dir);
-		goto fail;
-	}
-	if ((mkdirat(j->dirfd, "node", 0700) && errno != EEXIST) ||
-	    (mkdirat(j->dirfd, "ns", 0700) && errno != EEXIST)) {
-		rc = io_err(err, errno, "mkdir in", dir);
-		goto fail;
-	}
-	if (sync_at(j->dirfd, ".", err)) {	/* node/ and ns/ durable */
+	j->dirfd = open_dir_at(AT_FDCWD, dir, err);
+	if (j->dirfd < 0 || check_owner(j->dirfd, dir, err)) {
 		rc = err->code;
 		goto fail;
 	}
+	/* one writer: a second nsimad (or --once) on it is refused */
+	if (flock(j->dirfd, LOCK_EX | LOCK_NB)) {
+		rc = nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0,
+				   "%s: %s", dir, errno == EWOULDBLOCK ?
+				   "in use by another process (locked)" :
+				   strerror(errno));
+		goto fail;
+	}
+	rc = close(open_dir_at(j->dirfd, "node", err));
+	j->nsfd = open_dir_at(j->dirfd, "ns", err);
+	if (rc || j->nsfd < 0 || sync_fd(j->dirfd, dir, err)) {
+		rc = err->code ? err->code : io_err(err, errno, "open", "node");
+		goto fail;
+	}
 	snprintf(path, sizeof(path), "%s/commits", dir);
-	if (!faccessat(j->dirfd, "commits", F_OK, 0)) {
+	if (!faccessat(j->dirfd, "commits", F_OK, AT_SYMLINK_NOFOLLOW)) {
 		rc = nsima_read_file(path, NSIMA_INPUT_MAX, &buf, &len, err);
 		if (rc)
 			goto fail;
@@ -564,26 +722,29 @@ int nsima_journal_open(struct nsima_journal **jp, const char *dir,
 	free(buf);
 	if (rc)
 		goto fail;
-	/* every file back to its commit; damage stops here, changing nothing */
-	for (i = 0; i < j->tab_size; i++)
-		if (j->tab[i] && (rc = cut_back(j, j->tab[i], true, err)))
+	/* check everything, then cut: damage changes nothing */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < j->tab_size; i++)
+			if (j->tab[i] &&
+			    (rc = check_or_cut(j, j->tab[i], pass, err)))
+				goto fail;
+		rc = check_or_cut(j, &j->node, pass, err);
+		if (rc)
 			goto fail;
-	rc = cut_back(j, &j->node, true, err);
-	if (rc)
-		goto fail;
+	}
 	rc = remove_uncommitted(j, err);
 	if (rc)
 		goto fail;
 	j->cfd = openat(j->dirfd, "commits",
-			O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+			O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (j->cfd < 0 || ftruncate(j->cfd, (off_t)valid) || fsync(j->cfd)) {
 		rc = io_err(err, errno, "open", path);
 		goto fail;
 	}
 	j->clen = valid;
 	j->node.exists = true;
-	if (valid > J_COMPACT_BYTES && (rc = compact(j, err)))
-		goto fail;
+	if (valid > J_COMPACT_BYTES)
+		compact(j);
 	*jp = j;
 	return 0;
 fail:
@@ -606,8 +767,10 @@ void nsima_journal_close(struct nsima_journal *j)
 	jlog_drop(&j->node);
 	if (j->cfd >= 0)
 		close(j->cfd);
+	if (j->nsfd >= 0)
+		close(j->nsfd);
 	if (j->dirfd >= 0)
-		close(j->dirfd);
+		close(j->dirfd);	/* and its lock */
 	free(j->dir);
 	free(j);
 }
@@ -638,11 +801,16 @@ uint64_t nsima_journal_next(const struct nsima_journal *j)
 	return j->next;
 }
 
-/* Append @b to the commit log and sync it; cut back on failure. */
+uint64_t nsima_journal_expect(const struct nsima_journal *j)
+{
+	return j->next + j->pending;
+}
+
+/* Append @b to the commit log (at its committed end) and sync it. */
 static int commit_line(struct nsima_journal *j, const struct nsima_buf *b,
 		       struct nsima_err *err)
 {
-	int e = write_all(j->cfd, b->data, b->len);
+	int e = write_at(j->cfd, b->data, b->len, j->clen);
 
 	if (!e && fsync(j->cfd))
 		e = errno;
@@ -793,41 +961,43 @@ void nsima_journal_rollback(struct nsima_journal *j)
 	j->pending = 0;
 }
 
-/* Write and sync @l's batch. */
+/*
+ * Write and sync @l's batch, each file at its committed end (whatever an
+ * earlier failed batch left after it is overwritten or cut).
+ */
 static int flush_log(struct nsima_journal *j, struct jlog *l,
 		     struct nsima_err *err)
 {
 	bool created = false;
 	char path[64];
-	int f, fd, e;
+	int f, fd, e, dfd;
 
-	if (!l->exists) {
-		log_path(l, -1, path, sizeof(path));
-		if (mkdirat(j->dirfd, path, 0700) && errno != EEXIST)
-			return io_err(err, errno, "mkdir", path);
-		created = true;
-	}
+	dfd = log_dir(j, l, !l->exists, err);
+	if (dfd < 0)
+		return err->code;
 	for (f = 0; f < J_FMTS; f++) {
 		if (!l->pend[f].len)
 			continue;
 		log_path(l, f, path, sizeof(path));
-		fd = openat(j->dirfd, path,
-			    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return io_err(err, errno, "open", path);
+		fd = log_file(dfd, f, O_WRONLY | O_CREAT);
+		if (fd < 0) {
+			e = errno;
+			close(dfd);
+			return io_err(err, e, "open", path);
+		}
 		created |= !l->size[f];
-		e = write_all(fd, l->pend[f].data, l->pend[f].len);
+		e = write_at(fd, l->pend[f].data, l->pend[f].len, l->size[f]);
 		if (!e && fsync(fd))
 			e = errno;
 		close(fd);
-		if (e)
+		if (e) {
+			close(dfd);
 			return io_err(err, e, "write", path);
+		}
 	}
-	if (created) {
-		log_path(l, -1, path, sizeof(path));
-		return sync_at(j->dirfd, path, err);
-	}
-	return 0;
+	e = created && fsync(dfd) ? errno : 0;
+	close(dfd);
+	return e ? io_err(err, e, "fsync", l->host ? "node" : "ns") : 0;
 }
 
 int nsima_journal_commit(struct nsima_journal *j, struct nsima_err *err)
@@ -845,7 +1015,7 @@ int nsima_journal_commit(struct nsima_journal *j, struct nsima_err *err)
 		rc = flush_log(j, j->touched[i], err);
 	}
 	if (!rc && new_dir)
-		rc = sync_at(j->dirfd, "ns", err);
+		rc = sync_fd(j->nsfd, "ns", err);
 	nsima_buf_init(&b);
 	if (!rc && nsima_buf_printf(&b, "commit %" PRIu64,
 				    j->next + j->pending))
@@ -867,11 +1037,12 @@ int nsima_journal_commit(struct nsima_journal *j, struct nsima_err *err)
 		rc = commit_line(j, &b, err);
 	nsima_buf_free(&b);
 	if (rc) {
+		/* nothing of the batch stays: the caller re-reads it (the
+		 * next batch is written at the committed ends anyway) */
 		struct nsima_err ignored;
 
-		/* nothing of the batch stays: the caller re-reads it */
 		for (i = 0; i < j->ntouched; i++)
-			cut_back(j, j->touched[i], false, &ignored);
+			check_or_cut(j, j->touched[i], true, &ignored);
 		nsima_journal_rollback(j);
 		return rc;
 	}
@@ -892,7 +1063,7 @@ int nsima_journal_commit(struct nsima_journal *j, struct nsima_err *err)
 	j->next += j->pending;
 	j->pending = 0;
 	j->commits++;
-	if (j->clen > J_COMPACT_BYTES)
-		return compact(j, err);
+	if (j->clen > j->compact_at)
+		compact(j);	/* the commit is durable whatever this does */
 	return 0;
 }

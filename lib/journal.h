@@ -80,5 +80,7 @@ int nsima_journal_commit(struct nsima_journal *j, struct nsima_err *err);
 void nsima_journal_rollback(struct nsima_journal *j);
 /* Whole-list index after the last committed entry. */
 uint64_t nsima_journal_next(const struct nsima_journal *j);
+/* The index nsima_journal_add() expects: after the pending batch. */
+uint64_t nsima_journal_expect(const struct nsima_journal *j);
 
 #endif /* NSIMA_JOURNAL_H */

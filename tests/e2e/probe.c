@@ -25,6 +25,8 @@
  *                                  move_mount), not mount(2)
  *   nsima-probe chroot-cat DIR FILE  chroot(DIR), then read FILE (a path in
  *                                  DIR) to stdout
+ *   nsima-probe kfunc-errors       the pinned kfunc_errors map: one line per
+ *                                  program (enum nsima_prog): "N COUNT"
  *   nsima-probe connect ADDR PORT  one TCP connect() to ADDR (IPv4 or IPv6)
  *                                  with a 1 s timeout; prints "ok" or the
  *                                  error's name (the tests aim at addresses
@@ -41,11 +43,14 @@
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <linux/bpf.h>
 #include <linux/mount.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <nsima/abi.h>
 
 static long long now_ns(void)
 {
@@ -285,6 +290,37 @@ static int do_connect(const char *addr, const char *port)
 	return 0;
 }
 
+/* The pinned kfunc_errors map, by the bpf(2) syscall (no libbpf here). */
+static int kfunc_errors(void)
+{
+	union bpf_attr a;
+	__u64 v;
+	__u32 k;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.pathname = (__u64)(unsigned long)(NSIMA_BPFFS_DIR "/"
+					    NSIMA_KFUNC_ERRORS_MAP);
+	fd = (int)syscall(__NR_bpf, BPF_OBJ_GET, &a, sizeof(a));
+	if (fd < 0) {
+		perror("nsima-probe: " NSIMA_BPFFS_DIR "/" NSIMA_KFUNC_ERRORS_MAP);
+		return 1;
+	}
+	for (k = 0; k < NSIMA_PROG_MAX; k++) {
+		memset(&a, 0, sizeof(a));
+		a.map_fd = (__u32)fd;
+		a.key = (__u64)(unsigned long)&k;
+		a.value = (__u64)(unsigned long)&v;
+		if (syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &a, sizeof(a))) {
+			perror("nsima-probe: lookup");
+			return 1;
+		}
+		printf("%u %llu\n", k, (unsigned long long)v);
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[64];
@@ -315,6 +351,8 @@ int main(int argc, char **argv)
 		perror("nsima-probe: exec");
 		return 127;
 	}
+	if (argc == 2 && !strcmp(argv[1], "kfunc-errors"))
+		return kfunc_errors();
 	if (argc == 2 && !strcmp(argv[1], "noop"))
 		return 0;
 	if (argc == 4 && !strcmp(argv[1], "fsmount"))

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: lib/journal.c's recovery from its commit log, the one
- * file of the journal that is parsed. Each input is a journal directory's
- * "commits" file, with the node's three logs 64 bytes long each. Opening
+ * file of the journal that is parsed. Each input gives a journal
+ * directory's "commits" file: every whole line of it gets its SHA-256
+ * appended, as the journal writes it (so that the fuzzer reaches the
+ * parser behind the sum), unless it starts with '!' (taken as it is, the
+ * '!' removed); a last line without a newline is a torn one, as it is.
+ * The node's three logs are 64 bytes long each. Opening
  * it either fails with a message (damaged, a file shorter than committed:
  * NSIMA_EMALFORMED or NSIMA_EIO) or recovers a state that holds:
  * first <= next, nothing without a start; the commit log left behind is a
@@ -20,7 +24,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "buf.h"
 #include "fileio.h"
+#include "hex.h"
 #include "journal.h"
 #include "template.h"
 
@@ -59,6 +67,35 @@ static void put(const char *dir, const char *rel, const void *p, size_t n)
 		abort();
 }
 
+/* The commits file of input @data (above). */
+static void commits_of(const uint8_t *data, size_t size, struct nsima_buf *b)
+{
+	size_t pos = 0;
+
+	nsima_buf_init(b);
+	while (pos < size) {
+		const uint8_t *nl = memchr(data + pos, '\n', size - pos);
+		size_t n = nl ? (size_t)(nl - (data + pos)) : size - pos;
+		unsigned char md[32];
+		char sum[65];
+
+		if (!nl || data[pos] == '!') {
+			size_t skip = data[pos] == '!';
+
+			if (nsima_buf_append(b, data + pos + skip, n - skip) ||
+			    (nl && nsima_buf_append(b, "\n", 1)))
+				abort();
+		} else {
+			EVP_Digest(data + pos, n, md, NULL, EVP_sha256(), NULL);
+			nsima_hex_encode(md, sizeof(md), sum);
+			if (nsima_buf_append(b, data + pos, n) ||
+			    nsima_buf_printf(b, " %s\n", sum))
+				abort();
+		}
+		pos += n + (nl ? 1 : 0);
+	}
+}
+
 static void same(const struct nsima_journal_info *a,
 		 const struct nsima_journal_info *b)
 {
@@ -76,10 +113,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t pad[64], *left;
 	struct nsima_err err;
 	struct nsima_entry e;
-	struct nsima_buf d;
+	struct nsima_buf d, in;
 	size_t len;
 	int rc;
 
+	commits_of(data, size, &in);
+	data = in.data;
+	size = in.len;
 	fresh(dir, sizeof(dir));
 	memset(pad, 0, sizeof(pad));
 	if (mkdir(dir, 0700) || mkdir(strcat(strcpy(path, dir), "/node"), 0700))
@@ -94,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((rc != NSIMA_EMALFORMED && rc != NSIMA_EIO &&
 		     rc != NSIMA_ENOMEM) || !err.msg[0])
 			abort();
+		nsima_buf_free(&in);
 		return 0;
 	}
 	nsima_journal_info(j, &info);
@@ -128,5 +169,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nsima_entry_free(&e);
 	}
 	nsima_journal_close(j);
+	nsima_buf_free(&in);
 	return 0;
 }

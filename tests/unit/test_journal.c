@@ -18,9 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "buf.h"
 #include "fileio.h"
+#include "hex.h"
 #include "journal.h"
 #include "log_format.h"
 #include "template.h"
@@ -160,6 +162,8 @@ static void append_rel(const char *rel, const char *bytes)
 	fputs(bytes, f);
 	fclose(f);
 }
+
+static int lines_of(const char *rel);
 
 static off_t size_rel(const char *rel)
 {
@@ -407,6 +411,88 @@ static void test_damage(void **state)
 	assert_non_null(strstr(err.msg, "damaged commit line"));
 }
 
+/*
+ * What a writer must not be able to do through the journal directory: a
+ * second writer (the lock), links leading out of it, a directory others
+ * may write to, and a forged last commit line that checks out but does
+ * not parse as a whole.
+ */
+static void test_hostile_dir(void **state)
+{
+	struct nsima_journal *j = open_ok(), *j2;
+	struct nsima_journal_info info;
+	struct nsima_err err;
+	char path[600], victim[600];
+	uint8_t *buf;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(nsima_journal_open(&j2, dir, &err), NSIMA_EIO);
+	assert_non_null(strstr(err.msg, "in use by another process"));
+	assert_int_equal(nsima_journal_start(j, 0, NULL, &err), 0);
+	add_range(j, 0, 4);
+	assert_int_equal(nsima_journal_commit(j, &err), 0);
+	nsima_journal_close(j);
+
+	/* a file the journal would cut, a link elsewhere: refused, the
+	 * victim untouched */
+	snprintf(victim, sizeof(victim), "%s/../victim", dir);
+	f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("precious\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/node/cel.json", dir);
+	assert_int_equal(rename(path, strcat(strcpy((char[620]){ 0 }, path),
+					     ".real")), 0);
+	assert_int_equal(symlink(victim, path), 0);
+	assert_int_equal(nsima_journal_open(&j, dir, &err), NSIMA_EIO);
+	assert_int_equal(size_rel("../victim"), 9);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rename(strcat(strcpy((char[620]){ 0 }, path), ".real"),
+				path), 0);
+
+	/* an uncommitted namespace directory that is a link elsewhere: the
+	 * link is not followed (the file it leads to stays) */
+	snprintf(path, sizeof(path), "%s/../vdir", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	append_rel("../vdir/binary_runtime_measurements", "precious");
+	snprintf(victim, sizeof(victim), "%s/ns/4026532199.50", dir);
+	assert_int_equal(symlink(path, victim), 0);
+	j = open_ok();
+	nsima_journal_close(j);
+	assert_int_equal(size_rel("../vdir/binary_runtime_measurements"), 8);
+
+	/* a forged last line whose sum checks: applied whole or not at all */
+	read_rel("commits", &buf, &len);
+	free(buf);
+	{
+		static const char body[] =
+			"commit 1000000 node=0,0,0 4026532114.1=0,0,0 junk";
+		char sum[65], line[256];
+		unsigned char md[32];
+		unsigned int n;
+
+		EVP_Digest(body, strlen(body), md, &n, EVP_sha256(), NULL);
+		nsima_hex_encode(md, sizeof(md), sum);
+		snprintf(line, sizeof(line), "%s %s\n", body, sum);
+		append_rel("commits", line);
+	}
+	j = open_ok();
+	nsima_journal_info(j, &info);
+	assert_int_equal(info.next, 4);
+	nsima_journal_close(j);
+	assert_file("node/binary_runtime_measurements", NSIMA_FORMAT_BINARY, 0,
+		    4, -1);
+	assert_int_equal(size_rel("commits"), (off_t)len);
+
+	/* a directory others may write to is refused */
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(nsima_journal_open(&j, dir, &err), NSIMA_EIO);
+	assert_non_null(strstr(err.msg, "must be its owner's alone"));
+	assert_int_equal(chmod(dir, 0700), 0);
+}
+
 /* Past 1 MiB the commit log is rewritten as its state. */
 static void test_compaction(void **state)
 {
@@ -417,21 +503,24 @@ static void test_compaction(void **state)
 
 	(void)state;
 	assert_int_equal(nsima_journal_start(j, 0, NULL, &err), 0);
-	/* one entry per commit: ~ 200 bytes per commit line */
-	for (i = 0; i < 7000; i++) {
+	/* one entry per commit: ~ 140 bytes per commit line; 1 MiB is
+	 * passed after some 7,500 commits */
+	for (i = 0; i < 9000; i++) {
 		add_range(j, i, i + 1);
 		assert_int_equal(nsima_journal_commit(j, &err), 0);
 	}
 	assert_true(size_rel("commits") < 1 << 20);
+	/* compacted: far fewer lines than commits */
+	assert_true(lines_of("commits") < 2000);
 	nsima_journal_close(j);
 	j = open_ok();
 	nsima_journal_info(j, &info);
-	assert_int_equal(info.next, 7000);
+	assert_int_equal(info.next, 9000);
 	assert_int_equal(info.first, 0);
 	assert_int_equal(info.namespaces, 2);
 	nsima_journal_close(j);
 	assert_file("ns/4026532114.1/binary_runtime_measurements",
-		    NSIMA_FORMAT_BINARY, 0, 7000, 1);
+		    NSIMA_FORMAT_BINARY, 0, 9000, 1);
 }
 
 /*
@@ -590,6 +679,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_compaction, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ns_reuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_dir, setup,
+						teardown),
 		cmocka_unit_test(test_binary_whole),
 	};
 
