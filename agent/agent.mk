@@ -16,9 +16,11 @@ ALL_TARGETS += $(NSIMA_LOAD)
 
 # nsimad: the node agent (docs/nsimad.md).
 NSIMAD := $(B)/bin/nsimad
-$(NSIMAD): $(B)/obj/agent/nsimad.o $(LIBNSIMA)
+NSIMAD_OBJS := $(B)/obj/agent/nsimad.o $(B)/obj/agent/http.o
+$(NSIMAD): $(NSIMAD_OBJS) $(LIBNSIMA)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBNSIMA) $(LIBNSIMA_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(NSIMAD_OBJS) $(LIBNSIMA) -lmicrohttpd \
+		-lpthread $(LIBNSIMA_LIBS)
 
 ALL_TARGETS += $(NSIMAD)

@@ -34,11 +34,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
+#include <nsima/abi.h>
 #include "hex.h"
+#include "http.h"
 #include "journal.h"
+#include "metrics.h"
 #include "log.h"
 #include "log_format.h"
 
@@ -51,6 +57,7 @@ static struct {
 	const char *sfs;
 	unsigned int interval_ms;
 	unsigned long batch;
+	const char *listen;
 	bool once, trim, verbose;
 } opt = {
 	.dir = "/var/lib/nsima",
@@ -62,10 +69,51 @@ static struct {
 
 static char jdir[4096];	/* the journal: opt.dir/<instance id> */
 
-/* What this run did (reported at exit, later in /metrics). */
+/* What this run did (reported at exit and in /metrics). */
 static struct {
 	uint64_t entries, commits, commit_errors, trims, trim_errors;
 } st;
+
+/*
+ * What /metrics shows, under mlock (the HTTP thread reads it): the
+ * counts as of the last commit or trim, and the events of committed
+ * entries. The batch's events are counted apart (the main thread's
+ * only) and merged when it commits, dropped when it does not.
+ */
+static pthread_mutex_t mlock = PTHREAD_MUTEX_INITIALIZER;
+static struct nsima_agent_counts shown;
+static struct nsima_metrics *events, *batch_events;
+#define EVENT_SERIES_MAX 4096
+
+static void publish(struct nsima_journal *j)
+{
+	struct nsima_journal_info info;
+
+	nsima_journal_info(j, &info);
+	pthread_mutex_lock(&mlock);
+	shown.entries = st.entries;
+	shown.commits = st.commits;
+	shown.commit_errors = st.commit_errors;
+	shown.trims = st.trims;
+	shown.trim_errors = st.trim_errors;
+	shown.journal_next = info.next;
+	shown.journal_bytes = info.bytes;
+	shown.journal_namespaces = info.namespaces;
+	if (batch_events)
+		nsima_metrics_merge(events, batch_events);
+	pthread_mutex_unlock(&mlock);
+}
+
+/* A failed batch's events: never shown (it is read again). */
+static void drop_batch_events(void)
+{
+	struct nsima_metrics *fresh = nsima_metrics_new(EVENT_SERIES_MAX);
+
+	if (!fresh)
+		return;	/* keep the old one: over-counting beats a crash */
+	nsima_metrics_free(batch_events);
+	batch_events = fresh;
+}
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -265,6 +313,8 @@ static int add_one(const struct nsima_entry *e, uint64_t index, void *ctx,
 	if (index < nsima_journal_expect(c->j))
 		return 0;	/* persisted before: read again after a reopen */
 	rc = nsima_journal_add(c->j, e, index, err);
+	if (!rc && batch_events)
+		nsima_metrics_entry(batch_events, e);
 	if (rc || ++c->added < opt.batch)
 		return rc;
 	c->added = 0;		/* every --batch entries, even mid-read */
@@ -304,6 +354,8 @@ static int commit_and_trim(struct nsima_journal *j)
 		return 0;
 	if (nsima_journal_commit(j, &err)) {
 		st.commit_errors++;
+		drop_batch_events();
+		publish(j);
 		say("commit of %" PRIu64 " entries to %s failed: %s (nothing trimmed; retrying)",
 		    info.pending, jdir, err.msg);
 		return 1;
@@ -314,6 +366,7 @@ static int commit_and_trim(struct nsima_journal *j)
 		say("committed %" PRIu64 " entries, next %" PRIu64,
 		    info.pending, nsima_journal_next(j));
 	trim_committed(j);
+	publish(j);
 	return 0;
 }
 
@@ -467,6 +520,56 @@ static int check_list(struct nsima_journal *j)
 	return 0;
 }
 
+/* The pinned kfunc_errors map (bpf(2): no libbpf needed): 0 or -1. */
+static int read_kfunc_errors(uint64_t v[NSIMA_PROG_MAX])
+{
+	union bpf_attr a;
+	__u32 k;
+	int fd, rc = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.pathname = (__u64)(unsigned long)(NSIMA_BPFFS_DIR "/"
+					    NSIMA_KFUNC_ERRORS_MAP);
+	fd = (int)syscall(__NR_bpf, BPF_OBJ_GET, &a, sizeof(a));
+	if (fd < 0)
+		return -1;
+	for (k = 0; k < NSIMA_PROG_MAX && !rc; k++) {
+		memset(&a, 0, sizeof(a));
+		a.map_fd = (__u32)fd;
+		a.key = (__u64)(unsigned long)&k;
+		a.value = (__u64)(unsigned long)&v[k];
+		rc = syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &a, sizeof(a)) ?
+			     -1 : 0;
+	}
+	close(fd);
+	return rc;
+}
+
+/* /metrics (the HTTP thread). */
+static int render_metrics(void *ctx, struct nsima_buf *out)
+{
+	uint64_t kerr[NSIMA_PROG_MAX], t = 0, n = 0;
+	char status[4096];
+	bool have_status, have_kerr;
+	struct nsima_agent_counts a;
+	int rc;
+
+	(void)ctx;
+	have_status = !read_small("status", status, sizeof(status));
+	have_kerr = !read_kfunc_errors(kerr);
+	pthread_mutex_lock(&mlock);
+	a = shown;
+	if (have_status && !status_u64("trimmed", &t) &&
+	    !status_u64("entries", &n)) {
+		a.have_kernel = true;
+		a.kernel_total = t + n;
+	}
+	rc = nsima_metrics_render(events, &a, have_status ? status : NULL,
+				  have_kerr ? kerr : NULL, out);
+	pthread_mutex_unlock(&mlock);
+	return rc;
+}
+
 static int run(void)
 {
 	struct follow f = { .fd = -1 };
@@ -475,11 +578,27 @@ static int run(void)
 	unsigned int backoff = 0;
 	int rc;
 
+	struct nsimad_http *http = NULL;
+	char why[256];
+
+	events = nsima_metrics_new(EVENT_SERIES_MAX);
+	batch_events = nsima_metrics_new(EVENT_SERIES_MAX);
+	if (!events || !batch_events) {
+		say("out of memory");
+		return 1;
+	}
 	if (open_journal(&j))
 		return 1;
 	rc = start_journal(j);
 	if (!rc)
 		rc = check_list(j);
+	publish(j);
+	if (!rc && opt.listen &&
+	    nsimad_http_start(&http, opt.listen, render_metrics, NULL, why,
+			      sizeof(why))) {
+		say("%s", why);
+		rc = 1;
+	}
 	f.buf = malloc(READ_CHUNK);
 	if (!f.buf) {
 		say("out of memory");
@@ -514,6 +633,7 @@ static int run(void)
 	}
 	if (stop && !rc && commit_and_trim(j))
 		rc = 1;
+	nsimad_http_stop(http);
 	follow_close(&f);
 	free(f.buf);
 	nsima_journal_info(j, &info);
@@ -522,6 +642,8 @@ static int run(void)
 	    " trims, %" PRIu64 " trim errors", info.next, st.entries,
 	    st.commits, st.commit_errors, st.trims, st.trim_errors);
 	nsima_journal_close(j);
+	nsima_metrics_free(events);
+	nsima_metrics_free(batch_events);
 	return rc;
 }
 
@@ -538,6 +660,8 @@ static void usage(FILE *out)
 "  -b, --batch N         commit at least every N entries (4096)\n"
 "      --no-trim         never trim the kernel list\n"
 "      --once            read to the end of the list, commit, trim, exit\n"
+"  -l, --listen ADDR     serve /metrics (Prometheus) over HTTP on ADDR:\n"
+"                        IPV4:PORT or [IPV6]:PORT, e.g. 127.0.0.1:9464\n"
 "  -v, --verbose         a line per commit\n"
 "  -h, --help            this text\n"
 "Exit status: 0 stopped (SIGTERM/SIGINT) or --once done, 1 error,\n"
@@ -565,6 +689,7 @@ int main(int argc, char **argv)
 		{ "no-trim", no_argument, NULL, 'T' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "listen", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -572,7 +697,7 @@ int main(int argc, char **argv)
 	unsigned long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:i:b:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:i:b:l:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			opt.dir = optarg;
@@ -602,6 +727,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			opt.verbose = true;
+			break;
+		case 'l':
+			opt.listen = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -126,15 +126,21 @@ bprm_errors=$(nsima-probe kfunc-errors | sed -n 's/^0 //p')
 check "shell events ($events) + exec hook failures counted ($bprm_errors) cover the $all rounds" \
 	test $((events + bprm_errors)) -ge $all
 
-# ---- disk full ----
-start
+# ---- disk full, with /metrics ----
+ip link set lo up || bail "loopback"
+M=http://127.0.0.1:9464/metrics
+nsimad -v --dir $D --interval 20 --batch 16 --listen 127.0.0.1:9464 \
+	2>>$LOG &
+pid=$!
 sleep 1
+F=$(sed -n 's/^nsimad: following .* from entry //p' $LOG | tail -n 1)
 # a second writer on the same journal is refused
 nsimad --dir $D --once 2>/tmp/second.log
 is "a second nsimad on the journal: exit 1" $? 1
 check "... because it is locked" grep -q 'in use by another process (locked)' /tmp/second.log
 dd if=/dev/zero of=$D/filler bs=4096 2>/dev/null
-unshare -m sh -c 'for i in $(seq 60); do
+unshare -m sh -c 'readlink /proc/self/ns/mnt >/tmp/load/full.ns
+	for i in $(seq 60); do
 	printf "#!/bin/sh\n# full %s\n" $i >/tmp/load/full-$i
 	chmod +x /tmp/load/full-$i; /tmp/load/full-$i; done'
 quiesce >/dev/null
@@ -145,6 +151,11 @@ is "disk full: nothing trimmed that is not on disk" "$(st trimmed)" "$(committed
 check "disk full: entries wait in the kernel list ($(cat $SFS/count))" \
 	test "$(cat $SFS/count)" -gt 0
 check "disk full: nsimad keeps running" kill -0 $pid
+wget -q -O /tmp/m1 $M
+check "disk full: /metrics counts the failed commits" \
+	test "$(sed -n 's/^nsima_agent_commit_errors_total //p' /tmp/m1)" -ge 1
+check "disk full: /metrics shows the entries waiting ($(sed -n 's/^nsima_persist_lag_entries //p' /tmp/m1))" \
+	test "$(sed -n 's/^nsima_persist_lag_entries //p' /tmp/m1)" -gt 0
 rm -f $D/filler
 i=0
 while [ $i -lt 100 ] && [ "$(cat $SFS/count)" != 0 ]; do
@@ -152,6 +163,26 @@ while [ $i -lt 100 ] && [ "$(cat $SFS/count)" != 0 ]; do
 	i=$((i + 1))
 done
 total=$(($(st trimmed) + $(cat $SFS/count)))
+wget -q -O /tmp/m2 $M
+mval() { sed -n "s/^$1 //p" /tmp/m2; }
+is "/metrics: the journal's next index" "$(mval nsima_journal_next)" "$(committed)"
+is "/metrics: nothing waits" "$(mval nsima_persist_lag_entries)" 0
+is "/metrics: the module's figures (trimmed)" "$(mval nsima_module_trimmed)" "$(st trimmed)"
+is "/metrics: the exec hook's kfunc failures" \
+	"$(mval 'nsima_kfunc_errors_total{program="bprm_check"}')" \
+	"$(nsima-probe kfunc-errors | sed -n 's/^0 //p')"
+nsF=$(cat /tmp/load/full.ns)
+nsF=${nsF#mnt:[}
+nsF=${nsF%]}
+want=$(awk -v f="$F" 'NR > f' $J/node/ascii_runtime_measurements |
+	grep -c " $nsF:nsima-event:exec ")
+is "/metrics: the exec events of the namespace since this nsimad started ($want)" \
+	"$(mval "nsima_events_total{ns=\"$nsF\",type=\"exec\",risk=\"medium\"}")" "$want"
+fails_with "/metrics: another path is 404" "404" wget -q -O /dev/null \
+	http://127.0.0.1:9464/nope
+fails_with "/metrics: a POST is 405" "405" wget -q --post-data x \
+	-O /dev/null $M
+check "... and nsimad keeps running" kill -0 $pid
 kill -TERM $pid
 wait $pid
 is "space back: nsimad caught up by itself (journal = kernel total $total)" \
