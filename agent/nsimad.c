@@ -69,6 +69,32 @@ static struct {
 
 static char jdir[4096];	/* the journal: opt.dir/<instance id> */
 
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* fsync the directory holding @path: a new entry in it made durable. */
+static int sync_dir_of(const char *path)
+{
+	char dir[4096], *slash;
+	int fd, rc = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd)) {
+		say("fsync %s: %s", dir, strerror(errno));
+		rc = 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 /* What this run did (reported at exit and in /metrics). */
 static struct {
 	uint64_t entries, commits, commit_errors, trims, trim_errors;
@@ -182,6 +208,24 @@ static int status_u64(const char *key, uint64_t *v)
 static int trimmed(uint64_t *t)
 {
 	return status_u64("trimmed", t);
+}
+
+/* trimmed + entries of one read of status: the kernel list's end. */
+static int kernel_end(uint64_t *end)
+{
+	char buf[4096], *p, *q;
+	uint64_t t, n;
+	int rc = read_small("status", buf, sizeof(buf));
+
+	if (rc)
+		return rc;
+	p = strstr(buf, "\ntrimmed: ");
+	q = strstr(buf, "\nentries: ");
+	if (!p || !q || sscanf(p + 10, "%" SCNu64, &t) != 1 ||
+	    sscanf(q + 10, "%" SCNu64, &n) != 1)
+		return -EPROTO;
+	*end = t + n;
+	return 0;
 }
 
 /*
@@ -344,6 +388,8 @@ static void trim_committed(struct nsima_journal *j)
 }
 
 /* Commit, then trim what is committed. 0, or 1 when the commit failed. */
+static bool last_commit_failed;	/* and no commit since */
+
 static int commit_and_trim(struct nsima_journal *j)
 {
 	struct nsima_journal_info info;
@@ -352,14 +398,16 @@ static int commit_and_trim(struct nsima_journal *j)
 	nsima_journal_info(j, &info);
 	if (!info.pending)
 		return 0;
+	last_commit_failed = true;
 	if (nsima_journal_commit(j, &err)) {
 		st.commit_errors++;
 		drop_batch_events();
 		publish(j);
-		say("commit of %" PRIu64 " entries to %s failed: %s (nothing trimmed; retrying)",
-		    info.pending, jdir, err.msg);
+		say("commit of %" PRIu64 " entries to %s failed: %s (nothing trimmed%s)",
+		    info.pending, jdir, err.msg, opt.once ? "" : "; retrying");
 		return 1;
 	}
+	last_commit_failed = false;
 	st.commits++;
 	st.entries += info.pending;
 	if (opt.verbose)
@@ -466,8 +514,12 @@ static int open_journal(struct nsima_journal **j)
 
 	if (instance_id(id))
 		return 1;
-	if (mkdir(opt.dir, 0700) && errno != EEXIST) {
-		say("mkdir %s: %s", opt.dir, strerror(errno));
+	if (mkdir(opt.dir, 0700)) {
+		if (errno != EEXIST) {
+			say("mkdir %s: %s", opt.dir, strerror(errno));
+			return 1;
+		}
+	} else if (sync_dir_of(opt.dir)) {
 		return 1;
 	}
 	/* where the journals and "current" are made: ours alone */
@@ -489,7 +541,7 @@ static int open_journal(struct nsima_journal **j)
 		say("%s: %s", cur, strerror(errno));
 		unlink(tmp);
 	}
-	return 0;
+	return 0;	/* "current" is for operators: not fsynced on purpose */
 }
 
 /*
@@ -500,23 +552,20 @@ static int open_journal(struct nsima_journal **j)
  */
 static int check_list(struct nsima_journal *j)
 {
-	uint64_t t, count, next = nsima_journal_next(j);
-	int rc = trimmed(&t);
+	uint64_t end, next = nsima_journal_next(j);
+	int rc = kernel_end(&end);
 
-	if (!rc)
-		rc = status_u64("entries", &count);
 	if (rc) {
 		say("%s/status: %s", opt.sfs, strerror(-rc));
 		return 1;
 	}
-	if (t + count < next) {
+	if (end < next) {
 		say("the kernel list has %" PRIu64 " entries, the journal in %s %" PRIu64
 		    ": it is another list's (move the journal aside)",
-		    t + count, jdir, next);
+		    end, jdir, next);
 		return 3;
 	}
-	if (t < next)
-		trim_committed(j);
+	trim_committed(j);	/* a no-op unless stopped before a trim */
 	return 0;
 }
 
@@ -548,21 +597,27 @@ static int read_kfunc_errors(uint64_t v[NSIMA_PROG_MAX])
 /* /metrics (the HTTP thread). */
 static int render_metrics(void *ctx, struct nsima_buf *out)
 {
-	uint64_t kerr[NSIMA_PROG_MAX], t = 0, n = 0;
-	char status[4096];
+	uint64_t kerr[NSIMA_PROG_MAX], end = 0;
+	char status[4096], *p, *q;
 	bool have_status, have_kerr;
 	struct nsima_agent_counts a;
+	uint64_t t, n;
 	int rc;
 
 	(void)ctx;
 	have_status = !read_small("status", status, sizeof(status));
 	have_kerr = !read_kfunc_errors(kerr);
+	/* the list's end from this one read of status */
+	p = have_status ? strstr(status, "\ntrimmed: ") : NULL;
+	q = have_status ? strstr(status, "\nentries: ") : NULL;
+	if (p && q && sscanf(p + 10, "%" SCNu64, &t) == 1 &&
+	    sscanf(q + 10, "%" SCNu64, &n) == 1)
+		end = t + n;
 	pthread_mutex_lock(&mlock);
 	a = shown;
-	if (have_status && !status_u64("trimmed", &t) &&
-	    !status_u64("entries", &n)) {
+	if (p && q) {
 		a.have_kernel = true;
-		a.kernel_total = t + n;
+		a.kernel_total = end;
 	}
 	rc = nsima_metrics_render(events, &a, have_status ? status : NULL,
 				  have_kerr ? kerr : NULL, out);
@@ -622,7 +677,7 @@ static int run(void)
 		}
 		if (rc == -2) {		/* a failed commit: reopen, later */
 			follow_close(&f);
-			rc = 0;
+			rc = opt.once ? 1 : 0;	/* --once: say so, exit 1 */
 			backoff = 1000;
 		} else if (rc == 0 && opt.once) {
 			break;
@@ -631,7 +686,9 @@ static int run(void)
 			pause_ms(backoff ? backoff : opt.interval_ms);
 		backoff = 0;
 	}
-	if (stop && !rc && commit_and_trim(j))
+	/* SIGTERM: a last commit; a batch that failed and was not redone
+	 * since is still lost to this run: exit 1 */
+	if (stop && !rc && (commit_and_trim(j) || last_commit_failed))
 		rc = 1;
 	nsimad_http_stop(http);
 	follow_close(&f);

@@ -291,20 +291,17 @@ static bool item_ok(const struct nsima_journal *j, const struct item *it,
 		    size_t i)
 {
 	const struct jlog *l = it[i].host ? &j->node : ns_find(j, it[i].nsid);
-	bool ended_before = false;
 	size_t k;
 	int f;
 
-	for (k = 0; k < i; k++) {
+	/* the latest earlier item of the key: it must have ended, earlier */
+	for (k = i; k-- > 0;) {
 		if (it[k].host != it[i].host ||
 		    (!it[i].host && it[k].nsid != it[i].nsid))
 			continue;
-		if (it[i].host || !it[k].end || it[k].first >= it[i].first ||
-		    ended_before)
-			return false;
-		ended_before = true;
+		return !it[i].host && it[k].end && it[k].first < it[i].first;
 	}
-	if (ended_before || !l)
+	if (!l)
 		return true;	/* a new namespace */
 	if (!it[i].host && l->first != it[i].first)
 		return false;
@@ -425,12 +422,15 @@ static int replay_commits(struct nsima_journal *j, char *buf, size_t len,
 		*valid = pos;
 		continue;
 bad:
-		if ((size_t)(nl - buf) + 1 < len)	/* not the last line */
-			return nsima_err_set(err, NSIMA_EMALFORMED,
-					     NSIMA_AT_OFFSET, pos,
-					     "%s/commits: damaged commit line",
-					     j->dir);
-		break;
+		/*
+		 * Only a line without its newline is torn (the line is
+		 * written whole, newline last): a whole line that does not
+		 * check or apply is damage, wherever it is, and nothing
+		 * committed is cut on its account.
+		 */
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_OFFSET,
+				     pos, "%s/commits: damaged commit line",
+				     j->dir);
 	}
 	return 0;
 }
@@ -556,7 +556,8 @@ static int remove_uncommitted(struct nsima_journal *j, struct nsima_err *err)
 	if (!dir)
 		return io_err(err, errno, "open", j->dir);
 	while ((d = readdir(dir)))
-		if (!strncmp(d->d_name, "commits.tmp", 11))
+		if (!strncmp(d->d_name, "commits.tmp", 11) ||
+		    !strncmp(d->d_name, "start.tmp", 9))
 			unlinkat(j->dirfd, d->d_name, 0);
 	closedir(dir);
 	return 0;
@@ -641,6 +642,55 @@ static void compact(struct nsima_journal *j)
 						       J_COMPACT_BYTES;
 }
 
+/* Does node/ hold a non-empty log, or ns/ a namespace directory? */
+static bool has_logs(struct nsima_journal *j)
+{
+	struct dirent *d;
+	struct stat st;
+	bool any = false;
+	char path[64];
+	DIR *dir;
+	int f;
+
+	for (f = 0; f < J_FMTS && !any; f++) {
+		snprintf(path, sizeof(path), "node/%s", fmt_file[f]);
+		any = !fstatat(j->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) &&
+		      st.st_size > 0;
+	}
+	dir = any ? NULL : fdopendir(dup(j->nsfd));
+	if (!dir)
+		return any;
+	rewinddir(dir);
+	while (!any && (d = readdir(dir)))
+		any = d->d_name[0] >= '0' && d->d_name[0] <= '9';
+	closedir(dir);
+	return any;
+}
+
+/* fsync the directory that holds @path (its parent). */
+static int sync_parent(const char *path, struct nsima_err *err)
+{
+	char *copy = strdup(path), *slash;
+	int fd, rc = 0;
+
+	if (!copy)
+		return nomem(err);
+	slash = strrchr(copy, '/');
+	if (slash == copy)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(copy, ".");
+	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd))
+		rc = io_err(err, errno, "fsync", copy);
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
 /* Open @name in @dir (made 0700 if missing): a directory, no link. */
 static int open_dir_at(int at, const char *name, struct nsima_err *err)
 {
@@ -694,7 +744,8 @@ int nsima_journal_open(struct nsima_journal **jp, const char *dir,
 	if (rc)
 		goto fail;
 	j->dirfd = open_dir_at(AT_FDCWD, dir, err);
-	if (j->dirfd < 0 || check_owner(j->dirfd, dir, err)) {
+	if (j->dirfd < 0 || check_owner(j->dirfd, dir, err) ||
+	    sync_parent(dir, err)) {	/* the journal's own entry durable */
 		rc = err->code;
 		goto fail;
 	}
@@ -722,6 +773,13 @@ int nsima_journal_open(struct nsima_journal **jp, const char *dir,
 	free(buf);
 	if (rc)
 		goto fail;
+	/* no start, yet logs: not a new journal (a lost commit log) */
+	if (!j->started && has_logs(j)) {
+		rc = nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				   "%s: logs without a commit log that started them: refusing to start over (move the journal aside)",
+				   dir);
+		goto fail;
+	}
 	/* check everything, then cut: damage changes nothing */
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < j->tab_size; i++)
@@ -737,7 +795,8 @@ int nsima_journal_open(struct nsima_journal **jp, const char *dir,
 		goto fail;
 	j->cfd = openat(j->dirfd, "commits",
 			O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (j->cfd < 0 || ftruncate(j->cfd, (off_t)valid) || fsync(j->cfd)) {
+	if (j->cfd < 0 || ftruncate(j->cfd, (off_t)valid) || fsync(j->cfd) ||
+	    fsync(j->dirfd)) {	/* "commits" itself durable */
 		rc = io_err(err, errno, "open", path);
 		goto fail;
 	}

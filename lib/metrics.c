@@ -3,6 +3,7 @@
  * nsimad's Prometheus metrics: lib/metrics.h.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,33 @@ static int module_lines(const char *status, struct nsima_buf *out)
 	return rc;
 }
 
+/* The agent's own figures: name, kind, help, member. */
+static const struct {
+	const char *name, *kind, *help;
+	size_t off;
+} agent_metrics[] = {
+#define A(n, k, h, f) { n, k, h, offsetof(struct nsima_agent_counts, f) }
+	A("nsima_agent_entries_total", "counter",
+	  "Entries nsimad persisted since it started.", entries),
+	A("nsima_agent_commits_total", "counter",
+	  "Journal commits since nsimad started.", commits),
+	A("nsima_agent_commit_errors_total", "counter",
+	  "Commits that failed (disk full, I/O error): nothing was trimmed.",
+	  commit_errors),
+	A("nsima_agent_trims_total", "counter", "Trims of the kernel list.",
+	  trims),
+	A("nsima_agent_trim_errors_total", "counter",
+	  "Trims of the kernel list that failed.", trim_errors),
+	A("nsima_journal_next", "gauge",
+	  "Whole-list index of the next entry the journal expects.",
+	  journal_next),
+	A("nsima_journal_bytes", "gauge",
+	  "Committed bytes of all the journal's logs.", journal_bytes),
+	A("nsima_journal_namespaces", "gauge",
+	  "Live namespaces with a log in the journal.", journal_namespaces),
+#undef A
+};
+
 int nsima_metrics_render(const struct nsima_metrics *m,
 			 const struct nsima_agent_counts *a,
 			 const char *status, const uint64_t *kfunc_errors,
@@ -225,30 +253,12 @@ int nsima_metrics_render(const struct nsima_metrics *m,
 	size_t i;
 	int rc = 0;
 
-	rc = rc ? rc : metric(out, "nsima_agent_entries_total", "counter",
-			      "Entries nsimad persisted since it started.",
-			      a->entries);
-	rc = rc ? rc : metric(out, "nsima_agent_commits_total", "counter",
-			      "Journal commits since nsimad started.",
-			      a->commits);
-	rc = rc ? rc : metric(out, "nsima_agent_commit_errors_total",
-			      "counter",
-			      "Commits that failed (disk full, I/O error): nothing was trimmed.",
-			      a->commit_errors);
-	rc = rc ? rc : metric(out, "nsima_agent_trims_total", "counter",
-			      "Trims of the kernel list.", a->trims);
-	rc = rc ? rc : metric(out, "nsima_agent_trim_errors_total", "counter",
-			      "Trims of the kernel list that failed.",
-			      a->trim_errors);
-	rc = rc ? rc : metric(out, "nsima_journal_next", "gauge",
-			      "Whole-list index of the next entry the journal expects.",
-			      a->journal_next);
-	rc = rc ? rc : metric(out, "nsima_journal_bytes", "gauge",
-			      "Committed bytes of all the journal's logs.",
-			      a->journal_bytes);
-	rc = rc ? rc : metric(out, "nsima_journal_namespaces", "gauge",
-			      "Live namespaces with a log in the journal.",
-			      a->journal_namespaces);
+	for (i = 0; !rc && i < sizeof(agent_metrics) / sizeof(agent_metrics[0]);
+	     i++)
+		rc = metric(out, agent_metrics[i].name, agent_metrics[i].kind,
+			    agent_metrics[i].help,
+			    *(const uint64_t *)((const char *)a +
+						agent_metrics[i].off));
 	if (!rc && a->have_kernel)
 		rc = metric(out, "nsima_persist_lag_entries", "gauge",
 			    "Entries in the kernel list not yet persisted.",

@@ -12,7 +12,7 @@
  * first <= next, nothing without a start; the commit log left behind is a
  * prefix of the input ending at a line's end; opening again gives the same
  * state (recovery is idempotent); and, once started, the next entry
- * commits and is counted.
+ * commits and is counted, and a reopen replays that commit.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -167,6 +167,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    nsima_journal_next(j) != info.next + 1)
 			abort();
 		nsima_entry_free(&e);
+		/* what a commit wrote replays */
+		nsima_journal_close(j);
+		if (nsima_journal_open(&j, dir, &err) ||
+		    nsima_journal_next(j) != info.next + 1)
+			abort();
 	}
 	nsima_journal_close(j);
 	nsima_buf_free(&in);

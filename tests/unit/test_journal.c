@@ -478,13 +478,29 @@ static void test_hostile_dir(void **state)
 		snprintf(line, sizeof(line), "%s %s\n", body, sum);
 		append_rel("commits", line);
 	}
+	/* a whole line that does not apply is damage: refused, nothing
+	 * cut on its account */
+	assert_int_equal(nsima_journal_open(&j, dir, &err), NSIMA_EMALFORMED);
+	assert_non_null(strstr(err.msg, "damaged commit line"));
+	assert_file("node/binary_runtime_measurements", NSIMA_FORMAT_BINARY, 0,
+		    4, -1);
+	assert_true(size_rel("commits") > (off_t)len);
+	snprintf(path, sizeof(path), "%s/commits", dir);
+	assert_int_equal(truncate(path, (off_t)len), 0);
 	j = open_ok();
 	nsima_journal_info(j, &info);
 	assert_int_equal(info.next, 4);
 	nsima_journal_close(j);
+
+	/* the commit log lost, the logs there: not a new journal */
+	assert_int_equal(rename(path, strcat(strcpy((char[620]){ 0 }, path),
+					     ".aside")), 0);
+	assert_int_equal(nsima_journal_open(&j, dir, &err), NSIMA_EMALFORMED);
+	assert_non_null(strstr(err.msg, "refusing to start over"));
 	assert_file("node/binary_runtime_measurements", NSIMA_FORMAT_BINARY, 0,
 		    4, -1);
-	assert_int_equal(size_rel("commits"), (off_t)len);
+	assert_int_equal(rename(strcat(strcpy((char[620]){ 0 }, path),
+				       ".aside"), path), 0);
 
 	/* a directory others may write to is refused */
 	assert_int_equal(chmod(dir, 0777), 0);
@@ -661,7 +677,31 @@ static void test_ns_reuse(void **state)
 	nsima_journal_info(j, &info);
 	assert_int_equal(info.next, 5);
 	assert_int_equal(info.namespaces, 1);
+	/* the id in four namespaces of one batch (the kernel hands the
+	 * lowest free number back): 5 ends 4026532114.2, 6..7 and 8..9
+	 * come and go, 10 is the next; the commit line replays */
+	add_named(j, 5, NULL);
+	add_named(j, 6, "/a");
+	add_named(j, 7, NULL);
+	add_named(j, 8, "/b");
+	add_named(j, 9, NULL);
+	add_named(j, 10, "/c");
+	assert_int_equal(nsima_journal_commit(j, &err), 0);
 	nsima_journal_close(j);
+	j = open_ok();
+	nsima_journal_info(j, &info);
+	assert_int_equal(info.next, 11);
+	assert_int_equal(info.namespaces, 1);
+	nsima_journal_close(j);
+	assert_int_equal(lines_of("ns/4026532114.2/ascii_runtime_measurements"),
+			 4);
+	assert_int_equal(lines_of("ns/4026532114.6/ascii_runtime_measurements"),
+			 2);
+	assert_int_equal(lines_of("ns/4026532114.8/ascii_runtime_measurements"),
+			 2);
+	assert_int_equal(lines_of("ns/4026532114.10/ascii_runtime_measurements"),
+			 1);
+	assert_int_equal(lines_of("node/ascii_runtime_measurements"), 11);
 }
 
 int main(void)
