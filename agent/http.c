@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nsimad's HTTP endpoints (libmicrohttpd, one polling thread):
- *   GET /metrics   Prometheus text (lib/metrics.c through the agent's
- *                  render callback)
+ *   GET /metrics        Prometheus text (lib/metrics.c through the
+ *                       agent's render callback)
+ *   GET /v1/containers  the live namespaces, their records and labels
+ *                       (JSON, the agent's callback)
  * Anything else: 404, a method other than GET or HEAD: 405, each with a
  * one-line JSON body. Requests are bounded (connections in all and per
  * address, a 10 s timeout, 32 KiB of memory per connection: a larger
@@ -23,7 +25,7 @@
 
 struct nsimad_http {
 	struct MHD_Daemon *d;
-	nsimad_render_fn render;
+	nsimad_render_fn metrics, containers;
 	void *ctx;
 };
 
@@ -60,8 +62,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 			      size_t *upload_size, void **con_cls)
 {
 	struct nsimad_http *h = cls;
+	nsimad_render_fn render;
 	struct nsima_buf out;
 	enum MHD_Result ret;
+	const char *type;
 
 	(void)version;
 	(void)upload_data;
@@ -71,15 +75,22 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	    strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 				  "method not allowed");
-	if (strcmp(url, "/metrics"))
+	if (!strcmp(url, "/metrics")) {
+		render = h->metrics;
+		type = "text/plain; version=0.0.4; charset=utf-8";
+	} else if (!strcmp(url, "/v1/containers")) {
+		render = h->containers;
+		type = "application/json";
+	} else {
 		return json_error(c, MHD_HTTP_NOT_FOUND, "not found");
+	}
 	nsima_buf_init(&out);
-	if (h->render(h->ctx, &out)) {
+	if (render(h->ctx, &out)) {
 		nsima_buf_free(&out);
 		return json_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				  "metrics unavailable");
+				  "unavailable");
 	}
-	ret = reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+	ret = reply(c, MHD_HTTP_OK, type,
 		    out.data ? (const void *)out.data : "", out.len);
 	nsima_buf_free(&out);
 	return ret;
@@ -123,8 +134,8 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss)
 }
 
 int nsimad_http_start(struct nsimad_http **hp, const char *listen,
-		      nsimad_render_fn render, void *ctx, char *why,
-		      size_t why_len)
+		      nsimad_render_fn metrics, nsimad_render_fn containers,
+		      void *ctx, char *why, size_t why_len)
 {
 	struct sockaddr_storage ss;
 	struct nsimad_http *h;
@@ -145,7 +156,8 @@ int nsimad_http_start(struct nsimad_http **hp, const char *listen,
 		snprintf(why, why_len, "out of memory");
 		return -1;
 	}
-	h->render = render;
+	h->metrics = metrics;
+	h->containers = containers;
 	h->ctx = ctx;
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, answer, h,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,

@@ -41,8 +41,13 @@
 #include <sys/syscall.h>
 
 #include <nsima/abi.h>
+#include <dirent.h>
+#include <jansson.h>
+
+#include "fileio.h"
 #include "hex.h"
 #include "http.h"
+#include "label.h"
 #include "journal.h"
 #include "metrics.h"
 #include "log.h"
@@ -625,6 +630,86 @@ static int render_metrics(void *ctx, struct nsima_buf *out)
 	return rc;
 }
 
+/*
+ * /v1/containers (the HTTP thread): each live namespace record of the
+ * module (securityfs ns/<nsid>/info) with its container label (lib/
+ * label.c: the cgroup path and the runtimes' state; "unknown" when none
+ * says). The node's word, as docs/labels.md says: no verifier trusts it.
+ */
+static int render_containers(void *ctx, struct nsima_buf *out)
+{
+	json_t *list = json_array();
+	struct dirent *d;
+	char path[512];
+	DIR *dir;
+	char *text;
+	int rc = 0;
+
+	(void)ctx;
+	snprintf(path, sizeof(path), "%s/ns", opt.sfs);
+	dir = opendir(path);
+	if (!list || !dir) {
+		json_decref(list);
+		if (dir)
+			closedir(dir);
+		return -1;
+	}
+	while ((d = readdir(dir))) {
+		struct nsima_ns_info info;
+		struct nsima_label label;
+		uint8_t *buf = NULL;
+		json_t *o, *l;
+		size_t len;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/ns/%s/info", opt.sfs,
+			 d->d_name);
+		if (nsima_read_file(path, NSIMA_SMALL_FILE_MAX, &buf, &len,
+				    NULL))
+			continue;	/* ended meanwhile */
+		if (nsima_ns_info_parse((const char *)buf, len, &info, NULL)) {
+			free(buf);
+			continue;
+		}
+		free(buf);
+		if (nsima_label_namespace(&info, "/sys/fs/cgroup",
+					  nsima_label_state_roots, &label,
+					  NULL))
+			memset(&label, 0, sizeof(label));	/* unknown */
+		o = json_object();
+		l = nsima_label_json(&label);
+		if (!o || !l || json_array_append_new(list, o)) {
+			json_decref(o);
+			json_decref(l);
+			rc = -1;
+			break;
+		}
+		json_object_set_new(o, "nsid", json_integer((json_int_t)info.nsid));
+		json_object_set_new(o, "cgroup_id",
+				    json_integer((json_int_t)info.cgroup_id));
+		json_object_set_new(o, "creator_pid",
+				    json_integer(info.creator_pid));
+		json_object_set_new(o, "creator_comm",
+				    json_string(info.creator_comm));
+		if (info.have & NSIMA_INFO_ENTRIES_TOTAL)
+			json_object_set_new(o, "entries_total",
+					    json_integer(info.entries_total));
+		if (info.have & NSIMA_INFO_VIOLATIONS)
+			json_object_set_new(o, "violations",
+					    json_integer(info.violations));
+		json_object_set_new(o, "label", l);
+	}
+	closedir(dir);
+	text = rc ? NULL : json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(list);
+	if (!text || nsima_buf_append(out, text, strlen(text)) ||
+	    nsima_buf_append(out, "\n", 1))
+		rc = -1;
+	free(text);
+	return rc;
+}
+
 static int run(void)
 {
 	struct follow f = { .fd = -1 };
@@ -649,8 +734,8 @@ static int run(void)
 		rc = check_list(j);
 	publish(j);
 	if (!rc && opt.listen &&
-	    nsimad_http_start(&http, opt.listen, render_metrics, NULL, why,
-			      sizeof(why))) {
+	    nsimad_http_start(&http, opt.listen, render_metrics,
+			      render_containers, NULL, why, sizeof(why))) {
 		say("%s", why);
 		rc = 1;
 	}
@@ -717,7 +802,8 @@ static void usage(FILE *out)
 "  -b, --batch N         commit at least every N entries (4096)\n"
 "      --no-trim         never trim the kernel list\n"
 "      --once            read to the end of the list, commit, trim, exit\n"
-"  -l, --listen ADDR     serve /metrics (Prometheus) over HTTP on ADDR:\n"
+"  -l, --listen ADDR     serve /metrics (Prometheus) and /v1/containers\n"
+"                        over HTTP on ADDR:\n"
 "                        IPV4:PORT or [IPV6]:PORT, e.g. 127.0.0.1:9464\n"
 "  -v, --verbose         a line per commit\n"
 "  -h, --help            this text\n"

@@ -156,6 +156,21 @@ check "disk full: /metrics counts the failed commits" \
 	test "$(sed -n 's/^nsima_agent_commit_errors_total //p' /tmp/m1)" -ge 1
 check "disk full: /metrics shows the entries waiting ($(sed -n 's/^nsima_persist_lag_entries //p' /tmp/m1))" \
 	test "$(sed -n 's/^nsima_persist_lag_entries //p' /tmp/m1)" -gt 0
+# /v1/containers: the module's live namespace records, labelled
+mkfifo /tmp/holdC
+unshare -m sh -c 'nsima-probe >/tmp/nsC; read -r x </tmp/holdC' &
+hc=$!
+i=0
+while [ ! -s /tmp/nsC ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+nsC=$(cat /tmp/nsC)
+nsC=${nsC#mnt:[}
+nsC=${nsC%]}
+wget -q -O /tmp/c1 http://127.0.0.1:9464/v1/containers
+check "/v1/containers lists the live namespace $nsC" grep -q "\"nsid\":$nsC[,}]" /tmp/c1
+check "... with its record and label (no runtime: unknown)" \
+	grep -q "\"creator_comm\":\"unshare\".*\"runtime\":\"unknown\".*\"nsid\":$nsC" /tmp/c1
+echo done >/tmp/holdC
+wait $hc
 rm -f $D/filler
 i=0
 while [ $i -lt 100 ] && [ "$(cat $SFS/count)" != 0 ]; do
