@@ -235,10 +235,10 @@ static int kernel_end(uint64_t *end)
 
 /*
  * Which list this is: a list's indexes start again at 0 after a reboot
- * or a reload of the module, and a journal holds one list. The boot's id
- * and the PCR values the module found at its load (status
- * pcr_at_load_<bank>: each load extends the PCR, so the next load finds
- * other values), hashed: 16 hex digits, the journal's directory name.
+ * or a reload of the module, and a journal holds one list. The boot's id,
+ * the PCR values the module found at its load (status pcr_at_load_<bank>)
+ * and the module's random load_id, hashed: 16 hex digits, the journal's
+ * directory name.
  */
 static int instance_id(char out[17])
 {
@@ -276,6 +276,15 @@ static int instance_id(char out[17])
 			nl = p + strlen(p);
 		EVP_DigestUpdate(ctx, p, (size_t)(nl - p));
 	}
+	p = strstr(status, "\nload_id: ");
+	if (!p) {
+		EVP_MD_CTX_free(ctx);
+		say("%s/status: no load_id (a module older than this nsimad)",
+		    opt.sfs);
+		return -1;
+	}
+	nl = strchr(p + 1, '\n');
+	EVP_DigestUpdate(ctx, p + 1, nl ? (size_t)(nl - p - 1) : strlen(p + 1));
 	EVP_DigestFinal_ex(ctx, md, NULL);
 	EVP_MD_CTX_free(ctx);
 	nsima_hex_encode(md, 8, out);

@@ -37,9 +37,18 @@
 #include <asm/unaligned.h>
 #include <crypto/hash_info.h>
 #include <crypto/sha2.h>
+#include <linux/random.h>
 #include "nsima.h"
 
 static struct dentry *nsima_dir, *nsima_ns_dir;
+
+/*
+ * Random at each load: status "load_id". A list's indexes start again at
+ * 0 with each load; an agent keeps one journal per load id, so that it
+ * never continues an old list with a new one (the PCR values at load can
+ * repeat, e.g. without a TPM).
+ */
+static u8 nsima_load_id[16];
 static struct dentry *nsima_files[10];
 
 /* Per open list file: which namespace (NULL: all) and a resume cursor. */
@@ -411,6 +420,8 @@ static int nsima_status_show(struct seq_file *m, void *v)
 			   nsima_bank_name(&nsima_banks[i]),
 			   nsima_banks[i].digest_size, load[i]);
 	kfree(load);
+	seq_printf(m, "load_id: %*phN\n", (int)sizeof(nsima_load_id),
+		   nsima_load_id);
 	return 0;
 }
 
@@ -697,6 +708,7 @@ int nsima_fs_init(void)
 	int i;
 
 	BUILD_BUG_ON(ARRAY_SIZE(nsima_global_files) > ARRAY_SIZE(nsima_files));
+	get_random_bytes(nsima_load_id, sizeof(nsima_load_id));
 	nsima_dir = securityfs_create_dir(NSIMA_SECURITYFS_DIR, NULL);
 	if (IS_ERR(nsima_dir))
 		return PTR_ERR(nsima_dir);

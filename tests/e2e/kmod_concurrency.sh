@@ -106,6 +106,9 @@ is "status: namespaces ended" \
 fails_with "rmmod refused while BPF programs use the kfuncs" \
 	"Resource temporarily unavailable" rmmod nsima
 /nsima/nsima-load --unpin
+load1=$(sed -n 's/^load_id: //p' $SFS/status)
+check "status: a load_id of 16 random bytes ($load1)" \
+	test "$(echo "$load1" | grep -cx '[0-9a-f]\{32\}')" = 1
 read -r before </sys/class/tpm/tpm0/pcr-sha256/11
 gone=no
 for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -153,6 +156,9 @@ refused pcr=abc "\`abc' invalid for parameter \`pcr'"
 check "pcr=16 accepted with allow_resettable_pcr=1" \
 	insmod $KO pcr=16 allow_resettable_pcr=1 unloadable=1
 is "status shows pcr 16" "$(sed -n 's/^pcr: //p' $SFS/status)" 16
+load2=$(sed -n 's/^load_id: //p' $SFS/status)
+check "a new load has another load_id ($load2)" \
+	test -n "$load2" -a "$load2" != "$load1"
 rmmod nsima
 # Other namespace kinds: entries are tagged with that kind's namespace.
 # pcr=12: the file entries go to PCR 12 (their PCR field, and the list from

