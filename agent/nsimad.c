@@ -37,6 +37,7 @@
 #include <linux/bpf.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -728,6 +729,7 @@ static int run(void)
 	int rc;
 
 	struct nsimad_http *http = NULL;
+	struct rusage ru;
 	char why[256];
 
 	events = nsima_metrics_new(EVENT_SERIES_MAX);
@@ -788,10 +790,14 @@ static int run(void)
 	follow_close(&f);
 	free(f.buf);
 	nsima_journal_info(j, &info);
+	getrusage(RUSAGE_SELF, &ru);
 	say("stopped at entry %" PRIu64 ": %" PRIu64 " entries in %" PRIu64
 	    " commits this run, %" PRIu64 " commit errors, %" PRIu64
-	    " trims, %" PRIu64 " trim errors", info.next, st.entries,
-	    st.commits, st.commit_errors, st.trims, st.trim_errors);
+	    " trims, %" PRIu64 " trim errors; peak RSS %ld KiB, CPU %.2f s",
+	    info.next, st.entries, st.commits, st.commit_errors, st.trims,
+	    st.trim_errors, ru.ru_maxrss,
+	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	nsima_journal_close(j);
 	nsima_metrics_free(events);
 	nsima_metrics_free(batch_events);

@@ -7,6 +7,12 @@ bench: bench-attest
 bench-attest: $(NSIMA_ATTEST) $(MKLOG)
 	$(Q)B=$(B) bench/run.sh
 
+# make bench-agent: nsimad's persistence on the host (bench/agent.sh).
+.PHONY: bench-agent
+bench: bench-agent
+bench-agent: $(NSIMAD) $(MKLOG)
+	$(Q)B=$(B) bench/agent.sh
+
 # make bench-kmod (vm/bench-kmod; the rule is in vm/vm.mk): the guest-side
 # loops (nsima-kbench) and the small static program whose copies it
 # executes. Both go into a benchmark-only cpio that vm/bench-kmod appends
