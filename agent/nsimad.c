@@ -45,6 +45,7 @@
 #include <dirent.h>
 #include <jansson.h>
 
+#include "conf.h"
 #include "fileio.h"
 #include "hex.h"
 #include "http.h"
@@ -820,6 +821,9 @@ static void usage(FILE *out)
 "  -l, --listen ADDR     serve /metrics (Prometheus) and /v1/containers\n"
 "                        over HTTP on ADDR:\n"
 "                        IPV4:PORT or [IPV6]:PORT, e.g. 127.0.0.1:9464\n"
+"  -c, --config FILE     settings from FILE first (\"key = value\" lines:\n"
+"                        dir, securityfs, interval, batch, trim yes|no,\n"
+"                        listen, verbose yes|no); the options above win\n"
 "  -v, --verbose         a line per commit\n"
 "  -h, --help            this text\n"
 "Exit status: 0 stopped (SIGTERM/SIGINT) or --once done, 1 error,\n"
@@ -837,6 +841,104 @@ static bool number(const char *s, unsigned long max, unsigned long *v)
 	return !*end && !errno && *v >= 1 && *v <= max;
 }
 
+static int yes_no(const char *s, bool *v)
+{
+	if (!strcmp(s, "yes"))
+		*v = true;
+	else if (!strcmp(s, "no"))
+		*v = false;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * One setting of the config file (docs/nsimad.md "Configuration"): the
+ * same names and checks as the options; the command line wins.
+ */
+static int conf_set(void *ctx, const char *key, const char *value,
+		    struct nsima_err *err)
+{
+	unsigned long v;
+	char *copy;
+
+	(void)ctx;
+	if (!strcmp(key, "interval") || !strcmp(key, "batch")) {
+		bool iv = key[0] == 'i';
+
+		if (!number(value, iv ? 60000 : 1000000, &v))
+			return nsima_err_set(err, NSIMA_EMALFORMED,
+					     NSIMA_AT_NONE, 0,
+					     "%s: '%s' is not 1..%s", key,
+					     value, iv ? "60000" : "1000000");
+		if (iv)
+			opt.interval_ms = (unsigned int)v;
+		else
+			opt.batch = v;
+		return 0;
+	}
+	if (!strcmp(key, "trim") || !strcmp(key, "verbose")) {
+		if (yes_no(value, key[0] == 't' ? &opt.trim : &opt.verbose))
+			return nsima_err_set(err, NSIMA_EMALFORMED,
+					     NSIMA_AT_NONE, 0,
+					     "%s: '%s' is not yes or no", key,
+					     value);
+		return 0;
+	}
+	if (strcmp(key, "dir") && strcmp(key, "securityfs") &&
+	    strcmp(key, "listen"))
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "unknown setting '%s'", key);
+	if (!*value)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "%s: empty", key);
+	copy = strdup(value);
+	if (!copy)
+		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
+				     "out of memory");
+	if (key[0] == 'd')
+		opt.dir = copy;
+	else if (key[0] == 's')
+		opt.sfs = copy;
+	else
+		opt.listen = copy;
+	return 0;
+}
+
+/* --config FILE (found before the other options, which override it). */
+static int load_config(int argc, char **argv)
+{
+	const char *path = NULL;
+	struct nsima_err err;
+	uint8_t *buf;
+	size_t len;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], "--config") || !strcmp(argv[i], "-c")) &&
+		    i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+		else if (!strcmp(argv[i], "--"))
+			break;
+	}
+	if (!path)
+		return 0;
+	if (nsima_read_file(path, NSIMA_SMALL_FILE_MAX, &buf, &len, &err)) {
+		say("%s: %s", path, err.msg);
+		return 2;
+	}
+	rc = nsima_conf_parse((const char *)buf, len, path, conf_set, NULL,
+			      &err);
+	free(buf);
+	if (rc) {
+		say("%s", err.msg);
+		return 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -848,6 +950,7 @@ int main(int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -855,7 +958,10 @@ int main(int argc, char **argv)
 	unsigned long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:i:b:l:vh", longopts, NULL)) != -1) {
+	c = load_config(argc, argv);
+	if (c)
+		return c;
+	while ((c = getopt_long(argc, argv, "c:d:i:b:l:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			opt.dir = optarg;
@@ -888,6 +994,8 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			opt.listen = optarg;
+			break;
+		case 'c':	/* read before (load_config) */
 			break;
 		case 'h':
 			usage(stdout);

@@ -130,8 +130,10 @@ check "shell events ($events) + exec hook failures counted ($bprm_errors) cover 
 # ---- disk full, with /metrics ----
 ip link set lo up || bail "loopback"
 M=http://127.0.0.1:9464/metrics
-nsimad -v --dir $D --interval 20 --batch 16 --listen 127.0.0.1:9464 \
-	2>>$LOG &
+# this one from a config file (the same settings as the options)
+printf '# nsimad.sh\ndir = %s\ninterval = 20\nbatch = 16\nlisten = 127.0.0.1:9464\nverbose = yes\n' \
+	$D >/tmp/nsimad.conf
+nsimad --config /tmp/nsimad.conf 2>>$LOG &
 pid=$!
 sleep 1
 F=$(sed -n 's/^nsimad: following .* from entry //p' $LOG | tail -n 1)
