@@ -78,30 +78,6 @@ static char jdir[4096];	/* the journal: opt.dir/<instance id> */
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* fsync the directory holding @path: a new entry in it made durable. */
-static int sync_dir_of(const char *path)
-{
-	char dir[4096], *slash;
-	int fd, rc = 0;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd)) {
-		say("fsync %s: %s", dir, strerror(errno));
-		rc = 1;
-	}
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 /* What this run did (reported at exit and in /metrics). */
 static struct {
 	uint64_t entries, commits, commit_errors, trims, trim_errors;
@@ -218,21 +194,25 @@ static int trimmed(uint64_t *t)
 }
 
 /* trimmed + entries of one read of status: the kernel list's end. */
-static int kernel_end(uint64_t *end)
+static int status_end(const char *status, uint64_t *end)
 {
-	char buf[4096], *p, *q;
+	const char *p = strstr(status, "\ntrimmed: ");
+	const char *q = strstr(status, "\nentries: ");
 	uint64_t t, n;
-	int rc = read_small("status", buf, sizeof(buf));
 
-	if (rc)
-		return rc;
-	p = strstr(buf, "\ntrimmed: ");
-	q = strstr(buf, "\nentries: ");
 	if (!p || !q || sscanf(p + 10, "%" SCNu64, &t) != 1 ||
 	    sscanf(q + 10, "%" SCNu64, &n) != 1)
 		return -EPROTO;
 	*end = t + n;
 	return 0;
+}
+
+static int kernel_end(uint64_t *end)
+{
+	char buf[4096];
+	int rc = read_small("status", buf, sizeof(buf));
+
+	return rc ? rc : status_end(buf, end);
 }
 
 /*
@@ -535,7 +515,8 @@ static int open_journal(struct nsima_journal **j)
 			say("mkdir %s: %s", opt.dir, strerror(errno));
 			return 1;
 		}
-	} else if (sync_dir_of(opt.dir)) {
+	} else if (nsima_sync_parent(opt.dir)) {
+		say("fsync the parent of %s: %s", opt.dir, strerror(errno));
 		return 1;
 	}
 	/* where the journals and "current" are made: ours alone */
@@ -614,24 +595,19 @@ static int read_kfunc_errors(uint64_t v[NSIMA_PROG_MAX])
 static int render_metrics(void *ctx, struct nsima_buf *out)
 {
 	uint64_t kerr[NSIMA_PROG_MAX], end = 0;
-	char status[4096], *p, *q;
-	bool have_status, have_kerr;
+	bool have_status, have_kerr, have_end;
 	struct nsima_agent_counts a;
-	uint64_t t, n;
+	char status[4096];
 	int rc;
 
 	(void)ctx;
 	have_status = !read_small("status", status, sizeof(status));
 	have_kerr = !read_kfunc_errors(kerr);
 	/* the list's end from this one read of status */
-	p = have_status ? strstr(status, "\ntrimmed: ") : NULL;
-	q = have_status ? strstr(status, "\nentries: ") : NULL;
-	if (p && q && sscanf(p + 10, "%" SCNu64, &t) == 1 &&
-	    sscanf(q + 10, "%" SCNu64, &n) == 1)
-		end = t + n;
+	have_end = have_status && !status_end(status, &end);
 	pthread_mutex_lock(&mlock);
 	a = shown;
-	if (p && q) {
+	if (have_end) {
 		a.have_kernel = true;
 		a.kernel_total = end;
 	}

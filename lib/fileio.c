@@ -78,7 +78,7 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
-static int sync_dir(const char *path)
+int nsima_sync_parent(const char *path)
 {
 	char *copy = strdup(path);
 	int fd, rc = -1;
@@ -173,7 +173,8 @@ int nsima_wfile_commit(struct nsima_wfile *f, struct nsima_err *err)
 	if (fsync(fd)) {
 		rc = errno;
 		close(fd);
-	} else if (close(fd) || rename(f->tmp, f->path) || sync_dir(f->path)) {
+	} else if (close(fd) || rename(f->tmp, f->path) ||
+		   nsima_sync_parent(f->path)) {
 		rc = errno;
 	}
 	if (rc) {

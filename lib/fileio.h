@@ -25,6 +25,11 @@ int nsima_read_file(const char *path, size_t max, uint8_t **buf, size_t *len,
  */
 int nsima_write_file(const char *path, const void *buf, size_t len,
 		     struct nsima_err *err);
+/*
+ * fsync the directory that holds @path (its dirname), so that a new or
+ * renamed entry there is durable: 0, or -1 with errno set.
+ */
+int nsima_sync_parent(const char *path);
 
 /*
  * The same written a piece at a time: open (a temporary file beside

@@ -667,30 +667,6 @@ static bool has_logs(struct nsima_journal *j)
 	return any;
 }
 
-/* fsync the directory that holds @path (its parent). */
-static int sync_parent(const char *path, struct nsima_err *err)
-{
-	char *copy = strdup(path), *slash;
-	int fd, rc = 0;
-
-	if (!copy)
-		return nomem(err);
-	slash = strrchr(copy, '/');
-	if (slash == copy)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(copy, ".");
-	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd))
-		rc = io_err(err, errno, "fsync", copy);
-	if (fd >= 0)
-		close(fd);
-	free(copy);
-	return rc;
-}
-
 /* Open @name in @dir (made 0700 if missing): a directory, no link. */
 static int open_dir_at(int at, const char *name, struct nsima_err *err)
 {
@@ -745,7 +721,8 @@ int nsima_journal_open(struct nsima_journal **jp, const char *dir,
 		goto fail;
 	j->dirfd = open_dir_at(AT_FDCWD, dir, err);
 	if (j->dirfd < 0 || check_owner(j->dirfd, dir, err) ||
-	    sync_parent(dir, err)) {	/* the journal's own entry durable */
+	    (nsima_sync_parent(dir) &&	/* the journal's own entry durable */
+	     io_err(err, errno, "fsync the parent of", dir))) {
 		rc = err->code;
 		goto fail;
 	}
