@@ -16,11 +16,13 @@ ALL_TARGETS += $(NSIMA_LOAD)
 
 # nsimad: the node agent (docs/nsimad.md).
 NSIMAD := $(B)/bin/nsimad
-NSIMAD_OBJS := $(B)/obj/agent/nsimad.o $(B)/obj/agent/http.o
+# Its quotes go through attest/tpm.c, the code nsima-attest quote uses.
+NSIMAD_OBJS := $(B)/obj/agent/nsimad.o $(B)/obj/agent/http.o \
+	$(B)/obj/agent/bundle.o $(B)/obj/attest/tpm.o
 $(NSIMAD): $(NSIMAD_OBJS) $(LIBNSIMA)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(NSIMAD_OBJS) $(LIBNSIMA) -lmicrohttpd \
-		-lpthread $(LIBNSIMA_LIBS)
+		-lpthread $(ATTEST_LIBS) $(LIBNSIMA_LIBS)
 
 ALL_TARGETS += $(NSIMAD)

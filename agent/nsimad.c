@@ -54,6 +54,10 @@
 #include "metrics.h"
 #include "log.h"
 #include "log_format.h"
+#include "evreq.h"
+#include "evidence.h"
+#include "bundle.h"
+#include "../attest/cmds.h"
 
 #define READ_CHUNK	(1 << 20)
 
@@ -65,6 +69,7 @@ static struct {
 	unsigned int interval_ms;
 	unsigned long batch;
 	const char *listen;
+	const char *ak_dir, *ak_alg, *tcti;
 	bool once, trim, verbose;
 } opt = {
 	.dir = "/var/lib/nsima",
@@ -76,7 +81,7 @@ static struct {
 
 static char jdir[4096];	/* the journal: opt.dir/<instance id> */
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define say attest_msg
 
 /* What this run did (reported at exit and in /metrics). */
 static struct {
@@ -92,6 +97,8 @@ static struct {
 static pthread_mutex_t mlock = PTHREAD_MUTEX_INITIALIZER;
 static struct nsima_agent_counts shown;
 static struct nsima_metrics *events, *batch_events;
+static uint64_t journal_first;	/* whole-list index of its first entry */
+static pthread_cond_t committed = PTHREAD_COND_INITIALIZER;
 #define EVENT_SERIES_MAX 4096
 
 static void publish(struct nsima_journal *j)
@@ -108,8 +115,10 @@ static void publish(struct nsima_journal *j)
 	shown.journal_next = info.next;
 	shown.journal_bytes = info.bytes;
 	shown.journal_namespaces = info.namespaces;
+	journal_first = info.first;
 	if (batch_events)
 		nsima_metrics_merge(events, batch_events);
+	pthread_cond_broadcast(&committed);	/* evidence waits for it */
 	pthread_mutex_unlock(&mlock);
 }
 
@@ -124,8 +133,8 @@ static void drop_batch_events(void)
 	batch_events = fresh;
 }
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+/* One line on stderr (nsimad's log); also how attest/tpm.c reports. */
+void attest_msg(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -618,34 +627,30 @@ static int render_metrics(void *ctx, struct nsima_buf *out)
 }
 
 /*
- * /v1/containers (the HTTP thread): each live namespace record of the
- * module (securityfs ns/<nsid>/info) with its container label (lib/
- * label.c: the cgroup path and the runtimes' state; "unknown" when none
- * says). The node's word, as docs/labels.md says: no verifier trusts it.
+ * Each live namespace record of the module (securityfs ns/<nsid>/info)
+ * with its container label (lib/label.c: the cgroup path and the
+ * runtimes' state; "unknown" when none says). The node's word, as
+ * docs/labels.md says: no verifier trusts it. @fn: 0 to go on, else
+ * stop with that.
  */
-static int render_containers(void *ctx, struct nsima_buf *out)
+typedef int (*ns_fn)(const struct nsima_ns_info *info,
+		     const struct nsima_label *label, void *ctx);
+
+static int for_each_ns(ns_fn fn, void *ctx)
 {
-	json_t *list = json_array();
 	struct dirent *d;
 	char path[512];
 	DIR *dir;
-	char *text;
 	int rc = 0;
 
-	(void)ctx;
 	snprintf(path, sizeof(path), "%s/ns", opt.sfs);
 	dir = opendir(path);
-	if (!list || !dir) {
-		json_decref(list);
-		if (dir)
-			closedir(dir);
+	if (!dir)
 		return -1;
-	}
-	while ((d = readdir(dir))) {
+	while (!rc && (d = readdir(dir))) {
 		struct nsima_ns_info info;
 		struct nsima_label label;
 		uint8_t *buf = NULL;
-		json_t *o, *l;
 		size_t len;
 
 		if (d->d_name[0] < '0' || d->d_name[0] > '9')
@@ -664,30 +669,49 @@ static int render_containers(void *ctx, struct nsima_buf *out)
 					  nsima_label_state_roots, &label,
 					  NULL))
 			memset(&label, 0, sizeof(label));	/* unknown */
-		o = json_object();
-		l = nsima_label_json(&label);
-		if (!o || !l || json_array_append_new(list, o)) {
-			json_decref(o);
-			json_decref(l);
-			rc = -1;
-			break;
-		}
-		json_object_set_new(o, "nsid", json_integer((json_int_t)info.nsid));
-		json_object_set_new(o, "cgroup_id",
-				    json_integer((json_int_t)info.cgroup_id));
-		json_object_set_new(o, "creator_pid",
-				    json_integer(info.creator_pid));
-		json_object_set_new(o, "creator_comm",
-				    json_string(info.creator_comm));
-		if (info.have & NSIMA_INFO_ENTRIES_TOTAL)
-			json_object_set_new(o, "entries_total",
-					    json_integer(info.entries_total));
-		if (info.have & NSIMA_INFO_VIOLATIONS)
-			json_object_set_new(o, "violations",
-					    json_integer(info.violations));
-		json_object_set_new(o, "label", l);
+		rc = fn(&info, &label, ctx);
 	}
 	closedir(dir);
+	return rc;
+}
+
+static int container_json(const struct nsima_ns_info *info,
+			  const struct nsima_label *label, void *ctx)
+{
+	json_t *list = ctx, *o = json_object(), *l = nsima_label_json(label);
+
+	if (!o || !l || json_array_append_new(list, o)) {
+		json_decref(o);
+		json_decref(l);
+		return -1;
+	}
+	json_object_set_new(o, "nsid", json_integer((json_int_t)info->nsid));
+	json_object_set_new(o, "cgroup_id",
+			    json_integer((json_int_t)info->cgroup_id));
+	json_object_set_new(o, "creator_pid", json_integer(info->creator_pid));
+	json_object_set_new(o, "creator_comm",
+			    json_string(info->creator_comm));
+	if (info->have & NSIMA_INFO_ENTRIES_TOTAL)
+		json_object_set_new(o, "entries_total",
+				    json_integer(info->entries_total));
+	if (info->have & NSIMA_INFO_VIOLATIONS)
+		json_object_set_new(o, "violations",
+				    json_integer(info->violations));
+	json_object_set_new(o, "label", l);
+	return 0;
+}
+
+/* /v1/containers (the HTTP thread): every namespace, as for_each_ns(). */
+static int render_containers(void *ctx, struct nsima_buf *out)
+{
+	json_t *list = json_array();
+	char *text;
+	int rc;
+
+	(void)ctx;
+	if (!list)
+		return -1;
+	rc = for_each_ns(container_json, list);
 	text = rc ? NULL : json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(list);
 	if (!text || nsima_buf_append(out, text, strlen(text)) ||
@@ -695,6 +719,214 @@ static int render_containers(void *ctx, struct nsima_buf *out)
 		rc = -1;
 	free(text);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Evidence: GET /v1/ak, GET /v1/evidence (docs/nsimad.md "Evidence") */
+
+static struct nsimad_tpm *tpm;
+static unsigned int evidence_waiting;	/* under mlock */
+#define EVIDENCE_WAITING_MAX	4
+#define EVIDENCE_WAIT_S		10
+
+static int render_ak(void *ctx, struct nsima_buf *out)
+{
+	struct nsima_buf b64;
+	const uint8_t *ak;
+	size_t len;
+	int rc;
+
+	(void)ctx;
+	ak = nsimad_tpm_ak(tpm, &len);
+	nsima_buf_init(&b64);
+	rc = nsima_base64_encode(ak, len, &b64);
+	if (!rc)
+		rc = nsima_buf_append(out, "{\"ak_public\":\"", 14);
+	if (!rc)
+		rc = nsima_buf_append(out, b64.data, b64.len);
+	if (!rc)
+		rc = nsima_buf_append(out, "\"}\n", 3);
+	nsima_buf_free(&b64);
+	return rc ? -1 : 0;
+}
+
+struct find_container {
+	const char *name;
+	uint64_t nsid;
+	unsigned int found;
+};
+
+static int match_container(const struct nsima_ns_info *info,
+			   const struct nsima_label *label, void *ctx)
+{
+	struct find_container *f = ctx;
+
+	if ((label->id[0] && !strcmp(label->id, f->name)) ||
+	    (label->container_name[0] &&
+	     !strcmp(label->container_name, f->name))) {
+		if (!f->found || info->nsid < f->nsid)
+			f->nsid = info->nsid;
+		f->found++;
+	}
+	return 0;
+}
+
+/*
+ * The journal holds the list up to @end (committed): wait for it, at most
+ * EVIDENCE_WAIT_S. 0, or -1 (*@next: where the journal is).
+ */
+static int wait_committed(uint64_t end, uint64_t *next)
+{
+	struct timespec until;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += EVIDENCE_WAIT_S;
+	pthread_mutex_lock(&mlock);
+	while (shown.journal_next < end && !rc && !stop)
+		rc = pthread_cond_timedwait(&committed, &mlock, &until);
+	*next = shown.journal_next;
+	pthread_mutex_unlock(&mlock);
+	return *next >= end ? 0 : -1;
+}
+
+/*
+ * GET /v1/evidence (an HTTP thread): quote first, then wait until the
+ * journal holds every entry the kernel list had after the quote (the
+ * kernel appends an entry before it extends the PCR, so those are at
+ * least all the quote covers), then the journal's slice [from, end).
+ */
+static unsigned int render_evidence(void *ctx, const char *query,
+				    struct nsima_buf *out, char *why,
+				    size_t why_len)
+{
+	struct nsimad_slice sl = { 0 };
+	struct nsima_evidence ev;
+	struct nsima_err err = { 0 };
+	struct nsima_evreq rq;
+	struct nsima_buf log;
+	uint64_t end, next;
+	unsigned int status = 200;
+	char path[4200];
+	int fmt;
+
+	(void)ctx;
+	if (nsima_evreq_parse(query, strlen(query), &rq, &err)) {
+		snprintf(why, why_len, "%s", err.msg);
+		return 400;
+	}
+	sl.from = rq.from;
+	sl.view = rq.ns_given || rq.container[0];
+	sl.host = rq.host;
+	sl.nsid = rq.nsid;
+	if (rq.container[0]) {
+		struct find_container f = { .name = rq.container };
+
+		if (for_each_ns(match_container, &f)) {
+			snprintf(why, why_len, "cannot read the namespace records");
+			return 503;
+		}
+		if (!f.found) {
+			snprintf(why, why_len, "no live namespace is labelled with that container");
+			return 404;
+		}
+		sl.nsid = f.nsid;	/* the oldest of its namespaces */
+	}
+	pthread_mutex_lock(&mlock);
+	if (evidence_waiting >= EVIDENCE_WAITING_MAX) {
+		pthread_mutex_unlock(&mlock);
+		snprintf(why, why_len, "busy: %d evidence requests are waiting",
+			 EVIDENCE_WAITING_MAX);
+		return 503;
+	}
+	evidence_waiting++;
+	pthread_mutex_unlock(&mlock);
+
+	nsima_buf_init(&log);
+	nsimad_tpm_lock(tpm);
+	if (nsimad_tpm_quote(tpm, rq.nonce, rq.nonce_len, &ev, why, why_len)) {
+		status = 503;
+		goto out;
+	}
+	if (kernel_end(&end)) {
+		snprintf(why, why_len, "cannot read the module's status");
+		status = 503;
+		goto out;
+	}
+	if (wait_committed(end, &next)) {
+		snprintf(why, why_len,
+			 "the journal is behind the kernel list (at %" PRIu64
+			 " of %" PRIu64 "; see /metrics)", next, end);
+		status = 503;
+		goto out;
+	}
+	pthread_mutex_lock(&mlock);
+	sl.first = journal_first;
+	pthread_mutex_unlock(&mlock);
+	if (sl.from < sl.first) {
+		snprintf(why, why_len,
+			 "entries before %" PRIu64 " are not in the journal (trimmed before nsimad kept them)",
+			 sl.first);
+		status = 410;
+		goto out;
+	}
+	sl.end = next;
+	snprintf(path, sizeof(path), "%s/node/binary_runtime_measurements",
+		 jdir);
+	sl.path = path;
+	if (nsimad_slice_log(&sl, &log, &fmt, &err)) {
+		snprintf(why, why_len, "the journal: %s", err.msg);
+		status = 500;
+		goto out;
+	}
+	ev.log = log.data ? log.data : (uint8_t *)"";
+	ev.log_len = log.len;
+	ev.log_format = fmt;
+	ev.log_alg = NSIMA_BANK_SHA1;
+	ev.log_first = sl.from;
+	if (nsima_evidence_write(&ev, out, &err)) {
+		snprintf(why, why_len, "the bundle: %s", err.msg);
+		status = 500;
+	}
+out:
+	nsimad_tpm_unlock(tpm);
+	nsima_buf_free(&log);
+	pthread_mutex_lock(&mlock);
+	evidence_waiting--;
+	pthread_mutex_unlock(&mlock);
+	return status;
+}
+
+/* What every quote covers: the module's PCR in the banks it extends. */
+static int quote_selection(char *sel, size_t len)
+{
+	char buf[4096], *p, *nl, *tok, *save;
+	uint64_t pcr;
+	size_t n = 0;
+
+	if (read_small("status", buf, sizeof(buf)) ||
+	    status_u64("pcr", &pcr) || pcr > 23)
+		return -1;
+	p = strstr(buf, "\nbanks:");
+	if (!p)
+		return -1;
+	p += 7;
+	nl = strchr(p, '\n');
+	if (nl)
+		*nl = '\0';
+	sel[0] = '\0';
+	for (tok = strtok_r(p, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		int k;
+
+		if (strchr(tok, '('))	/* padded: the TPM has no such bank */
+			continue;
+		k = snprintf(sel + n, len - n, "%s%s:%" PRIu64, n ? "," : "",
+			     tok, pcr);
+		if (k < 0 || (size_t)k >= len - n)
+			return -1;
+		n += (size_t)k;
+	}
+	return n ? 0 : -1;
 }
 
 static int run(void)
@@ -721,11 +953,32 @@ static int run(void)
 	if (!rc)
 		rc = check_list(j);
 	publish(j);
-	if (!rc && opt.listen &&
-	    nsimad_http_start(&http, opt.listen, render_metrics,
-			      render_containers, NULL, why, sizeof(why))) {
-		say("%s", why);
-		rc = 1;
+	if (!rc && opt.ak_dir) {
+		char sel[128];
+
+		if (quote_selection(sel, sizeof(sel))) {
+			say("%s/status: no pcr or banks to quote", opt.sfs);
+			rc = 1;
+		} else if (nsimad_tpm_open(&tpm, opt.tcti, opt.ak_dir,
+					   opt.ak_alg, sel, why,
+					   sizeof(why))) {
+			say("%s", why);
+			rc = 1;
+		}
+	}
+	if (!rc && opt.listen) {
+		struct nsimad_routes routes = {
+			.metrics = render_metrics,
+			.containers = render_containers,
+			.ak = tpm ? render_ak : NULL,
+			.evidence = tpm ? render_evidence : NULL,
+		};
+
+		if (nsimad_http_start(&http, opt.listen, &routes, why,
+				      sizeof(why))) {
+			say("%s", why);
+			rc = 1;
+		}
 	}
 	f.buf = malloc(READ_CHUNK);
 	if (!f.buf) {
@@ -764,6 +1017,8 @@ static int run(void)
 	if (stop && !rc && (commit_and_trim(j) || last_commit_failed))
 		rc = 1;
 	nsimad_http_stop(http);
+	nsimad_tpm_close(tpm);
+	tpm = NULL;
 	follow_close(&f);
 	free(f.buf);
 	nsima_journal_info(j, &info);
@@ -835,7 +1090,13 @@ static int yes_no(const char *s, bool *v)
 static int conf_set(void *ctx, const char *key, const char *value,
 		    struct nsima_err *err)
 {
+	static const struct { const char *key; const char **v; } strs[] = {
+		{ "dir", &opt.dir }, { "securityfs", &opt.sfs },
+		{ "listen", &opt.listen }, { "ak_dir", &opt.ak_dir },
+		{ "ak_alg", &opt.ak_alg }, { "tcti", &opt.tcti },
+	};
 	unsigned long v;
+	unsigned int i;
 	char *copy;
 
 	(void)ctx;
@@ -861,8 +1122,10 @@ static int conf_set(void *ctx, const char *key, const char *value,
 					     value);
 		return 0;
 	}
-	if (strcmp(key, "dir") && strcmp(key, "securityfs") &&
-	    strcmp(key, "listen"))
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (!strcmp(key, strs[i].key))
+			break;
+	if (i == sizeof(strs) / sizeof(strs[0]))
 		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
 				     "unknown setting '%s'", key);
 	if (!*value)
@@ -872,12 +1135,7 @@ static int conf_set(void *ctx, const char *key, const char *value,
 	if (!copy)
 		return nsima_err_set(err, NSIMA_ENOMEM, NSIMA_AT_NONE, 0,
 				     "out of memory");
-	if (key[0] == 'd')
-		opt.dir = copy;
-	else if (key[0] == 's')
-		opt.sfs = copy;
-	else
-		opt.listen = copy;
+	*strs[i].v = copy;
 	return 0;
 }
 
@@ -922,11 +1180,14 @@ int main(int argc, char **argv)
 		{ "securityfs", required_argument, NULL, 'S' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "batch", required_argument, NULL, 'b' },
-		{ "no-trim", no_argument, NULL, 'T' },
+		{ "no-trim", no_argument, NULL, 'N' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "ak-dir", required_argument, NULL, 'A' },
+		{ "ak-alg", required_argument, NULL, 'G' },
+		{ "tcti", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -937,7 +1198,7 @@ int main(int argc, char **argv)
 	c = load_config(argc, argv);
 	if (c)
 		return c;
-	while ((c = getopt_long(argc, argv, "c:d:i:b:l:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:i:b:l:T:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			opt.dir = optarg;
@@ -959,7 +1220,7 @@ int main(int argc, char **argv)
 			}
 			opt.batch = v;
 			break;
-		case 'T':
+		case 'N':
 			opt.trim = false;
 			break;
 		case 'o':
@@ -970,6 +1231,15 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			opt.listen = optarg;
+			break;
+		case 'A':
+			opt.ak_dir = optarg;
+			break;
+		case 'G':
+			opt.ak_alg = optarg;
+			break;
+		case 'T':
+			opt.tcti = optarg;
 			break;
 		case 'c':	/* read before (load_config) */
 			break;

@@ -19,6 +19,7 @@ int cmd_export(int argc, char **argv);
 int cmd_quote(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_enroll(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
 
 /* Print "nsima-attest: <input>: <where>: <msg>" to stderr. */
 void attest_error(const char *input, const struct nsima_err *err);

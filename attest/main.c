@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "quote", cmd_quote, "quote PCRs with an attestation key (TPM)" },
 	{ "verify", cmd_verify, "check a quote (and a log) against a nonce and an AK" },
 	{ "enroll", cmd_enroll, "trust an AK: EK certificate + credential activation" },
+	{ "fetch", cmd_fetch, "ask an nsimad for evidence over a fresh nonce" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "evreq.h"
 #include "hex.h"
 #include "opts.h"
 #include "replay.h"
@@ -97,6 +98,18 @@ static const struct attest_option options[OPT_COUNT] = {
 		"on the node: each namespace's container label (runtime and\n"
 		"id, from DIR/ns/<nsid>/info, its cgroup and the runtime's\n"
 		"state: docs/labels.md); DIR is /sys/kernel/security/nsima" },
+	[OPT_AGENT] = { "agent", 0, "URL",
+		"an nsimad (http://HOST:PORT or https://HOST:PORT): ask it for\n"
+		"evidence over a fresh nonce (docs/nsimad.md, \"Evidence\")" },
+	[OPT_CONTAINER] = { "container", 0, "NAME",
+		"with --agent: the view of the namespace the agent labels with\n"
+		"this container id or name (the label is the node's word;\n"
+		"the verdict names the nsid)" },
+	[OPT_CACERT] = { "cacert", 0, "FILE",
+		"https: the CA certificate (PEM) the agent's must chain to" },
+	[OPT_CERT] = { "cert", 0, "FILE",
+		"https: our client certificate (PEM), for agents that ask" },
+	[OPT_KEY] = { "key", 0, "FILE", "https: the client certificate's key (PEM)" },
 };
 
 static bool takes(const struct attest_cmd *cmd, enum attest_opt id)
@@ -226,6 +239,23 @@ static int set(const struct attest_cmd *cmd, enum attest_opt id,
 	case OPT_SAVE_CLOCK: a->save_clock = arg; break;
 	case OPT_SAVE_CHECKPOINT: a->save_checkpoint = arg; break;
 	case OPT_LABELS: a->labels = arg; break;
+	case OPT_AGENT:
+		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8))
+			return bad(cmd, id, arg, "http://HOST:PORT or https://HOST:PORT",
+				   NULL);
+		a->agent = arg;
+		break;
+	case OPT_CONTAINER:
+		if (!*arg || strlen(arg) > NSIMA_CONTAINER_NAME_MAX ||
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+			    strlen(arg))
+			return bad(cmd, id, arg, "1 to 128 bytes of [A-Za-z0-9_.-]",
+				   NULL);
+		a->container = arg;
+		break;
+	case OPT_CACERT: a->cacert = arg; break;
+	case OPT_CERT: a->cert = arg; break;
+	case OPT_KEY: a->key = arg; break;
 	case OPT_REDACTED:
 	case OPT_JSON:
 	case OPT_NO_VERIFY:

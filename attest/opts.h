@@ -54,6 +54,11 @@ enum attest_opt {
 	OPT_ALLOW_UNPROVEN_NS,
 	OPT_NS_CHAIN,
 	OPT_LABELS,		/* the node's securityfs dir: container labels */
+	OPT_AGENT,		/* an nsimad's URL */
+	OPT_CONTAINER,		/* a container, by its label at the agent */
+	OPT_CACERT,		/* TLS: the CA the agent's certificate chains to */
+	OPT_CERT,		/* TLS: our client certificate */
+	OPT_KEY,		/* TLS: its key */
 	OPT_COUNT
 };
 
@@ -65,6 +70,7 @@ struct attest_args {
 	const char *tcti, *log, *out, *ak_dir, *ak, *ek_cert, *quote, *sig;
 	const char *pcrs, *evidence, *checkpoint, *prev_clock, *save_clock;
 	const char *save_checkpoint, *labels;
+	const char *agent, *container, *cacert, *cert, *key;
 	const char *ca[ATTEST_CERTS_MAX], *chain[ATTEST_CERTS_MAX];
 	int nca, nchain;
 	enum nsima_log_format fmt, to;

@@ -33,7 +33,6 @@
 #include "opts.h"
 #include "tpm.h"
 
-#define QUOTE_TRIES	4
 
 static const struct attest_cmd quote_cmd = {
 	"quote", "[-T TCTI] --ak-dir DIR --nonce HEX -o DIR [options]",
@@ -55,157 +54,6 @@ static int parse_opts(int argc, char **argv, struct attest_args *o)
 	return rc;
 }
 
-static void to_tpml(const struct nsima_pcr_select *sel, TPML_PCR_SELECTION *l)
-{
-	unsigned int i;
-
-	memset(l, 0, sizeof(*l));
-	l->count = sel->count;
-	for (i = 0; i < sel->count; i++) {
-		l->pcrSelections[i].hash = sel->bank[i].alg;
-		l->pcrSelections[i].sizeofSelect = 3;
-		l->pcrSelections[i].pcrSelect[0] = (uint8_t)sel->bank[i].mask;
-		l->pcrSelections[i].pcrSelect[1] =
-			(uint8_t)(sel->bank[i].mask >> 8);
-		l->pcrSelections[i].pcrSelect[2] =
-			(uint8_t)(sel->bank[i].mask >> 16);
-	}
-}
-
-/*
- * PCR_Read returns at most 8 values per call: read until every selected
- * PCR is in @vals. *counter is the pcrUpdateCounter of the first call.
- */
-static int read_pcrs(struct attest_tpm *t, const struct nsima_pcr_select *sel,
-		     struct nsima_pcr_values *vals, uint32_t *counter)
-{
-	struct nsima_pcr_select left = *sel;
-	struct nsima_err err = { 0 };
-	unsigned int i, b, pcr, k;
-	bool first = true;
-
-	memset(vals, 0, sizeof(*vals));
-	while (nsima_pcr_select_count(&left)) {
-		TPML_PCR_SELECTION in, *out = NULL;
-		TPML_DIGEST *dig = NULL;
-		uint32_t cnt;
-		TSS2_RC rc;
-		char a[8];
-
-		to_tpml(&left, &in);
-		rc = Esys_PCR_Read(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
-				   ESYS_TR_NONE, &in, &cnt, &out, &dig);
-		if (rc)
-			return attest_tpm_error("PCR_Read", rc);
-		if (first)
-			*counter = cnt;
-		first = false;
-		k = 0;
-		for (i = 0; i < out->count; i++) {
-			uint32_t mask = 0;
-
-			for (b = 0; b < out->pcrSelections[i].sizeofSelect &&
-				    b < 4; b++)
-				mask |= (uint32_t)out->pcrSelections[i].pcrSelect[b]
-					<< (8 * b);
-			for (pcr = 0; pcr < 32; pcr++) {
-				if (!(mask & (1u << pcr)))
-					continue;
-				if (k >= dig->count ||
-				    nsima_pcr_values_add(vals,
-							 out->pcrSelections[i].hash,
-							 pcr,
-							 dig->digests[k].buffer,
-							 dig->digests[k].size,
-							 &err)) {
-					Esys_Free(out);
-					Esys_Free(dig);
-					attest_msg("PCR_Read: unexpected answer for %s PCR %u",
-						   nsima_tpm_alg_name(out->pcrSelections[i].hash, a),
-						   pcr);
-					return NSIMA_EXIT_IO;
-				}
-				k++;
-				for (b = 0; b < left.count; b++)
-					if (left.bank[b].alg ==
-					    out->pcrSelections[i].hash)
-						left.bank[b].mask &= ~(1u << pcr);
-			}
-		}
-		Esys_Free(out);
-		Esys_Free(dig);
-		if (!k) {
-			char s[256];
-
-			attest_msg("PCR_Read: the TPM has no %s (bank not allocated?)",
-				   nsima_pcr_select_format(&left, s, sizeof(s)));
-			return NSIMA_EXIT_IO;
-		}
-	}
-	return NSIMA_EXIT_OK;
-}
-
-static bool values_equal(const struct nsima_pcr_values *a,
-			 const struct nsima_pcr_values *b)
-{
-	unsigned int i;
-	const uint8_t *v;
-
-	if (a->count != b->count)
-		return false;
-	for (i = 0; i < a->count; i++) {
-		v = nsima_pcr_values_get(b, a->v[i].alg, a->v[i].pcr);
-		if (!v || memcmp(v, a->v[i].val, a->v[i].size))
-			return false;
-	}
-	return true;
-}
-
-struct quote_result {
-	TPM2B_ATTEST *attest;
-	TPMT_SIGNATURE *sig;
-	struct nsima_pcr_values vals;
-	int tries;
-};
-
-static int take_quote(struct attest_tpm *t, ESYS_TR ak,
-		      const struct attest_args *o, struct quote_result *r)
-{
-	TPMT_SIG_SCHEME scheme = { .scheme = TPM2_ALG_NULL };
-	struct nsima_pcr_values after;
-	TPML_PCR_SELECTION sel;
-	TPM2B_DATA nonce = { 0 };
-	uint32_t c1, c2;
-	TSS2_RC rc;
-	int ret;
-
-	to_tpml(&o->sel, &sel);
-	nonce.size = (UINT16)o->nonce_len;
-	memcpy(nonce.buffer, o->nonce, o->nonce_len);
-	for (r->tries = 1; r->tries <= QUOTE_TRIES; r->tries++) {
-		ret = read_pcrs(t, &o->sel, &r->vals, &c1);
-		if (ret)
-			return ret;
-		rc = Esys_Quote(t->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE,
-				ESYS_TR_NONE, &nonce, &scheme, &sel,
-				&r->attest, &r->sig);
-		if (rc)
-			return attest_tpm_error("Quote", rc);
-		ret = read_pcrs(t, &o->sel, &after, &c2);
-		if (ret)
-			return ret;
-		if (c1 == c2 && values_equal(&r->vals, &after))
-			return NSIMA_EXIT_OK;
-		Esys_Free(r->attest);
-		Esys_Free(r->sig);
-		r->attest = NULL;
-		r->sig = NULL;
-	}
-	attest_msg("quote: PCRs kept changing during %d quotes; try again",
-		   QUOTE_TRIES);
-	return NSIMA_EXIT_IO;
-}
-
 static int write_out(const char *dir, const char *name, const void *buf,
 		     size_t len)
 {
@@ -220,24 +68,21 @@ static int write_out(const char *dir, const char *name, const void *buf,
 	return NSIMA_EXIT_OK;
 }
 
-static int save(const struct attest_args *o, const struct quote_result *r,
+static int save(const struct attest_args *o, struct attest_quote *r,
 		const TPM2B_PUBLIC *akpub, const struct nsima_quote *q)
 {
-	uint8_t sig[sizeof(TPMT_SIGNATURE)], ak[sizeof(TPM2B_PUBLIC)];
 	uint8_t values[NSIMA_QUOTE_VALUES_MAX * NSIMA_DIGEST_MAX];
-	size_t sig_len = 0, ak_len = 0, vlen = 0;
 	struct nsima_err err = { 0 };
 	struct nsima_evidence ev;
 	struct nsima_buf json;
 	unsigned int i, pcr;
 	const uint8_t *v;
+	size_t vlen = 0;
 	int ret;
 
-	if (Tss2_MU_TPMT_SIGNATURE_Marshal(r->sig, sig, sizeof(sig), &sig_len) ||
-	    Tss2_MU_TPM2B_PUBLIC_Marshal(akpub, ak, sizeof(ak), &ak_len)) {
-		attest_msg("quote: cannot marshal the signature or AK");
-		return NSIMA_EXIT_INTERNAL;
-	}
+	ret = attest_quote_evidence(r, akpub, q, o->nonce, o->nonce_len, &ev);
+	if (ret)
+		return ret;
 	/* values in the order the quote hashed them */
 	for (i = 0; i < q->sel.count; i++)
 		for (pcr = 0; pcr < 32; pcr++) {
@@ -254,17 +99,6 @@ static int save(const struct attest_args *o, const struct quote_result *r,
 			       nsima_bank_size(nsima_bank_by_alg(q->sel.bank[i].alg)));
 			vlen += nsima_bank_size(nsima_bank_by_alg(q->sel.bank[i].alg));
 		}
-
-	memset(&ev, 0, sizeof(ev));
-	ev.attest = (uint8_t *)q->attest;
-	ev.attest_len = q->attest_len;
-	ev.sig = sig;
-	ev.sig_len = sig_len;
-	ev.ak = ak;
-	ev.ak_len = ak_len;
-	memcpy(ev.nonce, o->nonce, o->nonce_len);
-	ev.nonce_len = o->nonce_len;
-	ev.pcrs = r->vals;
 	nsima_buf_init(&json);
 	if (nsima_evidence_write(&ev, &json, &err)) {
 		nsima_buf_free(&json);
@@ -275,9 +109,9 @@ static int save(const struct attest_args *o, const struct quote_result *r,
 	if (!ret)
 		ret = write_out(o->out, "quote.bin", q->attest, q->attest_len);
 	if (!ret)
-		ret = write_out(o->out, "sig.bin", sig, sig_len);
+		ret = write_out(o->out, "sig.bin", r->sig_bytes, r->sig_len);
 	if (!ret)
-		ret = write_out(o->out, "ak.pub", ak, ak_len);
+		ret = write_out(o->out, "ak.pub", r->ak_bytes, r->ak_len);
 	if (!ret)
 		ret = write_out(o->out, "pcrs", values, vlen);
 	if (!ret)
@@ -297,7 +131,7 @@ static double ms_since(const struct timespec *t0)
 
 int cmd_quote(int argc, char **argv)
 {
-	struct quote_result r = { 0 };
+	struct attest_quote r = { 0 };
 	struct nsima_err err = { 0 };
 	struct attest_tpm t;
 	struct attest_args o;
@@ -331,7 +165,7 @@ int cmd_quote(int argc, char **argv)
 	t.ek = ESYS_TR_NONE;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = take_quote(&t, ak, &o, &r);
+	ret = attest_tpm_quote(&t, ak, &o.sel, o.nonce, o.nonce_len, &r);
 	ms = ms_since(&t0);
 	if (ret)
 		goto out;
@@ -360,8 +194,7 @@ out:
 		Esys_FlushContext(t.esys, ak);
 	free(q);
 	free(akpub);
-	Esys_Free(r.attest);
-	Esys_Free(r.sig);
+	attest_quote_free(&r);
 	attest_tpm_close(&t);
 	return ret;
 }

@@ -315,6 +315,192 @@ int attest_tpm_ak_load(struct attest_tpm *t, const TPM2B_PRIVATE *priv,
 /* ------------------------------------------------------------------ */
 /* Files */
 
+/* ------------------------------------------------------------------ */
+/* Quotes */
+
+#define QUOTE_TRIES	4
+
+static void to_tpml(const struct nsima_pcr_select *sel, TPML_PCR_SELECTION *l)
+{
+	unsigned int i;
+
+	memset(l, 0, sizeof(*l));
+	l->count = sel->count;
+	for (i = 0; i < sel->count; i++) {
+		l->pcrSelections[i].hash = sel->bank[i].alg;
+		l->pcrSelections[i].sizeofSelect = 3;
+		l->pcrSelections[i].pcrSelect[0] = (uint8_t)sel->bank[i].mask;
+		l->pcrSelections[i].pcrSelect[1] =
+			(uint8_t)(sel->bank[i].mask >> 8);
+		l->pcrSelections[i].pcrSelect[2] =
+			(uint8_t)(sel->bank[i].mask >> 16);
+	}
+}
+
+/*
+ * PCR_Read returns at most 8 values per call: read until every selected
+ * PCR is in @vals. *counter is the pcrUpdateCounter of the first call.
+ */
+static int read_pcrs(struct attest_tpm *t, const struct nsima_pcr_select *sel,
+		     struct nsima_pcr_values *vals, uint32_t *counter)
+{
+	struct nsima_pcr_select left = *sel;
+	struct nsima_err err = { 0 };
+	unsigned int i, b, pcr, k;
+	bool first = true;
+
+	memset(vals, 0, sizeof(*vals));
+	while (nsima_pcr_select_count(&left)) {
+		TPML_PCR_SELECTION in, *out = NULL;
+		TPML_DIGEST *dig = NULL;
+		uint32_t cnt;
+		TSS2_RC rc;
+		char a[8];
+
+		to_tpml(&left, &in);
+		rc = Esys_PCR_Read(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &in, &cnt, &out, &dig);
+		if (rc)
+			return attest_tpm_error("PCR_Read", rc);
+		if (first)
+			*counter = cnt;
+		first = false;
+		k = 0;
+		for (i = 0; i < out->count; i++) {
+			uint32_t mask = 0;
+
+			for (b = 0; b < out->pcrSelections[i].sizeofSelect &&
+				    b < 4; b++)
+				mask |= (uint32_t)out->pcrSelections[i].pcrSelect[b]
+					<< (8 * b);
+			for (pcr = 0; pcr < 32; pcr++) {
+				if (!(mask & (1u << pcr)))
+					continue;
+				if (k >= dig->count ||
+				    nsima_pcr_values_add(vals,
+							 out->pcrSelections[i].hash,
+							 pcr,
+							 dig->digests[k].buffer,
+							 dig->digests[k].size,
+							 &err)) {
+					Esys_Free(out);
+					Esys_Free(dig);
+					attest_msg("PCR_Read: unexpected answer for %s PCR %u",
+						   nsima_tpm_alg_name(out->pcrSelections[i].hash, a),
+						   pcr);
+					return NSIMA_EXIT_IO;
+				}
+				k++;
+				for (b = 0; b < left.count; b++)
+					if (left.bank[b].alg ==
+					    out->pcrSelections[i].hash)
+						left.bank[b].mask &= ~(1u << pcr);
+			}
+		}
+		Esys_Free(out);
+		Esys_Free(dig);
+		if (!k) {
+			char s[256];
+
+			attest_msg("PCR_Read: the TPM has no %s (bank not allocated?)",
+				   nsima_pcr_select_format(&left, s, sizeof(s)));
+			return NSIMA_EXIT_IO;
+		}
+	}
+	return NSIMA_EXIT_OK;
+}
+
+static bool values_equal(const struct nsima_pcr_values *a,
+			 const struct nsima_pcr_values *b)
+{
+	unsigned int i;
+	const uint8_t *v;
+
+	if (a->count != b->count)
+		return false;
+	for (i = 0; i < a->count; i++) {
+		v = nsima_pcr_values_get(b, a->v[i].alg, a->v[i].pcr);
+		if (!v || memcmp(v, a->v[i].val, a->v[i].size))
+			return false;
+	}
+	return true;
+}
+
+int attest_tpm_quote(struct attest_tpm *t, ESYS_TR ak,
+		     const struct nsima_pcr_select *psel, const uint8_t *nv,
+		     size_t nv_len, struct attest_quote *r)
+{
+	TPMT_SIG_SCHEME scheme = { .scheme = TPM2_ALG_NULL };
+	struct nsima_pcr_values after;
+	TPML_PCR_SELECTION sel;
+	TPM2B_DATA nonce = { 0 };
+	uint32_t c1, c2;
+	TSS2_RC rc;
+	int ret;
+
+	to_tpml(psel, &sel);
+	if (nv_len > sizeof(nonce.buffer))
+		return NSIMA_EXIT_USAGE;
+	nonce.size = (UINT16)nv_len;
+	memcpy(nonce.buffer, nv, nv_len);
+	for (r->tries = 1; r->tries <= QUOTE_TRIES; r->tries++) {
+		ret = read_pcrs(t, psel, &r->vals, &c1);
+		if (ret)
+			return ret;
+		rc = Esys_Quote(t->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+				ESYS_TR_NONE, &nonce, &scheme, &sel,
+				&r->attest, &r->sig);
+		if (rc)
+			return attest_tpm_error("Quote", rc);
+		ret = read_pcrs(t, psel, &after, &c2);
+		if (ret)
+			return ret;
+		if (c1 == c2 && values_equal(&r->vals, &after))
+			return NSIMA_EXIT_OK;
+		Esys_Free(r->attest);
+		Esys_Free(r->sig);
+		r->attest = NULL;
+		r->sig = NULL;
+	}
+	attest_msg("quote: PCRs kept changing during %d quotes; try again",
+		   QUOTE_TRIES);
+	return NSIMA_EXIT_IO;
+}
+
+void attest_quote_free(struct attest_quote *r)
+{
+	Esys_Free(r->attest);
+	Esys_Free(r->sig);
+	r->attest = NULL;
+	r->sig = NULL;
+}
+
+int attest_quote_evidence(struct attest_quote *r, const TPM2B_PUBLIC *akpub,
+			  const struct nsima_quote *q, const uint8_t *nonce,
+			  size_t nonce_len, struct nsima_evidence *ev)
+{
+	r->sig_len = 0;
+	r->ak_len = 0;
+	if (Tss2_MU_TPMT_SIGNATURE_Marshal(r->sig, r->sig_bytes,
+					   sizeof(r->sig_bytes), &r->sig_len) ||
+	    Tss2_MU_TPM2B_PUBLIC_Marshal(akpub, r->ak_bytes,
+					 sizeof(r->ak_bytes), &r->ak_len)) {
+		attest_msg("quote: cannot marshal the signature or AK");
+		return NSIMA_EXIT_INTERNAL;
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->attest = (uint8_t *)q->attest;
+	ev->attest_len = q->attest_len;
+	ev->sig = r->sig_bytes;
+	ev->sig_len = r->sig_len;
+	ev->ak = r->ak_bytes;
+	ev->ak_len = r->ak_len;
+	memcpy(ev->nonce, nonce, nonce_len);
+	ev->nonce_len = nonce_len;
+	ev->pcrs = r->vals;
+	return NSIMA_EXIT_OK;
+}
+
 int attest_mkdir(const char *dir)
 {
 	if (mkdir(dir, 0755) && errno != EEXIST) {

@@ -16,6 +16,7 @@
 
 #include <tss2/tss2_esys.h>
 
+#include "evidence.h"
 #include "quote.h"
 
 struct attest_tpm {
@@ -65,6 +66,34 @@ int attest_tpm_ak_dir(struct attest_tpm *t, const char *dir,
 		      TPM2B_PUBLIC **pub, bool *created);
 
 /* Print "nsima-attest: <what>: TPM error 0x...: <decoded>" */
+/* A quote and the PCR values it covers (read before and after it, equal). */
+struct attest_quote {
+	TPM2B_ATTEST *attest;
+	TPMT_SIGNATURE *sig;
+	struct nsima_pcr_values vals;
+	int tries;
+	/* marshalled by attest_quote_evidence() */
+	uint8_t sig_bytes[sizeof(TPMT_SIGNATURE)];
+	uint8_t ak_bytes[sizeof(TPM2B_PUBLIC)];
+	size_t sig_len, ak_len;
+};
+
+/*
+ * Quote @sel over @nonce with @ak; the PCRs are read before and after,
+ * and the quote retaken (at most 4 times) when they moved meanwhile.
+ */
+int attest_tpm_quote(struct attest_tpm *t, ESYS_TR ak,
+		     const struct nsima_pcr_select *sel, const uint8_t *nonce,
+		     size_t nonce_len, struct attest_quote *r);
+void attest_quote_free(struct attest_quote *r);
+/*
+ * The bundle's quote members for @r (@q: its TPMS_ATTEST parsed), pointing
+ * into @r and @q; the caller adds the log.
+ */
+int attest_quote_evidence(struct attest_quote *r, const TPM2B_PUBLIC *akpub,
+			  const struct nsima_quote *q, const uint8_t *nonce,
+			  size_t nonce_len, struct nsima_evidence *ev);
+
 int attest_tpm_error(const char *what, TSS2_RC rc);
 
 /* Marshal helpers: write a TPM2B_PUBLIC etc. to a file atomically. */

@@ -29,19 +29,22 @@
 
 #include "cmds.h"
 #include "common.h"
+#include "fetch.h"
 #include "fileio.h"
 #include "verdict.h"
 
 static const struct attest_cmd verify_cmd = {
-	"verify", "--ak F --nonce HEX (--quote F --sig F [--pcrs F] | --evidence F) [options]",
+	"verify", "--ak F (--nonce HEX (--quote F --sig F [--pcrs F] | --evidence F) | --agent URL) [options]",
 	(const enum attest_opt[]){ OPT_AK, OPT_NONCE, OPT_QUOTE, OPT_SIG,
 				   OPT_PCRS, OPT_EVIDENCE, OPT_SELECT, OPT_LOG,
 				   OPT_FORMAT, OPT_LOG_ALG, OPT_LOG_FIRST, OPT_PCR,
 				   OPT_CHECKPOINT, OPT_SAVE_CHECKPOINT,
 				   OPT_PREV_CLOCK, OPT_SAVE_CLOCK,
 				   OPT_ALLOW_RESUME, OPT_NS, OPT_ALLOW_UNPROVEN_NS,
-				   OPT_NS_CHAIN, OPT_JSON, OPT_END },
-	(const enum attest_opt[]){ OPT_AK, OPT_NONCE, OPT_END },
+				   OPT_NS_CHAIN, OPT_JSON, OPT_AGENT,
+				   OPT_CONTAINER, OPT_CACERT, OPT_CERT, OPT_KEY,
+				   OPT_END },
+	(const enum attest_opt[]){ OPT_AK, OPT_END },
 };
 
 static int parse_opts(int argc, char **argv, struct attest_args *o)
@@ -52,15 +55,34 @@ static int parse_opts(int argc, char **argv, struct attest_args *o)
 	rc = attest_parse(argc, argv, &verify_cmd, o);
 	if (rc)
 		return rc;
-	if (o->save_checkpoint && !o->log && !o->evidence)
+	if ((o->given[OPT_ALLOW_UNPROVEN_NS] || o->given[OPT_NS_CHAIN]) &&
+	    !o->given[OPT_NS] && !o->container)
+		why = "--allow-unproven-ns and --ns-chain need --ns (or --container)";
+	else if (o->container && !o->agent)
+		why = "--container needs --agent";
+	else if (o->given[OPT_NS] && o->container)
+		why = "--ns and --container: give one";
+	else if (o->agent && (o->evidence || o->quote || o->sig || o->pcrs ||
+			      o->log))
+		why = "--agent: the agent gives the quote and the list (no --evidence, --quote, --sig, --pcrs, --log)";
+	else if (o->agent && o->given[OPT_LOG_FIRST])
+		why = "--agent: the list starts where --checkpoint says (or at 0)";
+	else if (o->agent)
+		why = NULL;
+	else if (!o->given[OPT_NONCE])
+		why = "--nonce is required (with --agent, one is drawn)";
+	else if (o->save_checkpoint && !o->log && !o->evidence)
 		why = "--save-checkpoint needs a list";
-	else if ((o->given[OPT_ALLOW_UNPROVEN_NS] || o->given[OPT_NS_CHAIN]) &&
-		 !o->given[OPT_NS])
-		why = "--allow-unproven-ns and --ns-chain need --ns";
 	else if (!o->evidence == !(o->quote || o->sig || o->pcrs) ||
 		 (!o->evidence && !(o->quote && o->sig && (o->pcrs || o->log))))
 		why = "give --evidence F, or --quote and --sig with --pcrs, --log or both";
-	return why ? attest_usage_error(&verify_cmd, why) : NSIMA_EXIT_OK;
+	if (why || !o->agent)
+		return why ? attest_usage_error(&verify_cmd, why) : NSIMA_EXIT_OK;
+	/* a fresh nonce unless told; the agent's bundle is a file to the
+	 * rest of verify, named by the URL */
+	o->evidence = o->agent;
+	rc = attest_nonce_draw(o);
+	return rc ? rc : attest_resolve_container(o);
 }
 
 /* Everything a verification reads, and its list's pass. */
@@ -128,10 +150,19 @@ static int load(const struct attest_args *o, struct verify_in *vi)
 	}
 	if (ret)
 		return ret;
-	if (o->evidence) {
+	if (o->agent) {
+		uint64_t from = in->have_cp && in->cp.count ? in->cp.r[0].next : 0;
+
+		free(vi->buf[F_OTHER]);
+		vi->buf[F_OTHER] = NULL;
+		ret = attest_fetch(o, from, &vi->buf[F_OTHER], &vi->len[F_OTHER]);
+	} else if (o->evidence) {
 		ret = read_in(o, vi, F_OTHER, o->evidence, NSIMA_INPUT_MAX);
-		if (!ret)
-			ret = loaded(o, vi,
+	}
+	if (ret)
+		return ret;
+	if (o->evidence) {
+		ret = loaded(o, vi,
 				     nsima_vinput_bundle(in, vi->buf[F_OTHER],
 							 vi->len[F_OTHER],
 							 o->evidence, o->fmt,

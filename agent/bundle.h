@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nsimad's evidence (agent/bundle.c): its attestation key, quotes over a
+ * verifier's nonce, and the slice of the journal that goes with them.
+ */
+#ifndef NSIMAD_BUNDLE_H
+#define NSIMAD_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "evidence.h"
+
+struct nsimad_tpm;
+
+/*
+ * Open the TPM (@tcti as nsima-attest -T; NULL: $NSIMA_TCTI or the
+ * default), and load the AK kept in @ak_dir, creating it under the EK
+ * the first time (@ak_alg "rsa", "rsapss", "ecc"; NULL: the one there, or
+ * rsa). @sel: what every quote covers ("sha1:11,sha256:11"). 0 or -1
+ * and @why.
+ */
+int nsimad_tpm_open(struct nsimad_tpm **tp, const char *tcti,
+		    const char *ak_dir, const char *ak_alg, const char *sel,
+		    char *why, size_t why_len);
+void nsimad_tpm_close(struct nsimad_tpm *t);
+
+/* The AK's TPM2B_PUBLIC, as ak.pub holds it. */
+const uint8_t *nsimad_tpm_ak(const struct nsimad_tpm *t, size_t *len);
+
+/*
+ * A quote over @nonce into @ev's quote members and pcrs (valid until the
+ * next call: the caller holds the lock of nsimad_tpm_lock()). 0, or -1
+ * and @why (a TPM error).
+ */
+void nsimad_tpm_lock(struct nsimad_tpm *t);
+void nsimad_tpm_unlock(struct nsimad_tpm *t);
+int nsimad_tpm_quote(struct nsimad_tpm *t, const uint8_t *nonce,
+		     size_t nonce_len, struct nsima_evidence *ev, char *why,
+		     size_t why_len);
+
+/* Which entries of the node's journal log a bundle carries. */
+struct nsimad_slice {
+	const char *path;	/* the journal's node binary log */
+	uint64_t first;		/* whole-list index of its first entry */
+	uint64_t from, end;	/* the slice: [from, end) */
+	bool view;		/* a namespace's view: CEL, others redacted */
+	bool host;
+	uint64_t nsid;
+};
+
+/*
+ * The slice into @out: IMA binary (SHA-1 header) for the whole list, CEL
+ * for a view. *@fmt: its enum nsima_log_format. The file may hold more
+ * (an uncommitted tail, being written): only whole entries below @end
+ * are read. NSIMA_EIO/EMALFORMED with @err.
+ */
+int nsimad_slice_log(const struct nsimad_slice *s, struct nsima_buf *out,
+		     int *fmt, struct nsima_err *err);
+
+#endif /* NSIMAD_BUNDLE_H */

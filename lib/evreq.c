@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsimad's evidence query (lib/evreq.h): split, check, never decode.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "evreq.h"
+#include "hex.h"
+
+enum { K_NONCE = 1u << 0, K_NS = 1u << 1, K_CONTAINER = 1u << 2,
+       K_FROM = 1u << 3 };
+
+static int bad(struct nsima_err *err, const char *msg)
+{
+	return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0, "%s",
+			     msg);
+}
+
+/* Decimal, no sign, no leading zero (but "0"), at most 2^64 - 1. */
+static bool decimal(const char *s, size_t len, uint64_t *v)
+{
+	size_t i;
+
+	if (!len || len > 20 || (len > 1 && s[0] == '0'))
+		return false;
+	*v = 0;
+	for (i = 0; i < len; i++) {
+		unsigned int d = (unsigned int)(s[i] - '0');
+
+		if (d > 9 || *v > (UINT64_MAX - d) / 10)
+			return false;
+		*v = *v * 10 + d;
+	}
+	return true;
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static int set(struct nsima_evreq *r, unsigned int *seen, const char *k,
+	       size_t kl, const char *v, size_t vl, struct nsima_err *err)
+{
+	static const struct { const char *name; unsigned int bit; } keys[] = {
+		{ "nonce", K_NONCE }, { "ns", K_NS },
+		{ "container", K_CONTAINER }, { "from", K_FROM },
+	};
+	unsigned int bit = 0, i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strlen(keys[i].name) == kl && !memcmp(keys[i].name, k, kl))
+			bit = keys[i].bit;
+	if (!bit)
+		return bad(err, "unknown parameter (nonce, ns, container, from)");
+	if (*seen & bit)
+		return bad(err, "a parameter given twice");
+	*seen |= bit;
+	switch (bit) {
+	case K_NONCE:
+		if (!vl || vl % 2 || vl / 2 > NSIMA_QUOTE_NONCE_MAX)
+			return bad(err, "nonce: 1 to 64 bytes in hex");
+		if (nsima_hex_decode(v, vl, r->nonce) != (long)(vl / 2))
+			return bad(err, "nonce: not hex");
+		r->nonce_len = vl / 2;
+		return 0;
+	case K_NS:
+		r->ns_given = true;
+		if (vl == 4 && !memcmp(v, "host", 4)) {
+			r->host = true;
+			return 0;
+		}
+		if (!decimal(v, vl, &r->nsid))
+			return bad(err, "ns: a namespace id (decimal) or host");
+		return 0;
+	case K_CONTAINER:
+		if (!vl || vl > NSIMA_CONTAINER_NAME_MAX)
+			return bad(err, "container: 1 to 128 bytes of [A-Za-z0-9_.-]");
+		for (i = 0; i < vl; i++)
+			if (!name_char(v[i]))
+				return bad(err, "container: 1 to 128 bytes of [A-Za-z0-9_.-]");
+		memcpy(r->container, v, vl);
+		r->container[vl] = '\0';
+		return 0;
+	default:
+		if (!decimal(v, vl, &r->from))
+			return bad(err, "from: a list index (decimal)");
+		return 0;
+	}
+}
+
+int nsima_evreq_parse(const char *query, size_t len, struct nsima_evreq *r,
+		      struct nsima_err *err)
+{
+	unsigned int seen = 0;
+	size_t at = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (len > NSIMA_EVREQ_QUERY_MAX)
+		return bad(err, "query longer than 1024 bytes");
+	if (memchr(query, '%', len) || memchr(query, '+', len))
+		return bad(err, "percent-encoding is not taken: values are hex, decimal or [A-Za-z0-9_.-]");
+	while (at < len) {
+		const char *p = query + at, *amp, *eq;
+		size_t pl;
+		int rc;
+
+		amp = memchr(p, '&', len - at);
+		pl = amp ? (size_t)(amp - p) : len - at;
+		eq = memchr(p, '=', pl);
+		if (!pl || !eq || eq == p)
+			return bad(err, "not key=value pairs joined by '&'");
+		rc = set(r, &seen, p, (size_t)(eq - p), eq + 1,
+			 pl - (size_t)(eq - p) - 1, err);
+		if (rc)
+			return rc;
+		at += pl + (amp ? 1 : 0);
+		if (amp && at == len)
+			return bad(err, "not key=value pairs joined by '&'");
+	}
+	if (!(seen & K_NONCE))
+		return bad(err, "nonce missing");
+	if ((seen & K_NS) && (seen & K_CONTAINER))
+		return bad(err, "ns and container exclude each other");
+	return 0;
+}
+
+int nsima_evreq_format(const struct nsima_evreq *r, char *out, size_t out_len)
+{
+	char hex[2 * NSIMA_QUOTE_NONCE_MAX + 1];
+	size_t n;
+	int k;
+
+	if (!r->nonce_len || r->nonce_len > NSIMA_QUOTE_NONCE_MAX)
+		return -1;
+	nsima_hex_encode(r->nonce, r->nonce_len, hex);
+	k = snprintf(out, out_len, "nonce=%s", hex);
+	if (k < 0 || (size_t)k >= out_len)
+		return -1;
+	n = (size_t)k;
+	if (r->ns_given && r->host)
+		k = snprintf(out + n, out_len - n, "&ns=host");
+	else if (r->ns_given)
+		k = snprintf(out + n, out_len - n, "&ns=%llu",
+			     (unsigned long long)r->nsid);
+	else if (r->container[0])
+		k = snprintf(out + n, out_len - n, "&container=%s",
+			     r->container);
+	else
+		k = 0;
+	if (k < 0 || (size_t)k >= out_len - n)
+		return -1;
+	n += (size_t)k;
+	if (r->from) {
+		k = snprintf(out + n, out_len - n, "&from=%llu",
+			     (unsigned long long)r->from);
+		if (k < 0 || (size_t)k >= out_len - n)
+			return -1;
+	}
+	return 0;
+}

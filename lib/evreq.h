@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The query of nsimad's GET /v1/evidence (docs/nsimad.md, "Evidence"):
+ *   nonce=HEX            the verifier's nonce, 1 to 64 bytes (required)
+ *   ns=NSID|host         a namespace's view (others redacted)
+ *   container=NAME       the same, the namespace found by its label
+ *   from=N               the list from whole-list index N (default 0)
+ * Pairs joined by '&', each "key=value", every key at most once; values
+ * are hex, decimal or [A-Za-z0-9_.-] only, so no percent-decoding is done
+ * (a '%' or '+' is refused). ns and container exclude each other. At most
+ * NSIMA_EVREQ_QUERY_MAX bytes. Errors: NSIMA_EMALFORMED with a message
+ * fit for a 400 answer (it never quotes the input).
+ */
+#ifndef NSIMA_EVREQ_H
+#define NSIMA_EVREQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "quote.h"
+
+#define NSIMA_EVREQ_QUERY_MAX	1024
+#define NSIMA_CONTAINER_NAME_MAX	128
+
+struct nsima_evreq {
+	uint8_t nonce[NSIMA_QUOTE_NONCE_MAX];
+	size_t nonce_len;
+	bool ns_given, host;	/* ns=: host, or nsid */
+	uint64_t nsid;
+	char container[NSIMA_CONTAINER_NAME_MAX + 1];	/* "" if not given */
+	uint64_t from;
+};
+
+/* @query: the part after '?' (may be empty: then nonce is missing). */
+int nsima_evreq_parse(const char *query, size_t len, struct nsima_evreq *r,
+		      struct nsima_err *err);
+
+/*
+ * The query for @r into @out (@out_len bytes, NSIMA_EVREQ_QUERY_MAX is
+ * enough): what nsima-attest asks. 0, or -1 if it does not fit.
+ */
+int nsima_evreq_format(const struct nsima_evreq *r, char *out, size_t out_len);
+
+#endif /* NSIMA_EVREQ_H */

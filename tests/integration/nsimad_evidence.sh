@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# nsimad's evidence endpoint against a real swtpm on the host: nsimad
+# follows a list laid out as the module's securityfs (a directory: status,
+# binary_runtime_measurements, ...) whose entries were extended into the
+# swtpm's PCR 11 with tpm2_pcrextend, quotes over the verifier's nonce
+# with its own AK, and serves the journal's slice. nsima-attest verifies
+# each answer: the whole list, a second poll from the verifier's saved
+# checkpoint (only the new entries), a namespace's view (others redacted,
+# proven complete by the ns_state), and refuses a replayed answer. Bad
+# queries get 4xx JSON and the agent stays up. Loopback only. TAP output.
+set -u
+cd "$(dirname "$0")/../.."
+B=${B:-build}
+attest=$B/bin/nsima-attest
+nsimad=$B/bin/nsimad
+mklog=$B/tests/bin/mklog
+. tests/integration/tap.inc
+
+need_tools swtpm swtpm_setup tpm2_pcrextend curl jq
+need_built "$attest" "$nsimad" "$mklog"
+
+. tests/integration/swtpm.inc
+swtpm_init
+T=$SWTPM_TMP
+NS=4026532114
+OTHER=4026532200
+
+swtpm_ca ca && swtpm_new A ca && swtpm_start A || {
+	echo "not ok 1 - cannot set up swtpm"
+	exit 1
+}
+ok "swtpm on 127.0.0.1:$A_port"
+
+# The list in two parts: the second poll must carry the second only.
+cat >"$T/spec1" <<'EOF'
+aggregate boot-1
+file /usr/lib/systemd/systemd systemd 252
+file 4026532114:/usr/bin/curl curl 8.5.0
+event 4026532114 exec {"argv":["curl"],"path":"/usr/bin/curl"}
+file 4026532200:/secret/of/tenant-b dash 0.5.12
+ns_state 4026532114
+EOF
+cp "$T/spec1" "$T/spec2"
+cat >>"$T/spec2" <<'EOF'
+file 4026532114:/usr/lib/x86_64-linux-gnu/libssl.so.3 libssl 3.0.11
+file 4026532200:/secret/of/tenant-b-2 second
+ns_state 4026532114
+EOF
+"$mklog" build "$T/spec1" "$T/log1" "$T/ext1" &&
+	"$mklog" build "$T/spec2" "$T/log2" "$T/ext2" || {
+	not_ok "mklog build"
+	exit 1
+}
+cmp -s "$T/log1" <(head -c "$(stat -c %s "$T/log1")" "$T/log2") ||
+	not_ok "the second list does not continue the first"
+
+extend() { # extend FIRST LAST EXTFILE: lines FIRST..LAST (1-based)
+	local l
+	sed -n "$1,$2p" "$3" | while read -r l; do
+		TPM2TOOLS_TCTI=$A_tcti tpm2_pcrextend "11:$l" || exit 1
+	done
+}
+
+sfs=$T/sfs
+mkdir -p "$sfs"
+status() { # status ENTRIES
+	printf 'tpm: present\nbanks: sha1 sha256\npcr: 11\nentries: %s\ntrimmed: 0\npcr_at_load_sha1: %040d\npcr_at_load_sha256: %064d\nload_id: %032d\n' \
+		"$1" 0 0 0 >"$sfs/status.new" && mv "$sfs/status.new" "$sfs/status"
+}
+cp "$T/log1" "$sfs/binary_runtime_measurements"
+printf 'entries: 0\n' >"$sfs/checkpoint"
+: >"$sfs/trim"
+status 6
+extend 1 6 "$T/ext2" || not_ok "tpm2_pcrextend"
+
+port=$(swtpm_free_port)
+"$nsimad" --dir "$T/journal" --securityfs "$sfs" --no-trim --interval 50 \
+	--listen "127.0.0.1:$port" --ak-dir "$T/ak" --tcti "$A_tcti" \
+	>"$T/nsimad.log" 2>&1 &
+agent=$!
+SWTPM_PIDS+=("$agent")
+url=http://127.0.0.1:$port
+for _ in $(seq 100); do
+	curl -fsS "$url/v1/ak" -o "$T/ak.json" 2>/dev/null && break
+	sleep 0.1
+done
+if [ -s "$T/ak.json" ] && [ -f "$T/ak/ak.pub" ]; then
+	ok "nsimad made its AK and serves it"
+else
+	not_ok "nsimad did not start" "$(tail -n 5 "$T/nsimad.log")"
+	echo "1..$n"
+	exit 1
+fi
+if [ "$(jq -r .ak_public "$T/ak.json" | base64 -d | cmp - "$T/ak/ak.pub" && echo same)" = same ]; then
+	ok "GET /v1/ak is the AK in --ak-dir"
+else
+	not_ok "GET /v1/ak differs from ak.pub"
+fi
+# The verifier trusts the AK it has (here: the file, as enroll would).
+ak=$T/ak/ak.pub
+
+# get NAME QUERY: the answer body in $T/NAME, the status in $T/NAME.code
+get() {
+	curl -sS -o "$T/$1" -w '%{http_code}' "$url/v1/evidence?$2" >"$T/$1.code" 2>"$T/$1.err"
+}
+
+nonce1=$(openssl rand -hex 20)
+get b1 "nonce=$nonce1"
+expect "whole list: trusted, 6 covered" 0 \
+	"$attest" verify --ak "$ak" --nonce "$nonce1" --evidence "$T/b1" \
+	--save-checkpoint "$T/cp.json"
+grep_out "whole list: 6 entries covered" "6 entries covered, 0 pending"
+
+expect "the same answer for another nonce: refused (5)" 5 \
+	"$attest" verify --ak "$ak" --nonce "$(openssl rand -hex 20)" \
+	--evidence "$T/b1"
+
+# More entries: the kernel's list grows, then the PCR.
+tail -c +$(($(stat -c %s "$T/log1") + 1)) "$T/log2" >>"$sfs/binary_runtime_measurements"
+status 9
+extend 7 9 "$T/ext2" || not_ok "tpm2_pcrextend"
+next=$(jq -r .next "$T/cp.json")
+nonce2=$(openssl rand -hex 20)
+get b2 "nonce=$nonce2&from=$next"
+if [ "$next" = 6 ] && [ "$(jq -r .log.first_index "$T/b2")" = 6 ]; then
+	ok "second poll asks from 6 and gets the list from 6"
+else
+	not_ok "second poll: next $next, first_index $(jq -r .log.first_index "$T/b2" 2>&1)"
+fi
+expect "second poll: trusted from the saved checkpoint" 0 \
+	"$attest" verify --ak "$ak" --nonce "$nonce2" --evidence "$T/b2" \
+	--checkpoint "$T/cp.json"
+grep_out "second poll: only the 3 new entries replayed" "9 entries covered \\(0\\.\\.5 by the verifier.s checkpoint\\), 0 pending"
+expect "second poll without the checkpoint: refused (3: the log starts at 6)" 3 \
+	"$attest" verify --ak "$ak" --nonce "$nonce2" --evidence "$T/b2"
+
+# A namespace's view: the others as digests only, completeness proven.
+nonce3=$(openssl rand -hex 20)
+get b3 "nonce=$nonce3&ns=$NS"
+expect "ns $NS view: trusted" 0 \
+	"$attest" verify --ak "$ak" --nonce "$nonce3" --evidence "$T/b3" --ns $NS
+grep_out "ns view: complete by its ns_state" "ns_state"
+if jq -r .log.data "$T/b3" | base64 -d | grep -q "tenant-b"; then
+	not_ok "tenant A's evidence names tenant B's files"
+else
+	ok "tenant A's evidence holds none of tenant B's paths"
+fi
+if jq -r .log.data "$T/b1" | base64 -d | grep -q "tenant-b"; then
+	ok "(the whole list does name them)"
+else
+	not_ok "the whole list lacks tenant B's paths"
+fi
+
+# Bad queries: 4xx JSON, never a crash.
+bad() { # bad DESC CODE QUERY
+	local code
+	get bad "$3"
+	code=$(cat "$T/bad.code")
+	if [ "$code" = "$2" ] && jq -e .error "$T/bad" >/dev/null 2>&1; then
+		ok "$1: $code $(jq -r .error "$T/bad")"
+	else
+		not_ok "$1: HTTP $code, want $2" "$(head -c 300 "$T/bad")"
+	fi
+}
+bad "no nonce" 400 ""
+bad "nonce not hex" 400 "nonce=zz"
+bad "nonce of odd length" 400 "nonce=abc"
+bad "nonce of 65 bytes" 400 "nonce=$(printf 'a%.0s' $(seq 130))"
+bad "unknown key" 400 "nonce=00&evil=1"
+bad "key twice" 400 "nonce=00&nonce=01"
+bad "ns and container" 400 "nonce=00&ns=1&container=x"
+bad "percent-encoded" 400 "nonce=%30%30"
+bad "ns not a number" 400 "nonce=00&ns=-1"
+bad "from beyond 2^64" 400 "nonce=00&from=18446744073709551616"
+bad "empty pair" 400 "nonce=00&&from=1"
+mkdir -p "$sfs/ns"
+bad "unknown container" 404 "nonce=00&container=nope"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$url/v1/evidence?nonce=00")
+[ "$code" = 405 ] && ok "POST: 405" || not_ok "POST: $code"
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$url/v1/evidence?nonce=00&x=$(head -c 3000 /dev/zero | tr '\0' a)")
+case $code in 4??) ok "URI of 3 kB: $code" ;; *) not_ok "URI of 3 kB: $code" ;; esac
+if kill -0 "$agent" 2>/dev/null; then
+	ok "nsimad still up after the bad requests"
+else
+	not_ok "nsimad died" "$(tail -n 5 "$T/nsimad.log")"
+fi
+nonce4=$(openssl rand -hex 20)
+get b4 "nonce=$nonce4"
+expect "and still answers: trusted, 9 covered" 0 \
+	"$attest" verify --ak "$ak" --nonce "$nonce4" --evidence "$T/b4"
+
+# The verifier's own commands: fetch, and verify --agent (a fresh nonce
+# each time, the saved checkpoint for the next poll).
+expect "fetch --agent -o FILE" 0 "$attest" fetch --agent "$url" -o "$T/f1"
+grep_out "fetch: says the nonce it drew" "over nonce [0-9a-f]{64} \(from entry 0\)"
+fnonce=$(sed -n 's/.* over nonce \([0-9a-f]*\) .*/\1/p' "$T/out")
+expect "the fetched bundle verifies over that nonce" 0 \
+	"$attest" verify --ak "$ak" --nonce "$fnonce" --evidence "$T/f1"
+expect "verify --agent: trusted" 0 \
+	"$attest" verify --ak "$ak" --agent "$url" --save-checkpoint "$T/vcp.json"
+grep_out "verify --agent: 9 covered" "9 entries covered, 0 pending"
+cp "$T/spec2" "$T/spec3"
+echo "file 4026532114:/usr/bin/third three" >>"$T/spec3"
+"$mklog" build "$T/spec3" "$T/log3" "$T/ext3" || not_ok "mklog build 3"
+tail -c +$(($(stat -c %s "$T/log2") + 1)) "$T/log3" >>"$sfs/binary_runtime_measurements"
+status 10
+extend 10 10 "$T/ext3" || not_ok "tpm2_pcrextend"
+expect "verify --agent, second poll: trusted" 0 \
+	"$attest" verify --ak "$ak" --agent "$url" --checkpoint "$T/vcp.json" \
+	--save-checkpoint "$T/vcp.json"
+grep_out "second poll replays only the new entry" "10 entries covered \(0\.\.8 by the verifier.s checkpoint\), 0 pending"
+expect "verify --agent --ns: trusted" 0 \
+	"$attest" verify --ak "$ak" --agent "$url" --ns $NS
+"$attest" quote -T "$A_tcti" --ak-dir "$T/ak2" --nonce 00 -o "$T/q2" >/dev/null ||
+	not_ok "a second AK"
+expect "verify --agent trusting another AK of the same TPM: refused (4)" 4 \
+	"$attest" verify --ak "$T/ak2/ak.pub" --agent "$url"
+expect "verify --agent, nothing listening: io-error (12)" 12 \
+	"$attest" verify --ak "$ak" --agent "http://127.0.0.1:1"
+grep_out "names the agent" "127.0.0.1:1"
+expect "verify --agent --container unknown: io-error (12)" 12 \
+	"$attest" verify --ak "$ak" --agent "$url" --container nope
+grep_out "says no such container" "no namespace is labelled with container nope"
+expect "verify --agent --log: usage (2)" 2 \
+	"$attest" verify --ak "$ak" --agent "$url" --log "$T/log1"
+expect "verify --agent ftp://: usage (2)" 2 \
+	"$attest" verify --ak "$ak" --agent "ftp://127.0.0.1:$port"
+
+kill -TERM "$agent"
+wait "$agent"
+rc=$?
+[ $rc = 0 ] && ok "SIGTERM: exit 0" || not_ok "SIGTERM: exit $rc" "$(tail -n 3 "$T/nsimad.log")"
+echo "1..$n"
+exit $failed

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lib/evreq.c: the query of nsimad's GET /v1/evidence, and the query
+ * nsima-attest sends (format, then parse: the same request).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "evreq.h"
+
+static int parse(const char *q, struct nsima_evreq *r, struct nsima_err *e)
+{
+	return nsima_evreq_parse(q, strlen(q), r, e);
+}
+
+static void test_ok(void **state)
+{
+	struct nsima_evreq r;
+	struct nsima_err e;
+
+	(void)state;
+	assert_int_equal(parse("nonce=00ff", &r, &e), 0);
+	assert_int_equal(r.nonce_len, 2);
+	assert_int_equal(r.nonce[1], 0xff);
+	assert_false(r.ns_given);
+	assert_int_equal(r.from, 0);
+	assert_string_equal(r.container, "");
+
+	assert_int_equal(parse("from=18446744073709551615&ns=4026532114&nonce=AB", &r, &e), 0);
+	assert_true(r.ns_given);
+	assert_false(r.host);
+	assert_true(r.nsid == 4026532114ULL);
+	assert_true(r.from == UINT64_MAX);
+	assert_int_equal(r.nonce[0], 0xab);
+
+	assert_int_equal(parse("nonce=01&ns=host", &r, &e), 0);
+	assert_true(r.ns_given && r.host);
+
+	assert_int_equal(parse("container=web-1.a_b&nonce=01&from=0", &r, &e), 0);
+	assert_string_equal(r.container, "web-1.a_b");
+}
+
+static void test_bad(void **state)
+{
+	static const char *const bad[] = {
+		"", "nonce", "nonce=", "=00", "nonce=0", "nonce=zz",
+		"nonce=00&", "&nonce=00", "nonce=00&&from=1", "nonce=00&from",
+		"nonce=00&nonce=00", "nonce=00&ns=1&container=a",
+		"nonce=00&evil=1", "NONCE=00", "nonce=00&from=-1",
+		"nonce=00&from=01", "nonce=00&from=18446744073709551616",
+		"nonce=00&from=1x", "nonce=00&ns=", "nonce=00&ns=Host",
+		"nonce=00&container=", "nonce=00&container=a/b",
+		"nonce=00&container=a b", "nonce=%30%30", "nonce=00&container=a+b",
+		"nonce=00&from=", "from=1",
+	};
+	struct nsima_evreq r;
+	struct nsima_err e;
+	char q[NSIMA_EVREQ_QUERY_MAX + 64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e.code = 0;
+		if (parse(bad[i], &r, &e) != NSIMA_EMALFORMED) {
+			print_error("accepted: '%s'\n", bad[i]);
+			fail();
+		}
+		assert_int_equal(e.code, NSIMA_EMALFORMED);
+		/* the message never quotes the input */
+		assert_null(strstr(e.msg, "evil"));
+	}
+	/* 65 bytes of nonce */
+	memcpy(q, "nonce=", 6);
+	memset(q + 6, 'a', 130);
+	q[136] = '\0';
+	assert_int_equal(parse(q, &r, &e), NSIMA_EMALFORMED);
+	q[134] = '\0';		/* 64 bytes: taken */
+	assert_int_equal(parse(q, &r, &e), 0);
+	assert_int_equal(r.nonce_len, 64);
+	/* container of 129 bytes; 128 taken */
+	snprintf(q, sizeof(q), "nonce=00&container=%0129d", 0);
+	assert_int_equal(parse(q, &r, &e), NSIMA_EMALFORMED);
+	snprintf(q, sizeof(q), "nonce=00&container=%0128d", 0);
+	assert_int_equal(parse(q, &r, &e), 0);
+	/* longer than the bound, though well formed */
+	memset(q, '0', sizeof(q) - 1);
+	memcpy(q, "nonce=00&from=1", 15);
+	q[NSIMA_EVREQ_QUERY_MAX + 1] = '\0';
+	assert_int_equal(parse(q, &r, &e), NSIMA_EMALFORMED);
+	assert_non_null(strstr(e.msg, "1024"));
+	/* an embedded NUL is a bad byte, not the end */
+	assert_int_equal(nsima_evreq_parse("nonce=00\0&from=1", 16, &r, &e),
+			 NSIMA_EMALFORMED);
+}
+
+static void test_format_roundtrip(void **state)
+{
+	struct nsima_evreq a = { .nonce_len = 64, .ns_given = true,
+				 .nsid = 4026532114ULL, .from = 12345 }, b;
+	struct nsima_err e;
+	char q[NSIMA_EVREQ_QUERY_MAX];
+
+	(void)state;
+	memset(a.nonce, 0x5a, sizeof(a.nonce));
+	assert_int_equal(nsima_evreq_format(&a, q, sizeof(q)), 0);
+	assert_int_equal(parse(q, &b, &e), 0);
+	assert_memory_equal(a.nonce, b.nonce, 64);
+	assert_true(b.ns_given && b.nsid == a.nsid && b.from == 12345);
+
+	a.ns_given = false;
+	strcpy(a.container, "web");
+	a.from = 0;
+	assert_int_equal(nsima_evreq_format(&a, q, sizeof(q)), 0);
+	assert_null(strstr(q, "from="));
+	assert_int_equal(parse(q, &b, &e), 0);
+	assert_string_equal(b.container, "web");
+
+	a.ns_given = true;
+	a.host = true;
+	a.container[0] = '\0';
+	assert_int_equal(nsima_evreq_format(&a, q, sizeof(q)), 0);
+	assert_non_null(strstr(q, "&ns=host"));
+	/* too small a buffer; no nonce */
+	assert_int_equal(nsima_evreq_format(&a, q, 20), -1);
+	a.nonce_len = 0;
+	assert_int_equal(nsima_evreq_format(&a, q, sizeof(q)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ok),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_format_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
