@@ -23,6 +23,6 @@ $(NSIMAD): $(NSIMAD_OBJS) $(LIBNSIMA)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(NSIMAD_OBJS) $(LIBNSIMA) -lmicrohttpd \
-		-lpthread $(ATTEST_LIBS) $(LIBNSIMA_LIBS)
+		-lgnutls -lpthread $(ATTEST_LIBS) $(LIBNSIMA_LIBS)
 
 ALL_TARGETS += $(NSIMAD)

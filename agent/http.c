@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsimad's HTTP endpoints (libmicrohttpd, one polling thread):
+ * nsimad's HTTP endpoints (libmicrohttpd, a thread per connection):
  *   GET /metrics        Prometheus text (lib/metrics.c through the
  *                       agent's render callback)
  *   GET /v1/containers  the live namespaces, their records and labels
@@ -11,23 +11,31 @@
  * Anything else: 404, a method other than GET or HEAD: 405, each with a
  * one-line JSON body. Requests are bounded (connections in all and per
  * address, a 10 s timeout, 32 KiB of memory per connection: a larger
- * request line or header gets libmicrohttpd's 4xx). Plain HTTP on the
- * address given (loopback by default in docs/nsimad.md).
+ * request line or header gets libmicrohttpd's 4xx). HTTP, or HTTPS
+ * (GnuTLS through libmicrohttpd) with, optionally, client certificates:
+ * then every request without a trusted one is refused (403) and the
+ * handlers get its common name to decide what it may see.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <microhttpd.h>
+
+#include "access.h"
 
 #include "http.h"
 
 struct nsimad_http {
 	struct MHD_Daemon *d;
 	struct nsimad_routes r;
+	bool client_auth;
 };
 
 /* The request line's URI as it came, kept for the query (the daemon
@@ -81,27 +89,44 @@ static enum MHD_Result json_error(struct MHD_Connection *c,
 	return reply(c, status, "application/json", body, (size_t)n);
 }
 
-static enum MHD_Result evidence(struct nsimad_http *h,
-				struct MHD_Connection *c, const char *uri)
+/*
+ * The verified client certificate's common name into @cn: 0, or -1 (no
+ * certificate, not trusted, expired, not for client authentication, no
+ * CN, a CN outside the charset rules may name).
+ */
+static int client_cn(struct MHD_Connection *c, char *cn, size_t len)
 {
-	const char *q = uri ? strchr(uri, '?') : NULL;
-	struct nsima_buf out;
-	enum MHD_Result ret;
-	unsigned int status;
-	char why[400] = "unavailable";
+	const union MHD_ConnectionInfo *ci;
+	gnutls_typed_vdata_st purpose = {
+		.type = GNUTLS_DT_KEY_PURPOSE_OID,
+		.data = (void *)GNUTLS_KP_TLS_WWW_CLIENT,
+	};
+	const gnutls_datum_t *peers;
+	unsigned int status = 1, n = 0;
+	gnutls_x509_crt_t crt;
+	gnutls_session_t s;
+	size_t size = len;
+	int rc;
 
-	if (!uri)
-		return json_error(c, MHD_HTTP_URI_TOO_LONG, "URI too long");
-	nsima_buf_init(&out);
-	status = h->r.evidence(h->r.ctx, q ? q + 1 : "", &out, why,
-			       sizeof(why));
-	if (status == MHD_HTTP_OK)
-		ret = reply(c, status, "application/json",
-			    out.data ? (const void *)out.data : "", out.len);
-	else
-		ret = json_error(c, status, why);
-	nsima_buf_free(&out);
-	return ret;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return -1;
+	s = (gnutls_session_t)ci->tls_session;
+	if (gnutls_certificate_verify_peers(s, &purpose, 1, &status) < 0 ||
+	    status)
+		return -1;
+	peers = gnutls_certificate_get_peers(s, &n);
+	if (!peers || !n || gnutls_x509_crt_init(&crt) < 0)
+		return -1;
+	rc = gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
+						   0, 0, cn, &size);
+	gnutls_x509_crt_deinit(crt);
+	if (rc < 0 || size >= len || strlen(cn) != size ||
+	    !nsima_access_cn_ok(cn))
+		return -1;
+	return 0;
 }
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
@@ -110,10 +135,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 			      size_t *upload_size, void **con_cls)
 {
 	struct nsimad_http *h = cls;
-	nsimad_render_fn render;
+	const char *uri = *con_cls, *q;
+	char why[400] = "unavailable", cn[NSIMA_ACCESS_CN_MAX + 1];
+	nsimad_handler_fn fn;
 	struct nsima_buf out;
 	enum MHD_Result ret;
-	const char *type;
+	unsigned int status;
+	const char *type = "application/json";
 
 	(void)version;
 	(void)upload_data;
@@ -123,28 +151,34 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 				  "method not allowed");
 	if (*upload_size)
 		return json_error(c, MHD_HTTP_BAD_REQUEST, "no body taken");
+	if (h->client_auth && client_cn(c, cn, sizeof(cn)))
+		return json_error(c, MHD_HTTP_FORBIDDEN,
+				  "a trusted client certificate is required");
 	if (!strcmp(url, "/metrics")) {
-		render = h->r.metrics;
+		fn = h->r.metrics;
 		type = "text/plain; version=0.0.4; charset=utf-8";
 	} else if (!strcmp(url, "/v1/containers")) {
-		render = h->r.containers;
-		type = "application/json";
-	} else if (!strcmp(url, "/v1/ak") && h->r.ak) {
-		render = h->r.ak;
-		type = "application/json";
-	} else if (!strcmp(url, "/v1/evidence") && h->r.evidence) {
-		return evidence(h, c, *con_cls);
+		fn = h->r.containers;
+	} else if (!strcmp(url, "/v1/ak")) {
+		fn = h->r.ak;
+	} else if (!strcmp(url, "/v1/evidence")) {
+		fn = h->r.evidence;
 	} else {
+		fn = NULL;
+	}
+	if (!fn)
 		return json_error(c, MHD_HTTP_NOT_FOUND, "not found");
-	}
+	if (!uri)
+		return json_error(c, MHD_HTTP_URI_TOO_LONG, "URI too long");
+	q = strchr(uri, '?');
 	nsima_buf_init(&out);
-	if (render(h->r.ctx, &out)) {
-		nsima_buf_free(&out);
-		return json_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				  "unavailable");
-	}
-	ret = reply(c, MHD_HTTP_OK, type,
-		    out.data ? (const void *)out.data : "", out.len);
+	status = fn(h->r.ctx, h->client_auth ? cn : NULL, q ? q + 1 : "",
+		    &out, why, sizeof(why));
+	if (status == MHD_HTTP_OK)
+		ret = reply(c, status, type,
+			    out.data ? (const void *)out.data : "", out.len);
+	else
+		ret = json_error(c, status, why);
 	nsima_buf_free(&out);
 	return ret;
 }
@@ -187,8 +221,8 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss)
 }
 
 int nsimad_http_start(struct nsimad_http **hp, const char *listen,
-		      const struct nsimad_routes *routes, char *why,
-		      size_t why_len)
+		      const struct nsimad_routes *routes,
+		      const struct nsimad_tls *tls, char *why, size_t why_len)
 {
 	struct sockaddr_storage ss;
 	struct nsimad_http *h;
@@ -213,6 +247,12 @@ int nsimad_http_start(struct nsimad_http **hp, const char *listen,
 		return -1;
 	}
 	h->r = *routes;
+	if (tls) {
+		flags |= MHD_USE_TLS;
+		h->client_auth = tls->client_ca_pem != NULL;
+	}
+	/* the TLS options last: MHD_OPTION_END ends the list early when
+	 * there is no TLS (the key options are not given at all) */
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, answer, h,
 				MHD_OPTION_URI_LOG_CALLBACK, keep_uri, NULL,
 				MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
@@ -222,10 +262,18 @@ int nsimad_http_start(struct nsimad_http **hp, const char *listen,
 				(unsigned int)8,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-				(size_t)32768, MHD_OPTION_END);
+				(size_t)32768,
+				tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+				tls ? tls->cert_pem : NULL,
+				MHD_OPTION_HTTPS_MEM_KEY, tls ? tls->key_pem : NULL,
+				h->client_auth ? MHD_OPTION_HTTPS_MEM_TRUST :
+						 MHD_OPTION_END,
+				h->client_auth ? tls->client_ca_pem : NULL,
+				MHD_OPTION_END);
 	if (!h->d) {
-		snprintf(why, why_len, "--listen %s: cannot listen there",
-			 listen);
+		snprintf(why, why_len, tls ?
+			 "--listen %s: cannot listen there, or the TLS certificate, key or client CA is not usable PEM" :
+			 "--listen %s: cannot listen there", listen);
 		free(h);
 		return -1;
 	}

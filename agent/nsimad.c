@@ -56,6 +56,7 @@
 #include "log_format.h"
 #include "evreq.h"
 #include "evidence.h"
+#include "access.h"
 #include "bundle.h"
 #include "../attest/cmds.h"
 
@@ -70,6 +71,7 @@ static struct {
 	unsigned long batch;
 	const char *listen;
 	const char *ak_dir, *ak_alg, *tcti;
+	const char *tls_cert, *tls_key, *client_ca;
 	bool once, trim, verbose;
 } opt = {
 	.dir = "/var/lib/nsima",
@@ -601,15 +603,57 @@ static int read_kfunc_errors(uint64_t v[NSIMA_PROG_MAX])
 }
 
 /* /metrics (the HTTP thread). */
-static int render_metrics(void *ctx, struct nsima_buf *out)
+/* ------------------------------------------------------------------ */
+/* Who may see what (HTTPS with client certificates: lib/access.c) */
+
+static struct nsima_access access_rules;
+
+/*
+ * @client's rule into *@r (NULL: no client authentication, all is open);
+ * 0, or 403 with @why.
+ */
+static unsigned int client_rule(const char *client,
+				const struct nsima_access_rule **r, char *why,
+				size_t why_len)
+{
+	*r = NULL;
+	if (!client)
+		return 0;
+	*r = nsima_access_find(&access_rules, client);
+	if (*r)
+		return 0;
+	snprintf(why, why_len, "no client rule for this certificate");
+	return 403;
+}
+
+/* The whole node's data (/metrics, /v1/containers, the whole list). */
+static unsigned int node_only(const char *client, char *why, size_t why_len)
+{
+	const struct nsima_access_rule *r;
+	unsigned int hs = client_rule(client, &r, why, why_len);
+
+	if (hs || !r || r->node)
+		return hs;
+	snprintf(why, why_len, "this client may see its namespaces' views only");
+	return 403;
+}
+
+static unsigned int render_metrics(void *ctx, const char *client,
+				   const char *query, struct nsima_buf *out,
+				   char *why, size_t why_len)
 {
 	uint64_t kerr[NSIMA_PROG_MAX], end = 0;
 	bool have_status, have_kerr, have_end;
 	struct nsima_agent_counts a;
 	char status[4096];
+	unsigned int hs;
 	int rc;
 
 	(void)ctx;
+	(void)query;
+	hs = node_only(client, why, why_len);
+	if (hs)
+		return hs;
 	have_status = !read_small("status", status, sizeof(status));
 	have_kerr = !read_kfunc_errors(kerr);
 	/* the list's end from this one read of status */
@@ -623,7 +667,7 @@ static int render_metrics(void *ctx, struct nsima_buf *out)
 	rc = nsima_metrics_render(events, &a, have_status ? status : NULL,
 				  have_kerr ? kerr : NULL, out);
 	pthread_mutex_unlock(&mlock);
-	return rc;
+	return rc ? 500 : 200;
 }
 
 /*
@@ -702,15 +746,23 @@ static int container_json(const struct nsima_ns_info *info,
 }
 
 /* /v1/containers (the HTTP thread): every namespace, as for_each_ns(). */
-static int render_containers(void *ctx, struct nsima_buf *out)
+static unsigned int render_containers(void *ctx, const char *client,
+				      const char *query, struct nsima_buf *out,
+				      char *why, size_t why_len)
 {
-	json_t *list = json_array();
+	json_t *list;
 	char *text;
+	unsigned int hs;
 	int rc;
 
 	(void)ctx;
+	(void)query;
+	hs = node_only(client, why, why_len);
+	if (hs)
+		return hs;
+	list = json_array();
 	if (!list)
-		return -1;
+		return 500;
 	rc = for_each_ns(container_json, list);
 	text = rc ? NULL : json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(list);
@@ -718,7 +770,7 @@ static int render_containers(void *ctx, struct nsima_buf *out)
 	    nsima_buf_append(out, "\n", 1))
 		rc = -1;
 	free(text);
-	return rc;
+	return rc ? 500 : 200;
 }
 
 /* ------------------------------------------------------------------ */
@@ -729,14 +781,23 @@ static unsigned int evidence_waiting;	/* under mlock */
 #define EVIDENCE_WAITING_MAX	4
 #define EVIDENCE_WAIT_S		10
 
-static int render_ak(void *ctx, struct nsima_buf *out)
+/* /v1/ak: any client that may ask for evidence may know the key. */
+static unsigned int render_ak(void *ctx, const char *client,
+			      const char *query, struct nsima_buf *out,
+			      char *why, size_t why_len)
 {
+	const struct nsima_access_rule *r;
 	struct nsima_buf b64;
 	const uint8_t *ak;
+	unsigned int hs;
 	size_t len;
 	int rc;
 
 	(void)ctx;
+	(void)query;
+	hs = client_rule(client, &r, why, why_len);
+	if (hs)
+		return hs;
 	ak = nsimad_tpm_ak(tpm, &len);
 	nsima_buf_init(&b64);
 	rc = nsima_base64_encode(ak, len, &b64);
@@ -747,7 +808,7 @@ static int render_ak(void *ctx, struct nsima_buf *out)
 	if (!rc)
 		rc = nsima_buf_append(out, "\"}\n", 3);
 	nsima_buf_free(&b64);
-	return rc ? -1 : 0;
+	return rc ? 500 : 200;
 }
 
 struct find_container {
@@ -755,6 +816,38 @@ struct find_container {
 	uint64_t nsid;
 	unsigned int found;
 };
+
+/* The label of one namespace (its container id and name). */
+struct ns_label {
+	uint64_t nsid;
+	bool found;
+	struct nsima_label label;
+};
+
+static int label_of(const struct nsima_ns_info *info,
+		    const struct nsima_label *label, void *ctx)
+{
+	struct ns_label *l = ctx;
+
+	if (info->nsid != l->nsid)
+		return 0;
+	l->label = *label;
+	l->found = true;
+	return 1;
+}
+
+/* May @r see namespace @nsid's view? Its label decides container scopes. */
+static bool may_see_ns(const struct nsima_access_rule *r, uint64_t nsid)
+{
+	struct ns_label l = { .nsid = nsid };
+
+	if (!r || r->node || nsima_access_ns(r, nsid, NULL))
+		return true;
+	if (for_each_ns(label_of, &l) < 0 || !l.found)
+		return false;
+	return nsima_access_ns(r, nsid, l.label.id) ||
+	       nsima_access_ns(r, nsid, l.label.container_name);
+}
 
 static int match_container(const struct nsima_ns_info *info,
 			   const struct nsima_label *label, void *ctx)
@@ -790,16 +883,33 @@ static int wait_committed(uint64_t end, uint64_t *next)
 	return *next >= end ? 0 : -1;
 }
 
+/* Ask the module for @nsid's ns_state entry (securityfs ns_state). */
+static void log_ns_state(uint64_t nsid)
+{
+	char path[512], line[32];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "%s/ns_state", opt.sfs);
+	n = snprintf(line, sizeof(line), "%" PRIu64 "\n", nsid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) != n && opt.verbose)
+		say("ns_state %" PRIu64 ": %s", nsid, strerror(errno));
+	close(fd);
+}
+
 /*
  * GET /v1/evidence (an HTTP thread): quote first, then wait until the
  * journal holds every entry the kernel list had after the quote (the
  * kernel appends an entry before it extends the PCR, so those are at
  * least all the quote covers), then the journal's slice [from, end).
  */
-static unsigned int render_evidence(void *ctx, const char *query,
-				    struct nsima_buf *out, char *why,
-				    size_t why_len)
+static unsigned int render_evidence(void *ctx, const char *client,
+				    const char *query, struct nsima_buf *out,
+				    char *why, size_t why_len)
 {
+	const struct nsima_access_rule *rule;
 	struct nsimad_slice sl = { 0 };
 	struct nsima_evidence ev;
 	struct nsima_err err = { 0 };
@@ -819,6 +929,18 @@ static unsigned int render_evidence(void *ctx, const char *query,
 	sl.view = rq.ns_given || rq.container[0];
 	sl.host = rq.host;
 	sl.nsid = rq.nsid;
+	/* who asks, before anything is looked up for them (no probing of
+	 * other tenants' container names) */
+	status = client_rule(client, &rule, why, why_len);
+	if (status)
+		return status;
+	if (rule && !rule->node &&
+	    (!sl.view || sl.host ||
+	     (rq.container[0] ? !nsima_access_container(rule, rq.container) :
+				!may_see_ns(rule, sl.nsid)))) {
+		snprintf(why, why_len, "this client may not see that");
+		return 403;
+	}
 	if (rq.container[0]) {
 		struct find_container f = { .name = rq.container };
 
@@ -832,6 +954,7 @@ static unsigned int render_evidence(void *ctx, const char *query,
 		}
 		sl.nsid = f.nsid;	/* the oldest of its namespaces */
 	}
+	status = 200;
 	pthread_mutex_lock(&mlock);
 	if (evidence_waiting >= EVIDENCE_WAITING_MAX) {
 		pthread_mutex_unlock(&mlock);
@@ -844,6 +967,11 @@ static unsigned int render_evidence(void *ctx, const char *query,
 
 	nsima_buf_init(&log);
 	nsimad_tpm_lock(tpm);
+	/* a namespace's view: its ns_state first (the count and chain of its
+	 * entries, logged by the module), so the quote can prove the view
+	 * complete; a namespace that ended has its last one already */
+	if (sl.view && !sl.host)
+		log_ns_state(sl.nsid);
 	if (nsimad_tpm_quote(tpm, rq.nonce, rq.nonce_len, &ev, why, why_len)) {
 		status = 503;
 		goto out;
@@ -884,6 +1012,9 @@ static unsigned int render_evidence(void *ctx, const char *query,
 	ev.log_format = fmt;
 	ev.log_alg = NSIMA_BANK_SHA1;
 	ev.log_first = sl.from;
+	if (sl.view)	/* which namespace a container name came to */
+		snprintf(ev.view, sizeof(ev.view), sl.host ? "host" : "%" PRIu64,
+			 sl.nsid);
 	if (nsima_evidence_write(&ev, out, &err)) {
 		snprintf(why, why_len, "the bundle: %s", err.msg);
 		status = 500;
@@ -927,6 +1058,42 @@ static int quote_selection(char *sel, size_t len)
 		n += (size_t)k;
 	}
 	return n ? 0 : -1;
+}
+
+/* A PEM file as a string (at most 1 MiB): NULL after a line. */
+static char *read_pem(const char *opt_name, const char *path)
+{
+	struct nsima_err err;
+	uint8_t *buf;
+	size_t len;
+	char *s;
+
+	if (nsima_read_file(path, NSIMA_SMALL_FILE_MAX, &buf, &len, &err)) {
+		say("%s %s: %s", opt_name, path, err.msg);
+		return NULL;
+	}
+	s = malloc(len + 1);
+	if (s) {
+		memcpy(s, buf, len);
+		s[len] = '\0';
+	}
+	free(buf);
+	if (s && (strlen(s) != len || !strstr(s, "-----BEGIN "))) {
+		say("%s %s: not PEM", opt_name, path);
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+static int load_tls(struct nsimad_tls *tls)
+{
+	tls->cert_pem = read_pem("--tls-cert", opt.tls_cert);
+	tls->key_pem = read_pem("--tls-key", opt.tls_key);
+	if (opt.client_ca)
+		tls->client_ca_pem = read_pem("--client-ca", opt.client_ca);
+	return tls->cert_pem && tls->key_pem &&
+	       (!opt.client_ca || tls->client_ca_pem) ? 0 : -1;
 }
 
 static int run(void)
@@ -973,12 +1140,20 @@ static int run(void)
 			.ak = tpm ? render_ak : NULL,
 			.evidence = tpm ? render_evidence : NULL,
 		};
+		struct nsimad_tls tls = { 0 };
 
-		if (nsimad_http_start(&http, opt.listen, &routes, why,
-				      sizeof(why))) {
+		if (opt.tls_cert && load_tls(&tls)) {
+			rc = 1;
+		} else if (nsimad_http_start(&http, opt.listen, &routes,
+					     opt.tls_cert ? &tls : NULL, why,
+					     sizeof(why))) {
 			say("%s", why);
 			rc = 1;
 		}
+		/* libmicrohttpd keeps its own copies */
+		free((char *)tls.cert_pem);
+		free((char *)tls.key_pem);
+		free((char *)tls.client_ca_pem);
 	}
 	f.buf = malloc(READ_CHUNK);
 	if (!f.buf) {
@@ -1050,11 +1225,24 @@ static void usage(FILE *out)
 "      --no-trim         never trim the kernel list\n"
 "      --once            read to the end of the list, commit, trim, exit\n"
 "  -l, --listen ADDR     serve /metrics (Prometheus) and /v1/containers\n"
-"                        over HTTP on ADDR:\n"
-"                        IPV4:PORT or [IPV6]:PORT, e.g. 127.0.0.1:9464\n"
+"                        (and, with --ak-dir, /v1/ak and /v1/evidence) on\n"
+"                        ADDR: IPV4:PORT or [IPV6]:PORT, e.g. 127.0.0.1:9464\n"
+"      --ak-dir DIR      the attestation key (ak.pub, ak.priv; made under\n"
+"                        the TPM's EK the first time): serve evidence\n"
+"      --ak-alg ALG      a new AK's kind: rsa (default), rsapss or ecc\n"
+"  -T, --tcti TCTI       the TPM (default $NSIMA_TCTI, then tpm2-tss's)\n"
+"      --tls-cert FILE   HTTPS: the server's certificate (chain), PEM\n"
+"      --tls-key FILE    HTTPS: its key, PEM\n"
+"      --client-ca FILE  HTTPS: every client needs a certificate from this\n"
+"                        CA (PEM), and a rule:\n"
+"      --client 'CN SCOPE[,SCOPE]...'  what the client with common name CN\n"
+"                        may see: node (everything), ns:NSID,\n"
+"                        container:NAME (that namespace's view); repeatable\n"
 "  -c, --config FILE     settings from FILE first (\"key = value\" lines:\n"
 "                        dir, securityfs, interval, batch, trim yes|no,\n"
-"                        listen, verbose yes|no); the options above win\n"
+"                        listen, ak_dir, ak_alg, tcti, tls_cert, tls_key,\n"
+"                        client_ca, client (repeatable), verbose yes|no);\n"
+"                        the options above win (client rules add up)\n"
 "  -v, --verbose         a line per commit\n"
 "  -h, --help            this text\n"
 "Exit status: 0 stopped (SIGTERM/SIGINT) or --once done, 1 error,\n"
@@ -1094,12 +1282,16 @@ static int conf_set(void *ctx, const char *key, const char *value,
 		{ "dir", &opt.dir }, { "securityfs", &opt.sfs },
 		{ "listen", &opt.listen }, { "ak_dir", &opt.ak_dir },
 		{ "ak_alg", &opt.ak_alg }, { "tcti", &opt.tcti },
+		{ "tls_cert", &opt.tls_cert }, { "tls_key", &opt.tls_key },
+		{ "client_ca", &opt.client_ca },
 	};
 	unsigned long v;
 	unsigned int i;
 	char *copy;
 
 	(void)ctx;
+	if (!strcmp(key, "client"))	/* one rule a line, repeatable */
+		return nsima_access_add(&access_rules, value, err);
 	if (!strcmp(key, "interval") || !strcmp(key, "batch")) {
 		bool iv = key[0] == 'i';
 
@@ -1188,6 +1380,10 @@ int main(int argc, char **argv)
 		{ "ak-dir", required_argument, NULL, 'A' },
 		{ "ak-alg", required_argument, NULL, 'G' },
 		{ "tcti", required_argument, NULL, 'T' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "client-ca", required_argument, NULL, 'R' },
+		{ "client", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1241,6 +1437,24 @@ int main(int argc, char **argv)
 		case 'T':
 			opt.tcti = optarg;
 			break;
+		case 'C':
+			opt.tls_cert = optarg;
+			break;
+		case 'K':
+			opt.tls_key = optarg;
+			break;
+		case 'R':
+			opt.client_ca = optarg;
+			break;
+		case 'U': {
+			struct nsima_err err;
+
+			if (nsima_access_add(&access_rules, optarg, &err)) {
+				say("--client '%s': %s", optarg, err.msg);
+				return 2;
+			}
+			break;
+		}
 		case 'c':	/* read before (load_config) */
 			break;
 		case 'h':
@@ -1252,6 +1466,22 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		say("unexpected argument '%s' (--help)", argv[optind]);
+		return 2;
+	}
+	if (!opt.tls_cert != !opt.tls_key) {
+		say("--tls-cert and --tls-key go together");
+		return 2;
+	}
+	if (opt.client_ca && !opt.tls_cert) {
+		say("--client-ca needs --tls-cert and --tls-key (HTTPS)");
+		return 2;
+	}
+	if (access_rules.n && !opt.client_ca) {
+		say("client rules need --client-ca (who the clients are)");
+		return 2;
+	}
+	if (opt.client_ca && !access_rules.n) {
+		say("--client-ca: no client rule (--client 'CN SCOPE,...'): every request would be refused");
 		return 2;
 	}
 	sigaction(SIGTERM, &sa, NULL);

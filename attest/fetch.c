@@ -143,6 +143,10 @@ int attest_fetch(const struct attest_args *o, uint64_t from, uint8_t **buf,
 		rq.ns_given = true;
 		rq.host = o->host;
 		rq.nsid = o->nsid;
+	} else if (o->container) {
+		/* the agent resolves it, and says which namespace in the
+		 * bundle's "view" */
+		snprintf(rq.container, sizeof(rq.container), "%s", o->container);
 	}
 	memcpy(path, "/v1/evidence?", 13);
 	if (nsima_evreq_format(&rq, path + 13, sizeof(path) - 13)) {
@@ -150,59 +154,6 @@ int attest_fetch(const struct attest_args *o, uint64_t from, uint8_t **buf,
 		return NSIMA_EXIT_INTERNAL;
 	}
 	return get(o, path, buf, len);
-}
-
-int attest_resolve_container(struct attest_args *o)
-{
-	uint64_t nsid = 0;
-	unsigned int found = 0;
-	uint8_t *buf;
-	size_t len, i;
-	json_t *list, *e;
-	int ret;
-
-	if (!o->container)
-		return 0;
-	ret = get(o, "/v1/containers", &buf, &len);
-	if (ret)
-		return ret;
-	list = json_loadb((const char *)buf, len, 0, NULL);
-	free(buf);
-	if (!json_is_array(list)) {
-		json_decref(list);
-		attest_msg("%s: /v1/containers is not a JSON array", o->agent);
-		return NSIMA_EXIT_MALFORMED;
-	}
-	json_array_foreach(list, i, e) {
-		json_t *l = json_object_get(e, "label");
-		json_t *id = json_object_get(e, "nsid");
-		const char *cid = json_string_value(json_object_get(l, "id"));
-		const char *name = json_string_value(
-			json_object_get(l, "container_name"));
-		uint64_t v;
-
-		if (!json_is_integer(id) || json_integer_value(id) < 0)
-			continue;
-		if (!(cid && !strcmp(cid, o->container)) &&
-		    !(name && !strcmp(name, o->container)))
-			continue;
-		v = (uint64_t)json_integer_value(id);
-		if (!found || v < nsid)
-			nsid = v;
-		found++;
-	}
-	json_decref(list);
-	if (!found) {
-		attest_msg("%s: no namespace is labelled with container %s",
-			   o->agent, o->container);
-		return NSIMA_EXIT_IO;
-	}
-	/* the oldest of its namespaces, as the agent picks; the verdict
-	 * is about the nsid, which the list vouches for */
-	o->nsid = nsid;
-	o->host = false;
-	o->given[OPT_NS] = true;
-	return 0;
 }
 
 static const struct attest_cmd fetch_cmd = {
@@ -256,8 +207,6 @@ int cmd_fetch(int argc, char **argv)
 	if (o.given[OPT_LOG_FIRST] && o.checkpoint)
 		return attest_usage_error(&fetch_cmd, "--log-first and --checkpoint: give one");
 	ret = attest_nonce_draw(&o);
-	if (!ret)
-		ret = attest_resolve_container(&o);
 	if (!ret)
 		ret = attest_fetch_from(&o, &from);
 	if (!ret)

@@ -10,15 +10,10 @@
 
 /* A fresh random nonce into @o unless --nonce gave one: 0 or exit code. */
 int attest_nonce_draw(struct attest_args *o);
-/*
- * --container C: the nsid the agent's /v1/containers labels C (its id or
- * name; the oldest namespace if several), into @o as --ns.
- */
-int attest_resolve_container(struct attest_args *o);
 /* Where to ask from: --log-first, or --checkpoint's next entry. */
 int attest_fetch_from(const struct attest_args *o, uint64_t *from);
 /*
- * GET @o->agent/v1/evidence over @o->nonce (--ns, from
+ * GET @o->agent/v1/evidence over @o->nonce (--ns or --container, from
  * entry @from): the body (at most 1 GiB) in *@buf. 0, or an exit code
  * after one line (12 for a network error or an HTTP error status).
  */

@@ -67,6 +67,8 @@ static int parse_opts(int argc, char **argv, struct attest_args *o)
 		why = "--agent: the agent gives the quote and the list (no --evidence, --quote, --sig, --pcrs, --log)";
 	else if (o->agent && o->given[OPT_LOG_FIRST])
 		why = "--agent: the list starts where --checkpoint says (or at 0)";
+	else if (o->container && (o->checkpoint || o->given[OPT_NS_CHAIN]))
+		why = "--container: the namespace is known from the answer only; poll from a checkpoint with --ns";
 	else if (o->agent)
 		why = NULL;
 	else if (!o->given[OPT_NONCE])
@@ -81,8 +83,7 @@ static int parse_opts(int argc, char **argv, struct attest_args *o)
 	/* a fresh nonce unless told; the agent's bundle is a file to the
 	 * rest of verify, named by the URL */
 	o->evidence = o->agent;
-	rc = attest_nonce_draw(o);
-	return rc ? rc : attest_resolve_container(o);
+	return attest_nonce_draw(o);
 }
 
 /* Everything a verification reads, and its list's pass. */
@@ -123,7 +124,24 @@ static int loaded(const struct attest_args *o, const struct verify_in *vi,
  * The trusted AK, the verifier's checkpoint, the quote (files or a
  * bundle) and the list, each checked as it is loaded.
  */
-static int load(const struct attest_args *o, struct verify_in *vi)
+/*
+ * --container: the agent resolved the name; its bundle says to which
+ * namespace ("view"), and the view is checked as --ns of that one.
+ */
+static int container_view(struct attest_args *o, const struct nsima_vinput *in)
+{
+	if (!in->ev.view[0]) {
+		attest_msg("%s: the answer does not say which namespace is container %s",
+			   o->agent, o->container);
+		return NSIMA_EXIT_MALFORMED;
+	}
+	o->host = in->ev.view_host;
+	o->nsid = in->ev.view_nsid;
+	o->given[OPT_NS] = true;
+	return 0;
+}
+
+static int load(struct attest_args *o, struct verify_in *vi)
 {
 	struct nsima_vinput *in = &vi->in;
 	char view[NSIMA_VIEW_MAX];
@@ -170,6 +188,8 @@ static int load(const struct attest_args *o, struct verify_in *vi)
 								 o->log_alg : -1,
 							 &err),
 				     &err);
+		if (!ret && o->container)
+			ret = container_view(o, in);
 		if (!ret && o->log && in->have_log) {
 			attest_msg("verify: --log and a bundle with a log: give one");
 			ret = NSIMA_EXIT_USAGE;

@@ -472,6 +472,21 @@ int nsima_evidence_parse(const uint8_t *buf, size_t len,
 		memcpy(ev->boot_id, json_string_value(v),
 		       json_string_length(v) + 1);
 	}
+	v = json_object_get(root, "view");
+	if (v && !json_is_null(v)) {
+		struct nsima_err e2;
+
+		if (!json_is_string(v) ||
+		    json_string_length(v) >= sizeof(ev->view) ||
+		    strlen(json_string_value(v)) != json_string_length(v) ||
+		    nsima_nsid_parse(json_string_value(v), &ev->view_host,
+				     &ev->view_nsid, &e2)) {
+			rc = BAD(err, "view", "not a namespace id or \"host\"");
+			goto out;
+		}
+		memcpy(ev->view, json_string_value(v),
+		       json_string_length(v) + 1);
+	}
 out:
 	json_decref(root);
 	if (rc)
@@ -644,6 +659,8 @@ int nsima_evidence_write(const struct nsima_evidence *ev,
 		    &ok);
 	if (ev->boot_id[0])
 		set(root, "boot_id", json_string(ev->boot_id), &ok);
+	if (ev->view[0])
+		set(root, "view", json_string(ev->view), &ok);
 	return dump_line(root, ok, out, err);
 }
 

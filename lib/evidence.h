@@ -40,6 +40,14 @@ struct nsima_evidence {
 	bool has_checkpoint;
 	struct nsima_replay_set checkpoint;
 	char boot_id[NSIMA_BOOT_ID_MAX + 1];	/* optional, "" if absent */
+	/*
+	 * optional: the namespace whose view the log is ("<nsid>"|"host",
+	 * "" if absent): what nsimad resolved a container name to. The
+	 * node's word: it names what the verifier checks the view for.
+	 */
+	char view[24];
+	bool view_host;
+	uint64_t view_nsid;
 };
 
 /*

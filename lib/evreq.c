@@ -7,6 +7,7 @@
 
 #include "evreq.h"
 #include "hex.h"
+#include "log.h"
 
 enum { K_NONCE = 1u << 0, K_NS = 1u << 1, K_CONTAINER = 1u << 2,
        K_FROM = 1u << 3 };
@@ -15,24 +16,6 @@ static int bad(struct nsima_err *err, const char *msg)
 {
 	return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0, "%s",
 			     msg);
-}
-
-/* Decimal, no sign, no leading zero (but "0"), at most 2^64 - 1. */
-static bool decimal(const char *s, size_t len, uint64_t *v)
-{
-	size_t i;
-
-	if (!len || len > 20 || (len > 1 && s[0] == '0'))
-		return false;
-	*v = 0;
-	for (i = 0; i < len; i++) {
-		unsigned int d = (unsigned int)(s[i] - '0');
-
-		if (d > 9 || *v > (UINT64_MAX - d) / 10)
-			return false;
-		*v = *v * 10 + d;
-	}
-	return true;
 }
 
 static bool name_char(char c)
@@ -49,6 +32,8 @@ static int set(struct nsima_evreq *r, unsigned int *seen, const char *k,
 		{ "container", K_CONTAINER }, { "from", K_FROM },
 	};
 	unsigned int bit = 0, i;
+	struct nsima_err e2;
+	char ns[24];
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strlen(keys[i].name) == kl && !memcmp(keys[i].name, k, kl))
@@ -68,11 +53,12 @@ static int set(struct nsima_evreq *r, unsigned int *seen, const char *k,
 		return 0;
 	case K_NS:
 		r->ns_given = true;
-		if (vl == 4 && !memcmp(v, "host", 4)) {
-			r->host = true;
-			return 0;
-		}
-		if (!decimal(v, vl, &r->nsid))
+		if (vl >= sizeof(ns))
+			return bad(err, "ns: a namespace id (decimal) or host");
+		memcpy(ns, v, vl);
+		ns[vl] = '\0';
+		/* the rule entries' names follow (lib/log.c) */
+		if (nsima_nsid_parse(ns, &r->host, &r->nsid, &e2))
 			return bad(err, "ns: a namespace id (decimal) or host");
 		return 0;
 	case K_CONTAINER:
@@ -85,7 +71,7 @@ static int set(struct nsima_evreq *r, unsigned int *seen, const char *k,
 		r->container[vl] = '\0';
 		return 0;
 	default:
-		if (!decimal(v, vl, &r->from))
+		if (!nsima_dec_u64(v, vl, &r->from))
 			return bad(err, "from: a list index (decimal)");
 		return 0;
 	}

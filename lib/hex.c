@@ -42,3 +42,20 @@ long nsima_hex_decode(const char *hex, size_t hexlen, uint8_t *out)
 	}
 	return (long)(hexlen / 2);
 }
+
+bool nsima_dec_u64(const char *s, size_t len, uint64_t *v)
+{
+	size_t i;
+
+	if (!len || len > 20 || (len > 1 && s[0] == '0'))
+		return false;
+	*v = 0;
+	for (i = 0; i < len; i++) {
+		unsigned int d = (unsigned int)(s[i] - '0');
+
+		if (d > 9 || *v > (UINT64_MAX - d) / 10)
+			return false;
+		*v = *v * 10 + d;
+	}
+	return true;
+}
