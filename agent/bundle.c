@@ -5,15 +5,21 @@
  * as nsima-attest quote), loaded at start and kept loaded; one quote at a
  * time; the journal's slice that goes with a quote.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <tss2/tss2_mu.h>
 
 #include "evidence.h"
 #include "fileio.h"
+#include "hash.h"
 #include "log_format.h"
 #include "nsview.h"
 
@@ -34,9 +40,7 @@ struct nsimad_tpm {
 	uint8_t ak_bytes[sizeof(TPM2B_PUBLIC)];
 	size_t ak_len;
 	struct nsima_pcr_select sel;
-	pthread_mutex_t lock;
-	struct attest_quote r;
-	struct nsima_quote q;
+	pthread_mutex_t lock;	/* one TPM command sequence at a time */
 };
 
 int nsimad_tpm_open(struct nsimad_tpm **tp, const char *tcti,
@@ -99,7 +103,6 @@ void nsimad_tpm_close(struct nsimad_tpm *t)
 {
 	if (!t)
 		return;
-	attest_quote_free(&t->r);
 	if (t->ak != ESYS_TR_NONE)
 		Esys_FlushContext(t->t.esys, t->ak);
 	free(t->akpub);
@@ -114,35 +117,47 @@ const uint8_t *nsimad_tpm_ak(const struct nsimad_tpm *t, size_t *len)
 	return t->ak_bytes;
 }
 
-void nsimad_tpm_lock(struct nsimad_tpm *t)
+unsigned int nsimad_tpm_banks(const struct nsimad_tpm *t)
 {
-	pthread_mutex_lock(&t->lock);
+	unsigned int i, banks = 0;
+	int bank;
+
+	for (i = 0; i < t->sel.count; i++) {
+		bank = nsima_bank_by_alg(t->sel.bank[i].alg);
+		if (bank >= 0)
+			banks |= NSIMA_BANK_BIT(bank);
+	}
+	return banks;
 }
 
-void nsimad_tpm_unlock(struct nsimad_tpm *t)
+void nsimad_quote_free(struct nsimad_quote *q)
 {
-	pthread_mutex_unlock(&t->lock);
+	attest_quote_free(&q->r);
 }
 
 int nsimad_tpm_quote(struct nsimad_tpm *t, const uint8_t *nonce,
-		     size_t nonce_len, struct nsima_evidence *ev, char *why,
-		     size_t why_len)
+		     size_t nonce_len, struct nsimad_quote *out,
+		     struct nsima_evidence *ev, char *why, size_t why_len)
 {
 	struct nsima_err err = { 0 };
+	int rc;
 
-	attest_quote_free(&t->r);
-	if (attest_tpm_quote(&t->t, t->ak, &t->sel, nonce, nonce_len,
-			     &t->r)) {
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&t->lock);
+	rc = attest_tpm_quote(&t->t, t->ak, &t->sel, nonce, nonce_len,
+			      &out->r);
+	pthread_mutex_unlock(&t->lock);
+	if (rc) {
 		snprintf(why, why_len, "the TPM did not quote");
 		return -1;
 	}
-	if (nsima_quote_parse(t->r.attest->attestationData, t->r.attest->size,
-			      &t->q, &err)) {
+	if (nsima_quote_parse(out->r.attest->attestationData,
+			      out->r.attest->size, &out->q, &err)) {
 		snprintf(why, why_len, "the TPM's quote: %s", err.msg);
 		return -1;
 	}
-	if (attest_quote_evidence(&t->r, t->akpub, &t->q, nonce, nonce_len,
-				  ev)) {
+	if (attest_quote_evidence(&out->r, t->akpub, &out->q, nonce,
+				  nonce_len, ev)) {
 		snprintf(why, why_len, "cannot marshal the quote");
 		return -1;
 	}
@@ -175,6 +190,42 @@ static int slice_entry(const struct nsima_entry *e, uint64_t index, void *p,
 	return nsima_log_writer_entry(&c->w, shown, index, c->out, err);
 }
 
+/*
+ * The journal's log mapped read-only (it only grows while mapped: the
+ * writer appends at its committed end and cuts back only what it wrote
+ * beyond, past anything a slice reads). NULL for an empty file.
+ */
+static int map_log(const char *path, uint8_t **buf, size_t *len,
+		   struct nsima_err *err)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &st)) {
+		nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0, "%s: %s", path,
+			      strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NSIMA_EIO;
+	}
+	if (st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			nsima_err_set(err, NSIMA_EIO, NSIMA_AT_NONE, 0,
+				      "%s: mmap: %s", path, strerror(errno));
+			close(fd);
+			return NSIMA_EIO;
+		}
+		*buf = p;
+		*len = (size_t)st.st_size;
+	}
+	close(fd);
+	return 0;
+}
+
 int nsimad_slice_log(const struct nsimad_slice *s, struct nsima_buf *out,
 		     int *fmt, struct nsima_err *err)
 {
@@ -185,18 +236,17 @@ int nsimad_slice_log(const struct nsimad_slice *s, struct nsima_buf *out,
 
 	*fmt = s->view ? NSIMA_FORMAT_CEL : NSIMA_FORMAT_BINARY;
 	if (s->view) {
-		rc = nsima_view_init(&c.v, s->host, s->nsid, true,
-				     NSIMA_BANKS_DEFAULT, err);
+		rc = nsima_view_init(&c.v, s->host, s->nsid, true, s->banks,
+				     err);
 		if (rc)
 			return rc;
 	}
 	rc = nsima_log_writer_begin(&c.w, (enum nsima_log_format)*fmt,
-				    NSIMA_BANK_SHA1, NSIMA_BANKS_DEFAULT, 0,
-				    out, err);
+				    NSIMA_BANK_SHA1, s->banks, 0, out, err);
 	if (rc)
 		return rc;
 	if (s->end > s->from) {
-		rc = nsima_read_file(s->path, NSIMA_INPUT_MAX, &buf, &len, err);
+		rc = map_log(s->path, &buf, &len, err);
 		/* whole entries only: the file may end in a record being
 		 * written (not committed, beyond @end) */
 		if (!rc)
@@ -212,7 +262,8 @@ int nsimad_slice_log(const struct nsimad_slice *s, struct nsima_buf *out,
 			rc = nsima_log_walk(buf, whole, NSIMA_FORMAT_BINARY,
 					    NSIMA_BANK_SHA1, s->first, true,
 					    slice_entry, &c, err);
-		free(buf);
+		if (buf)
+			munmap(buf, len);
 	}
 	if (!rc)
 		rc = nsima_log_writer_end(&c.w, out, err);

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "err.h"
 #include "evidence.h"
+#include "../attest/tpm.h"
 
 struct nsimad_tpm;
 
@@ -31,16 +32,24 @@ void nsimad_tpm_close(struct nsimad_tpm *t);
 /* The AK's TPM2B_PUBLIC, as ak.pub holds it. */
 const uint8_t *nsimad_tpm_ak(const struct nsimad_tpm *t, size_t *len);
 
+/* The banks every quote covers (NSIMA_BANK_BIT mask). */
+unsigned int nsimad_tpm_banks(const struct nsimad_tpm *t);
+
+/* One quote, owned by its request. */
+struct nsimad_quote {
+	struct attest_quote r;
+	struct nsima_quote q;
+};
+void nsimad_quote_free(struct nsimad_quote *q);
+
 /*
- * A quote over @nonce into @ev's quote members and pcrs (valid until the
- * next call: the caller holds the lock of nsimad_tpm_lock()). 0, or -1
- * and @why (a TPM error).
+ * A quote over @nonce into @out, and @ev's quote members and pcrs
+ * pointing into @out (valid until nsimad_quote_free()). The TPM is held
+ * for the quote only. 0, or -1 and @why (a TPM error).
  */
-void nsimad_tpm_lock(struct nsimad_tpm *t);
-void nsimad_tpm_unlock(struct nsimad_tpm *t);
 int nsimad_tpm_quote(struct nsimad_tpm *t, const uint8_t *nonce,
-		     size_t nonce_len, struct nsima_evidence *ev, char *why,
-		     size_t why_len);
+		     size_t nonce_len, struct nsimad_quote *out,
+		     struct nsima_evidence *ev, char *why, size_t why_len);
 
 /* Which entries of the node's journal log a bundle carries. */
 struct nsimad_slice {
@@ -50,6 +59,7 @@ struct nsimad_slice {
 	bool view;		/* a namespace's view: CEL, others redacted */
 	bool host;
 	uint64_t nsid;
+	unsigned int banks;	/* the quote's: a view's redacted digests */
 };
 
 /*

@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 
 #include "access.h"
+#include "hash.h"
 
 #include "http.h"
 
@@ -174,6 +175,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	nsima_buf_init(&out);
 	status = fn(h->r.ctx, h->client_auth ? cn : NULL, q ? q + 1 : "",
 		    &out, why, sizeof(why));
+	/* this thread's digest contexts (lib/hash.c keeps them per
+	 * thread; a thread per connection would leak them) */
+	nsima_hash_cleanup();
 	if (status == MHD_HTTP_OK)
 		ret = reply(c, status, type,
 			    out.data ? (const void *)out.data : "", out.len);

@@ -100,7 +100,7 @@ static pthread_mutex_t mlock = PTHREAD_MUTEX_INITIALIZER;
 static struct nsima_agent_counts shown;
 static struct nsima_metrics *events, *batch_events;
 static uint64_t journal_first;	/* whole-list index of its first entry */
-static pthread_cond_t committed = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t committed;	/* CLOCK_MONOTONIC: run() sets it up */
 #define EVENT_SERIES_MAX 4096
 
 static void publish(struct nsima_journal *j)
@@ -836,17 +836,36 @@ static int label_of(const struct nsima_ns_info *info,
 	return 1;
 }
 
+/*
+ * Does @label name container @name? Its id, or its container name; never
+ * a label a local user or the monitor's cgroup chose (rootless: the
+ * user's own subtree; conmon: the monitor, not the container; a state
+ * that contradicts the cgroup).
+ */
+static bool label_is(const struct nsima_label *label, const char *name)
+{
+	if (label->rootless || label->conmon || label->uid_conflict)
+		return false;
+	return (label->id[0] && !strcmp(label->id, name)) ||
+	       (label->container_name[0] &&
+		!strcmp(label->container_name, name));
+}
+
 /* May @r see namespace @nsid's view? Its label decides container scopes. */
 static bool may_see_ns(const struct nsima_access_rule *r, uint64_t nsid)
 {
 	struct ns_label l = { .nsid = nsid };
+	unsigned int i;
 
 	if (!r || r->node || nsima_access_ns(r, nsid, NULL))
 		return true;
 	if (for_each_ns(label_of, &l) < 0 || !l.found)
 		return false;
-	return nsima_access_ns(r, nsid, l.label.id) ||
-	       nsima_access_ns(r, nsid, l.label.container_name);
+	for (i = 0; i < r->n; i++)
+		if (!r->scope[i].is_ns &&
+		    label_is(&l.label, r->scope[i].container))
+			return true;
+	return false;
 }
 
 static int match_container(const struct nsima_ns_info *info,
@@ -854,11 +873,8 @@ static int match_container(const struct nsima_ns_info *info,
 {
 	struct find_container *f = ctx;
 
-	if ((label->id[0] && !strcmp(label->id, f->name)) ||
-	    (label->container_name[0] &&
-	     !strcmp(label->container_name, f->name))) {
-		if (!f->found || info->nsid < f->nsid)
-			f->nsid = info->nsid;
+	if (label_is(label, f->name)) {
+		f->nsid = info->nsid;
 		f->found++;
 	}
 	return 0;
@@ -873,7 +889,7 @@ static int wait_committed(uint64_t end, uint64_t *next)
 	struct timespec until;
 	int rc = 0;
 
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until);	/* the condattr's clock */
 	until.tv_sec += EVIDENCE_WAIT_S;
 	pthread_mutex_lock(&mlock);
 	while (shown.journal_next < end && !rc && !stop)
@@ -911,12 +927,13 @@ static unsigned int render_evidence(void *ctx, const char *client,
 {
 	const struct nsima_access_rule *rule;
 	struct nsimad_slice sl = { 0 };
+	struct nsimad_quote qt = { 0 };
 	struct nsima_evidence ev;
 	struct nsima_err err = { 0 };
 	struct nsima_evreq rq;
 	struct nsima_buf log;
 	uint64_t end, next;
-	unsigned int status = 200;
+	unsigned int status;
 	char path[4200];
 	int fmt;
 
@@ -929,6 +946,7 @@ static unsigned int render_evidence(void *ctx, const char *client,
 	sl.view = rq.ns_given || rq.container[0];
 	sl.host = rq.host;
 	sl.nsid = rq.nsid;
+	sl.banks = nsimad_tpm_banks(tpm);
 	/* who asks, before anything is looked up for them (no probing of
 	 * other tenants' container names) */
 	status = client_rule(client, &rule, why, why_len);
@@ -941,24 +959,11 @@ static unsigned int render_evidence(void *ctx, const char *client,
 		snprintf(why, why_len, "this client may not see that");
 		return 403;
 	}
-	if (rq.container[0]) {
-		struct find_container f = { .name = rq.container };
-
-		if (for_each_ns(match_container, &f)) {
-			snprintf(why, why_len, "cannot read the namespace records");
-			return 503;
-		}
-		if (!f.found) {
-			snprintf(why, why_len, "no live namespace is labelled with that container");
-			return 404;
-		}
-		sl.nsid = f.nsid;	/* the oldest of its namespaces */
-	}
-	status = 200;
+	/* at most EVIDENCE_WAITING_MAX in flight, before any lookup */
 	pthread_mutex_lock(&mlock);
 	if (evidence_waiting >= EVIDENCE_WAITING_MAX) {
 		pthread_mutex_unlock(&mlock);
-		snprintf(why, why_len, "busy: %d evidence requests are waiting",
+		snprintf(why, why_len, "busy: %d evidence requests are in flight",
 			 EVIDENCE_WAITING_MAX);
 		return 503;
 	}
@@ -966,13 +971,33 @@ static unsigned int render_evidence(void *ctx, const char *client,
 	pthread_mutex_unlock(&mlock);
 
 	nsima_buf_init(&log);
-	nsimad_tpm_lock(tpm);
+	status = 200;
+	if (rq.container[0]) {
+		struct find_container f = { .name = rq.container };
+
+		if (for_each_ns(match_container, &f)) {
+			snprintf(why, why_len, "cannot read the namespace records");
+			status = 503;
+		} else if (!f.found) {
+			snprintf(why, why_len, "no live namespace is labelled with that container");
+			status = 404;
+		} else if (f.found > 1) {
+			snprintf(why, why_len,
+				 "%u live namespaces are labelled with that container: ask by ns= (GET /v1/containers lists them)",
+				 f.found);
+			status = 409;
+		}
+		sl.nsid = f.nsid;
+		if (status != 200)
+			goto out;
+	}
 	/* a namespace's view: its ns_state first (the count and chain of its
 	 * entries, logged by the module), so the quote can prove the view
 	 * complete; a namespace that ended has its last one already */
 	if (sl.view && !sl.host)
 		log_ns_state(sl.nsid);
-	if (nsimad_tpm_quote(tpm, rq.nonce, rq.nonce_len, &ev, why, why_len)) {
+	if (nsimad_tpm_quote(tpm, rq.nonce, rq.nonce_len, &qt, &ev, why,
+			     why_len)) {
 		status = 503;
 		goto out;
 	}
@@ -998,6 +1023,12 @@ static unsigned int render_evidence(void *ctx, const char *client,
 		status = 410;
 		goto out;
 	}
+	if (sl.from > next) {
+		snprintf(why, why_len,
+			 "from is beyond the list's end (%" PRIu64 ")", next);
+		status = 416;
+		goto out;
+	}
 	sl.end = next;
 	snprintf(path, sizeof(path), "%s/node/binary_runtime_measurements",
 		 jdir);
@@ -1020,7 +1051,7 @@ static unsigned int render_evidence(void *ctx, const char *client,
 		status = 500;
 	}
 out:
-	nsimad_tpm_unlock(tpm);
+	nsimad_quote_free(&qt);
 	nsima_buf_free(&log);
 	pthread_mutex_lock(&mlock);
 	evidence_waiting--;
@@ -1108,6 +1139,14 @@ static int run(void)
 	struct rusage ru;
 	char why[256];
 
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&committed, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	events = nsima_metrics_new(EVENT_SERIES_MAX);
 	batch_events = nsima_metrics_new(EVENT_SERIES_MAX);
 	if (!events || !batch_events) {
@@ -1191,6 +1230,10 @@ static int run(void)
 	 * since is still lost to this run: exit 1 */
 	if (stop && !rc && (commit_and_trim(j) || last_commit_failed))
 		rc = 1;
+	/* requests waiting for a commit give up now (503), not in 10 s */
+	pthread_mutex_lock(&mlock);
+	pthread_cond_broadcast(&committed);
+	pthread_mutex_unlock(&mlock);
 	nsimad_http_stop(http);
 	nsimad_tpm_close(tpm);
 	tpm = NULL;

@@ -216,8 +216,25 @@ static int load(struct attest_args *o, struct verify_in *vi)
 							&err),
 				     &err);
 	}
-	if (ret || !o->log)
+	if (ret)
 		return ret;
+	if (!o->log) {
+		struct nsima_err e2 = { 0 };
+
+		/* what is asked of a list cannot pass without one: a view
+		 * (--ns, --container), a continuation (--checkpoint), an
+		 * agent's answer (which always carries its slice) */
+		if (in->have_log ||
+		    !(o->agent || o->given[OPT_NS] || o->checkpoint))
+			return 0;
+		nsima_err_set(&e2, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+			      "no list: %s needs one",
+			      o->agent ? "an agent's answer" :
+			      o->given[OPT_NS] ? "a namespace's view (--ns)" :
+						 "--checkpoint");
+		return verdict_fail(o, o->evidence ? o->evidence : o->quote,
+				    NSIMA_EMALFORMED, &e2);
+	}
 	/* --log: mapped (a regular file) or read, walked once */
 	ret = attest_map_file(o->log, &vi->mapped, &vi->mapped_len, &mapped,
 			      &err);

@@ -2,6 +2,7 @@
 /*
  * nsimad's evidence query (lib/evreq.h): split, check, never decode.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,8 +46,8 @@ static int set(struct nsima_evreq *r, unsigned int *seen, const char *k,
 	*seen |= bit;
 	switch (bit) {
 	case K_NONCE:
-		if (!vl || vl % 2 || vl / 2 > NSIMA_QUOTE_NONCE_MAX)
-			return bad(err, "nonce: 1 to 64 bytes in hex");
+		if (!vl || vl % 2 || vl / 2 > NSIMA_EVREQ_NONCE_MAX)
+			return bad(err, "nonce: 1 to 32 bytes in hex");
 		if (nsima_hex_decode(v, vl, r->nonce) != (long)(vl / 2))
 			return bad(err, "nonce: not hex");
 		r->nonce_len = vl / 2;
@@ -71,8 +72,8 @@ static int set(struct nsima_evreq *r, unsigned int *seen, const char *k,
 		r->container[vl] = '\0';
 		return 0;
 	default:
-		if (!nsima_dec_u64(v, vl, &r->from))
-			return bad(err, "from: a list index (decimal)");
+		if (!nsima_dec_u64(v, vl, &r->from) || r->from > INT64_MAX)
+			return bad(err, "from: a list index (decimal, below 2^63)");
 		return 0;
 	}
 }
@@ -119,7 +120,7 @@ int nsima_evreq_format(const struct nsima_evreq *r, char *out, size_t out_len)
 	size_t n;
 	int k;
 
-	if (!r->nonce_len || r->nonce_len > NSIMA_QUOTE_NONCE_MAX)
+	if (!r->nonce_len || r->nonce_len > NSIMA_EVREQ_NONCE_MAX)
 		return -1;
 	nsima_hex_encode(r->nonce, r->nonce_len, hex);
 	k = snprintf(out, out_len, "nonce=%s", hex);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The query of nsimad's GET /v1/evidence (docs/nsimad.md, "Evidence"):
- *   nonce=HEX            the verifier's nonce, 1 to 64 bytes (required)
+ *   nonce=HEX            the verifier's nonce, 1 to 32 bytes (required: a
+ *                        TPM takes at most its largest digest's size)
  *   ns=NSID|host         a namespace's view (others redacted)
  *   container=NAME       the same, the namespace found by its label
- *   from=N               the list from whole-list index N (default 0)
+ *   from=N               the list from whole-list index N (default 0,
+ *                        at most 2^63 - 1)
  * Pairs joined by '&', each "key=value", every key at most once; values
  * are hex, decimal or [A-Za-z0-9_.-] only, so no percent-decoding is done
  * (a '%' or '+' is refused). ns and container exclude each other. At most
@@ -22,6 +24,7 @@
 #include "quote.h"
 
 #define NSIMA_EVREQ_QUERY_MAX	1024
+#define NSIMA_EVREQ_NONCE_MAX	32
 #define NSIMA_CONTAINER_NAME_MAX	128
 
 struct nsima_evreq {

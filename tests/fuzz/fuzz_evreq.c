@@ -4,7 +4,8 @@
  * (what any client on the network sends). Whatever parses has a nonce of
  * 1 to 64 bytes, ns or container (not both), a container of the allowed
  * characters only, and formats back to a query that parses to the same
- * request; whatever does not parse is NSIMA_EMALFORMED.
+ * request; whatever does not parse is NSIMA_EMALFORMED. A nonce is 1
+ * to 32 bytes, from below 2^63.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	if (!r.nonce_len || r.nonce_len > NSIMA_QUOTE_NONCE_MAX ||
+	if (!r.nonce_len || r.nonce_len > NSIMA_EVREQ_NONCE_MAX ||
+	    r.from > INT64_MAX ||
 	    (r.ns_given && r.container[0]))
 		abort();
 	n = strlen(r.container);

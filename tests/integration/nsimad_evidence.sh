@@ -156,6 +156,17 @@ else
 	not_ok "the whole list lacks tenant B's paths"
 fi
 
+# A bundle without its list proves nothing about a view or a
+# continuation: refused, not "trusted" on the quote alone.
+jq 'del(.log)' "$T/b3" >"$T/nolog.json"
+expect "a view's bundle without its list: refused (3)" 3 \
+	"$attest" verify --ak "$ak" --nonce "$nonce3" --evidence "$T/nolog.json" --ns $NS
+grep_out "... says why" "no list: a namespace's view"
+jq 'del(.log)' "$T/b2" >"$T/nolog2.json"
+expect "a continuation without its list: refused (3)" 3 \
+	"$attest" verify --ak "$ak" --nonce "$nonce2" --evidence "$T/nolog2.json" \
+	--checkpoint "$T/cp.json"
+
 # Bad queries: 4xx JSON, never a crash.
 bad() { # bad DESC CODE QUERY
 	local code
@@ -170,7 +181,9 @@ bad() { # bad DESC CODE QUERY
 bad "no nonce" 400 ""
 bad "nonce not hex" 400 "nonce=zz"
 bad "nonce of odd length" 400 "nonce=abc"
-bad "nonce of 65 bytes" 400 "nonce=$(printf 'a%.0s' $(seq 130))"
+bad "nonce of 33 bytes" 400 "nonce=$(printf 'a%.0s' $(seq 66))"
+bad "from of 2^63" 400 "nonce=00&from=9223372036854775808"
+bad "from beyond the list's end" 416 "nonce=00&from=1000"
 bad "unknown key" 400 "nonce=00&evil=1"
 bad "key twice" 400 "nonce=00&nonce=01"
 bad "ns and container" 400 "nonce=00&ns=1&container=x"

@@ -31,11 +31,11 @@ static void test_ok(void **state)
 	assert_int_equal(r.from, 0);
 	assert_string_equal(r.container, "");
 
-	assert_int_equal(parse("from=18446744073709551615&ns=4026532114&nonce=AB", &r, &e), 0);
+	assert_int_equal(parse("from=9223372036854775807&ns=4026532114&nonce=AB", &r, &e), 0);
 	assert_true(r.ns_given);
 	assert_false(r.host);
 	assert_true(r.nsid == 4026532114ULL);
-	assert_true(r.from == UINT64_MAX);
+	assert_true(r.from == INT64_MAX);
 	assert_int_equal(r.nonce[0], 0xab);
 
 	assert_int_equal(parse("nonce=01&ns=host", &r, &e), 0);
@@ -53,6 +53,8 @@ static void test_bad(void **state)
 		"nonce=00&nonce=00", "nonce=00&ns=1&container=a",
 		"nonce=00&evil=1", "NONCE=00", "nonce=00&from=-1",
 		"nonce=00&from=01", "nonce=00&from=18446744073709551616",
+		"nonce=00&from=9223372036854775808",
+		"nonce=00&from=18446744073709551615", "nonce=00&ns=4294967297",
 		"nonce=00&from=1x", "nonce=00&ns=", "nonce=00&ns=Host",
 		"nonce=00&container=", "nonce=00&container=a/b",
 		"nonce=00&container=a b", "nonce=%30%30", "nonce=00&container=a+b",
@@ -74,14 +76,14 @@ static void test_bad(void **state)
 		/* the message never quotes the input */
 		assert_null(strstr(e.msg, "evil"));
 	}
-	/* 65 bytes of nonce */
+	/* 33 bytes of nonce (a TPM without SHA-384 takes 32 at most) */
 	memcpy(q, "nonce=", 6);
-	memset(q + 6, 'a', 130);
-	q[136] = '\0';
+	memset(q + 6, 'a', 66);
+	q[72] = '\0';
 	assert_int_equal(parse(q, &r, &e), NSIMA_EMALFORMED);
-	q[134] = '\0';		/* 64 bytes: taken */
+	q[70] = '\0';		/* 32 bytes: taken */
 	assert_int_equal(parse(q, &r, &e), 0);
-	assert_int_equal(r.nonce_len, 64);
+	assert_int_equal(r.nonce_len, 32);
 	/* container of 129 bytes; 128 taken */
 	snprintf(q, sizeof(q), "nonce=00&container=%0129d", 0);
 	assert_int_equal(parse(q, &r, &e), NSIMA_EMALFORMED);
@@ -100,7 +102,7 @@ static void test_bad(void **state)
 
 static void test_format_roundtrip(void **state)
 {
-	struct nsima_evreq a = { .nonce_len = 64, .ns_given = true,
+	struct nsima_evreq a = { .nonce_len = 32, .ns_given = true,
 				 .nsid = 4026532114ULL, .from = 12345 }, b;
 	struct nsima_err e;
 	char q[NSIMA_EVREQ_QUERY_MAX];
@@ -109,7 +111,7 @@ static void test_format_roundtrip(void **state)
 	memset(a.nonce, 0x5a, sizeof(a.nonce));
 	assert_int_equal(nsima_evreq_format(&a, q, sizeof(q)), 0);
 	assert_int_equal(parse(q, &b, &e), 0);
-	assert_memory_equal(a.nonce, b.nonce, 64);
+	assert_memory_equal(a.nonce, b.nonce, 32);
 	assert_true(b.ns_given && b.nsid == a.nsid && b.from == 12345);
 
 	a.ns_given = false;
