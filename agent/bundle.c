@@ -41,6 +41,8 @@ struct nsimad_tpm {
 	size_t ak_len;
 	struct nsima_pcr_select sel;
 	pthread_mutex_t lock;	/* one TPM command sequence at a time */
+	uint8_t *ek_cert;	/* from NV; NULL: none there */
+	size_t ek_cert_len;
 };
 
 int nsimad_tpm_open(struct nsimad_tpm **tp, const char *tcti,
@@ -84,6 +86,12 @@ int nsimad_tpm_open(struct nsimad_tpm **tp, const char *tcti,
 		nsimad_tpm_close(t);
 		return -1;
 	}
+	/* for enrollment (GET /v1/enroll); a TPM without one cannot be
+	 * enrolled through the agent, but quotes */
+	if (attest_tpm_ek_cert(&t->t, &t->ek_cert, &t->ek_cert_len)) {
+		t->ek_cert = NULL;
+		attest_msg("no EK certificate in the TPM's NV: enrollment through nsimad is not possible");
+	}
 	/* the EK is only the AK's parent: free its slot */
 	Esys_FlushContext(t->t.esys, t->t.ek);
 	t->t.ek = ESYS_TR_NONE;
@@ -106,6 +114,7 @@ void nsimad_tpm_close(struct nsimad_tpm *t)
 	if (t->ak != ESYS_TR_NONE)
 		Esys_FlushContext(t->t.esys, t->ak);
 	free(t->akpub);
+	free(t->ek_cert);
 	attest_tpm_close(&t->t);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
@@ -115,6 +124,29 @@ const uint8_t *nsimad_tpm_ak(const struct nsimad_tpm *t, size_t *len)
 {
 	*len = t->ak_len;
 	return t->ak_bytes;
+}
+
+const uint8_t *nsimad_tpm_ek_cert(const struct nsimad_tpm *t, size_t *len)
+{
+	*len = t->ek_cert_len;
+	return t->ek_cert;
+}
+
+int nsimad_tpm_activate(struct nsimad_tpm *t, const uint8_t *id,
+			size_t id_len, const uint8_t *sec, size_t sec_len,
+			uint8_t *out, size_t *out_len)
+{
+	int rc;
+
+	pthread_mutex_lock(&t->lock);
+	rc = attest_tpm_activate(&t->t, t->ak, id, id_len, sec, sec_len, out,
+				 out_len);
+	if (t->t.ek != ESYS_TR_NONE) {	/* free the EK's slot again */
+		Esys_FlushContext(t->t.esys, t->t.ek);
+		t->t.ek = ESYS_TR_NONE;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return rc;
 }
 
 unsigned int nsimad_tpm_banks(const struct nsimad_tpm *t)

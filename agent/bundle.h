@@ -32,6 +32,17 @@ void nsimad_tpm_close(struct nsimad_tpm *t);
 /* The AK's TPM2B_PUBLIC, as ak.pub holds it. */
 const uint8_t *nsimad_tpm_ak(const struct nsimad_tpm *t, size_t *len);
 
+/* The EK certificate (DER, from the TPM's NV), or NULL. */
+const uint8_t *nsimad_tpm_ek_cert(const struct nsimad_tpm *t, size_t *len);
+/*
+ * ActivateCredential of a verifier's credential for the AK (enrollment):
+ * the secret into @out (64 bytes room). 0, or attest_tpm_activate()'s
+ * exit code (NSIMA_EXIT_MALFORMED, NSIMA_EXIT_BAD_SIGNATURE: refused).
+ */
+int nsimad_tpm_activate(struct nsimad_tpm *t, const uint8_t *id,
+			size_t id_len, const uint8_t *sec, size_t sec_len,
+			uint8_t *out, size_t *out_len);
+
 /* The banks every quote covers (NSIMA_BANK_BIT mask). */
 unsigned int nsimad_tpm_banks(const struct nsimad_tpm *t);
 

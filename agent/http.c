@@ -8,6 +8,9 @@
  *   GET /v1/ak          the attestation key (with --ak-dir)
  *   GET /v1/evidence    a quote over the verifier's nonce and the list
  *                       (with --ak-dir; its query: lib/evreq.c)
+ *   GET /v1/enroll      the AK and the EK certificate, and
+ *   GET /v1/activate    the TPM's answer to a verifier's credential
+ *                       (enrollment through the agent)
  * Anything else: 404, a method other than GET or HEAD: 405, each with a
  * one-line JSON body. Requests are bounded (connections in all and per
  * address, a 10 s timeout, 32 KiB of memory per connection: a larger
@@ -164,6 +167,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 		fn = h->r.ak;
 	} else if (!strcmp(url, "/v1/evidence")) {
 		fn = h->r.evidence;
+	} else if (!strcmp(url, "/v1/enroll")) {
+		fn = h->r.enroll;
+	} else if (!strcmp(url, "/v1/activate")) {
+		fn = h->r.activate;
 	} else {
 		fn = NULL;
 	}

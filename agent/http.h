@@ -25,6 +25,8 @@ struct nsimad_routes {
 	nsimad_handler_fn containers;	/* GET /v1/containers */
 	nsimad_handler_fn ak;		/* GET /v1/ak; NULL: 404 */
 	nsimad_handler_fn evidence;	/* GET /v1/evidence; NULL: 404 */
+	nsimad_handler_fn enroll;	/* GET /v1/enroll; NULL: 404 */
+	nsimad_handler_fn activate;	/* GET /v1/activate; NULL: 404 */
 	void *ctx;
 };
 

@@ -781,6 +781,21 @@ static unsigned int evidence_waiting;	/* under mlock */
 #define EVIDENCE_WAITING_MAX	4
 #define EVIDENCE_WAIT_S		10
 
+/* @buf in base64 as member @key of @j: 0 or -1. */
+static int b64_member(json_t *j, const char *key, const uint8_t *buf,
+		      size_t len)
+{
+	struct nsima_buf b64;
+	int rc;
+
+	nsima_buf_init(&b64);
+	rc = nsima_base64_encode(buf, len, &b64) ||
+	     nsima_buf_append(&b64, "", 1) ||
+	     json_object_set_new(j, key, json_string((char *)b64.data));
+	nsima_buf_free(&b64);
+	return rc ? -1 : 0;
+}
+
 /* /v1/ak: any client that may ask for evidence may know the key. */
 static unsigned int render_ak(void *ctx, const char *client,
 			      const char *query, struct nsima_buf *out,
@@ -808,6 +823,83 @@ static unsigned int render_ak(void *ctx, const char *client,
 	if (!rc)
 		rc = nsima_buf_append(out, "\"}\n", 3);
 	nsima_buf_free(&b64);
+	return rc ? 500 : 200;
+}
+
+/*
+ * GET /v1/enroll: what a verifier needs to enroll the AK (nsima-attest
+ * enroll --agent): the AK and the TPM's EK certificate. The node's word
+ * until the verifier has checked the certificate's chain and the TPM has
+ * activated its credential (/v1/activate).
+ */
+static unsigned int render_enroll(void *ctx, const char *client,
+				  const char *query, struct nsima_buf *out,
+				  char *why, size_t why_len)
+{
+	const uint8_t *ak, *cert;
+	size_t ak_len, cert_len;
+	unsigned int hs;
+	json_t *j;
+	char *text;
+	int rc = -1;
+
+	(void)ctx;
+	(void)query;
+	hs = node_only(client, why, why_len);
+	if (hs)
+		return hs;
+	ak = nsimad_tpm_ak(tpm, &ak_len);
+	cert = nsimad_tpm_ek_cert(tpm, &cert_len);
+	if (!cert) {
+		snprintf(why, why_len, "the TPM has no EK certificate in NV");
+		return 404;
+	}
+	j = json_object();
+	if (j && !b64_member(j, "ak_public", ak, ak_len) &&
+	    !b64_member(j, "ek_cert", cert, cert_len)) {
+		text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		rc = text && !nsima_buf_append(out, text, strlen(text)) &&
+		     !nsima_buf_append(out, "\n", 1) ? 0 : -1;
+		free(text);
+	}
+	json_decref(j);
+	return rc ? 500 : 200;
+}
+
+/* GET /v1/activate: the TPM's answer to a verifier's credential. */
+static unsigned int render_activate(void *ctx, const char *client,
+				    const char *query, struct nsima_buf *out,
+				    char *why, size_t why_len)
+{
+	char hex[2 * 64 + 1];
+	struct nsima_actreq rq;
+	struct nsima_err err;
+	uint8_t secret[64];
+	size_t len = 0;
+	unsigned int hs;
+	int rc;
+
+	(void)ctx;
+	hs = node_only(client, why, why_len);
+	if (hs)
+		return hs;
+	if (nsima_actreq_parse(query, strlen(query), &rq, &err)) {
+		snprintf(why, why_len, "%s", err.msg);
+		return 400;
+	}
+	rc = nsimad_tpm_activate(tpm, rq.credential, rq.credential_len,
+				 rq.secret, rq.secret_len, secret, &len);
+	if (rc) {
+		snprintf(why, why_len, rc == NSIMA_EXIT_MALFORMED ?
+			 "credential or secret do not unmarshal" :
+			 "the TPM does not activate that credential for its AK and EK");
+		return rc == NSIMA_EXIT_MALFORMED ? 400 : 422;
+	}
+	nsima_hex_encode(secret, len, hex);
+	memset(secret, 0, sizeof(secret));
+	rc = nsima_buf_append(out, "{\"secret\":\"", 11) ||
+	     nsima_buf_append(out, hex, strlen(hex)) ||
+	     nsima_buf_append(out, "\"}\n", 3);
 	return rc ? 500 : 200;
 }
 
@@ -1178,6 +1270,8 @@ static int run(void)
 			.containers = render_containers,
 			.ak = tpm ? render_ak : NULL,
 			.evidence = tpm ? render_evidence : NULL,
+			.enroll = tpm ? render_enroll : NULL,
+			.activate = tpm ? render_activate : NULL,
 		};
 		struct nsimad_tls tls = { 0 };
 

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -38,25 +39,36 @@
 
 #include "cmds.h"
 #include "credential.h"
+#include "evidence.h"
+#include "fetch.h"
 #include "fileio.h"
 #include "hex.h"
 #include "opts.h"
 #include "tpm.h"
 
-#define EK_CERT_NV_RSA	0x01c00002	/* TCG EK profile: RSA 2048 EK cert */
 #define EK_CERT_MAX	4096
-#define NV_CHUNK	512
 
 static const struct attest_cmd enroll_cmd = {
 	"enroll", "[-T TCTI] --ak-dir DIR --ca CERT -o FILE [options]",
 	(const enum attest_opt[]){ OPT_TCTI, OPT_AK_DIR, OPT_AK_ALG, OPT_CA,
-				   OPT_CHAIN, OPT_EK_CERT, OPT_OUT, OPT_END },
-	(const enum attest_opt[]){ OPT_AK_DIR, OPT_CA, OPT_OUT, OPT_END },
+				   OPT_CHAIN, OPT_EK_CERT, OPT_OUT, OPT_AGENT,
+				   OPT_CACERT, OPT_CERT, OPT_KEY, OPT_END },
+	(const enum attest_opt[]){ OPT_CA, OPT_OUT, OPT_END },
 };
 
 static int parse_opts(int argc, char **argv, struct attest_args *o)
 {
-	return attest_parse(argc, argv, &enroll_cmd, o);
+	int rc = attest_parse(argc, argv, &enroll_cmd, o);
+
+	if (rc)
+		return rc;
+	if (!o->agent == !o->ak_dir)
+		return attest_usage_error(&enroll_cmd,
+					  "give --ak-dir (a local TPM) or --agent URL (a node's nsimad)");
+	if (o->agent && (o->tcti || o->ek_cert || o->given[OPT_AK_ALG]))
+		return attest_usage_error(&enroll_cmd,
+					  "--agent: the node's TPM answers (no -T, --ek-cert, --ak-alg)");
+	return 0;
 }
 
 /* The verdict line for a trust failure. */
@@ -69,51 +81,6 @@ static int untrusted(const char *what, const char *detail)
 
 /* ------------------------------------------------------------------ */
 /* EK certificate */
-
-static int read_nv(struct attest_tpm *t, uint32_t index, uint8_t **buf,
-		   size_t *len)
-{
-	TPM2B_NV_PUBLIC *pub = NULL;
-	TPM2B_MAX_NV_BUFFER *data;
-	ESYS_TR nv;
-	uint16_t size, off, n;
-	TSS2_RC rc;
-
-	rc = Esys_TR_FromTPMPublic(t->esys, index, ESYS_TR_NONE, ESYS_TR_NONE,
-				   ESYS_TR_NONE, &nv);
-	if (rc)
-		return attest_tpm_error("no EK certificate in NV (give --ek-cert)",
-					rc);
-	rc = Esys_NV_ReadPublic(t->esys, nv, ESYS_TR_NONE, ESYS_TR_NONE,
-				ESYS_TR_NONE, &pub, NULL);
-	if (rc)
-		return attest_tpm_error("NV_ReadPublic (EK certificate)", rc);
-	size = pub->nvPublic.dataSize;
-	Esys_Free(pub);
-	if (!size || size > EK_CERT_MAX) {
-		attest_msg("NV 0x%08x: EK certificate of %u bytes", index, size);
-		return NSIMA_EXIT_MALFORMED;
-	}
-	*buf = malloc(size);
-	if (!*buf)
-		return NSIMA_EXIT_INTERNAL;
-	for (off = 0; off < size; off += n) {
-		n = size - off < NV_CHUNK ? size - off : NV_CHUNK;
-		rc = Esys_NV_Read(t->esys, ESYS_TR_RH_OWNER, nv,
-				  ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-				  n, off, &data);
-		if (rc || data->size != n) {
-			if (!rc)
-				Esys_Free(data);
-			free(*buf);
-			return attest_tpm_error("NV_Read (EK certificate)", rc);
-		}
-		memcpy(*buf + off, data->buffer, n);
-		Esys_Free(data);
-	}
-	*len = size;
-	return NSIMA_EXIT_OK;
-}
 
 static X509 *parse_cert(const uint8_t *buf, size_t len)
 {
@@ -213,56 +180,74 @@ static int tpm_pub_key(const TPM2B_PUBLIC *pub, struct nsima_akpub *key)
 	return NSIMA_EXIT_OK;
 }
 
-static int activate(struct attest_tpm *t, ESYS_TR ak, EVP_PKEY *ek_key,
-		    const struct nsima_akpub *akpub)
+/* The secret back from ActivateCredential against the one we made. */
+static int credential_check(uint8_t *cred, size_t len, uint8_t *got,
+			    size_t got_len)
 {
-	uint8_t cred[32], id[NSIMA_ID_OBJECT_MAX], sec[NSIMA_ENC_SECRET_MAX];
-	size_t id_len, sec_len, off;
-	struct nsima_err err = { 0 };
-	TPM2B_ID_OBJECT blob = { 0 };
-	TPM2B_ENCRYPTED_SECRET secret = { 0 };
-	TPM2B_DIGEST *out = NULL;
-	ESYS_TR session;
-	TSS2_RC rc;
-	int ret;
+	int ret = got_len == len && !CRYPTO_memcmp(got, cred, len) ?
+		NSIMA_EXIT_OK :
+		untrusted("ActivateCredential returned another secret", "");
 
-	if (RAND_bytes(cred, sizeof(cred)) != 1)
+	OPENSSL_cleanse(cred, len);
+	OPENSSL_cleanse(got, got_len);
+	return ret;
+}
+
+/* The verifier's half: a credential for @akpub's name under @ek_key. */
+struct credential {
+	uint8_t cred[32], id[NSIMA_ID_OBJECT_MAX], sec[NSIMA_ENC_SECRET_MAX];
+	size_t id_len, sec_len;
+};
+
+static int make_credential(EVP_PKEY *ek_key, const struct nsima_akpub *akpub,
+			   struct credential *c)
+{
+	struct nsima_err err = { 0 };
+
+	if (RAND_bytes(c->cred, sizeof(c->cred)) != 1)
 		return NSIMA_EXIT_INTERNAL;
-	/* the verifier's half: no TPM involved */
+	/* no TPM involved */
 	if (nsima_make_credential(ek_key, TPM2_ALG_SHA256, 128, akpub->name,
-				  akpub->name_len, cred, sizeof(cred), NULL,
-				  id, &id_len, sec, &sec_len, &err)) {
+				  akpub->name_len, c->cred, sizeof(c->cred),
+				  NULL, c->id, &c->id_len, c->sec, &c->sec_len,
+				  &err)) {
 		attest_error("MakeCredential", &err);
 		return attest_exit_code(err.code);
 	}
-	off = 0;
-	if (Tss2_MU_TPM2B_ID_OBJECT_Unmarshal(id, id_len, &off, &blob) ||
-	    off != id_len)
-		return NSIMA_EXIT_INTERNAL;
-	off = 0;
-	if (Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal(sec, sec_len, &off,
-						     &secret) ||
-	    off != sec_len)
-		return NSIMA_EXIT_INTERNAL;
-	/* the TPM's half */
-	ret = attest_tpm_ek_session(t, &session);
+	return 0;
+}
+
+/* The AK a TPM made, fixed to it, restricted, for signing only? */
+static int ak_attrs_ok(const struct nsima_akpub *akpub)
+{
+	if ((akpub->attrs & (NSIMA_AK_ATTRS | NSIMA_TPMA_FIXEDPARENT |
+			     NSIMA_TPMA_SENSITIVEDATAORIGIN |
+			     NSIMA_TPMA_DECRYPT)) !=
+	    (NSIMA_AK_ATTRS | NSIMA_TPMA_FIXEDPARENT |
+	     NSIMA_TPMA_SENSITIVEDATAORIGIN))
+		return untrusted("AK is not a TPM-made fixedTPM restricted signing key", "");
+	return 0;
+}
+
+static int activate(struct attest_tpm *t, ESYS_TR ak, EVP_PKEY *ek_key,
+		    const struct nsima_akpub *akpub)
+{
+	struct credential c;
+	uint8_t got[64];
+	size_t got_len = 0;
+	int ret;
+
+	ret = make_credential(ek_key, akpub, &c);
 	if (ret)
 		return ret;
-	rc = Esys_ActivateCredential(t->esys, ak, t->ek, ESYS_TR_PASSWORD,
-				     session, ESYS_TR_NONE, &blob, &secret,
-				     &out);
-	if (rc) {
-		attest_tpm_error("ActivateCredential", rc);
+	/* the TPM's half */
+	ret = attest_tpm_activate(t, ak, c.id, c.id_len, c.sec, c.sec_len, got,
+				  &got_len);
+	if (ret == NSIMA_EXIT_BAD_SIGNATURE)
 		return untrusted("the TPM cannot activate a credential for this AK and EK", "");
-	}
-	ret = out->size == sizeof(cred) &&
-			      !CRYPTO_memcmp(out->buffer, cred, sizeof(cred)) ?
-		      NSIMA_EXIT_OK :
-		      untrusted("ActivateCredential returned another secret", "");
-	OPENSSL_cleanse(out->buffer, out->size);
-	Esys_Free(out);
-	OPENSSL_cleanse(cred, sizeof(cred));
-	return ret;
+	if (ret)
+		return ret;
+	return credential_check(c.cred, sizeof(c.cred), got, got_len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -288,7 +273,7 @@ static int enroll(const struct attest_args *o, struct attest_tpm *t,
 			return NSIMA_EXIT_IO;
 		}
 	} else {
-		ret = read_nv(t, EK_CERT_NV_RSA, &buf, &len);
+		ret = attest_tpm_ek_cert(t, &buf, &len);
 		if (ret)
 			return ret;
 	}
@@ -314,15 +299,124 @@ static int enroll(const struct attest_args *o, struct attest_tpm *t,
 	if (ret)
 		return ret;
 	ret = tpm_pub_key(*akpub_tpm, akpub);
-	if (ret)
-		return ret;
-	if ((akpub->attrs & (NSIMA_AK_ATTRS | NSIMA_TPMA_FIXEDPARENT |
-			     NSIMA_TPMA_SENSITIVEDATAORIGIN |
-			     NSIMA_TPMA_DECRYPT)) !=
-	    (NSIMA_AK_ATTRS | NSIMA_TPMA_FIXEDPARENT |
-	     NSIMA_TPMA_SENSITIVEDATAORIGIN))
-		return untrusted("AK is not a TPM-made fixedTPM restricted signing key", "");
-	return activate(t, *ak, cert_key, akpub);
+	if (!ret)
+		ret = ak_attrs_ok(akpub);
+	return ret ? ret : activate(t, *ak, cert_key, akpub);
+}
+
+/* A base64 member of the agent's JSON @j into *@buf. */
+static int b64_field(json_t *j, const char *key, uint8_t **buf, size_t *len)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+
+	if (!s || nsima_base64_decode(s, strlen(s), buf, len)) {
+		attest_msg("enroll: the agent's /v1/enroll has no %s in base64",
+			   key);
+		return NSIMA_EXIT_MALFORMED;
+	}
+	return 0;
+}
+
+/*
+ * Enrollment through a node's nsimad: its AK and EK certificate (GET
+ * /v1/enroll, the node's word), the certificate's chain and the AK's
+ * attributes checked here, a credential made here for that EK and AK,
+ * and the node's TPM must answer it (GET /v1/activate): only the TPM
+ * holding that EK, with that AK loaded, recovers the secret.
+ */
+static int enroll_agent(const struct attest_args *o)
+{
+	struct nsima_akpub akpub = { 0 };
+	struct nsima_err err = { 0 };
+	uint8_t *body = NULL, *ak = NULL, *der = NULL, got[64];
+	size_t len, ak_len = 0, der_len = 0, got_len;
+	char name[2 * sizeof(akpub.name) + 1], subject[256];
+	struct nsima_buf path;
+	struct credential c;
+	X509 *cert = NULL;
+	json_t *j = NULL;
+	const char *sec;
+	int ret;
+
+	nsima_buf_init(&path);
+	ret = attest_http_get(o, "/v1/enroll", &body, &len);
+	if (!ret) {
+		j = json_loadb((const char *)body, len, 0, NULL);
+		ret = j ? 0 : NSIMA_EXIT_MALFORMED;
+		if (ret)
+			attest_msg("enroll: the agent's /v1/enroll is not JSON");
+	}
+	if (!ret)
+		ret = b64_field(j, "ak_public", &ak, &ak_len);
+	if (!ret)
+		ret = b64_field(j, "ek_cert", &der, &der_len);
+	json_decref(j);
+	j = NULL;
+	free(body);
+	body = NULL;
+	if (!ret && !(cert = parse_cert(der, der_len))) {
+		attest_msg("enroll: the agent's EK certificate is not X.509");
+		ret = NSIMA_EXIT_MALFORMED;
+	}
+	if (!ret)
+		ret = verify_chain(o, cert);
+	if (!ret && nsima_akpub_parse(ak, ak_len, &akpub, &err)) {
+		attest_error("enroll: the agent's AK", &err);
+		ret = NSIMA_EXIT_MALFORMED;
+	}
+	if (!ret && !akpub.tpm)
+		ret = untrusted("the agent's AK is not a TPM public area", "");
+	if (!ret)
+		ret = ak_attrs_ok(&akpub);
+	if (!ret) {
+		EVP_PKEY *ek = X509_get0_pubkey(cert);
+
+		ret = ek ? make_credential(ek, &akpub, &c) :
+			   untrusted("the EK certificate has no usable key", "");
+	}
+	if (!ret) {
+		char hex[2 * NSIMA_ENC_SECRET_MAX + 1];
+
+		nsima_hex_encode(c.id, c.id_len, hex);
+		ret = nsima_buf_append(&path, "/v1/activate?credential=", 24) ||
+		      nsima_buf_append(&path, hex, strlen(hex)) ||
+		      nsima_buf_append(&path, "&secret=", 8);
+		nsima_hex_encode(c.sec, c.sec_len, hex);
+		ret = ret || nsima_buf_append(&path, hex, strlen(hex) + 1) ?
+			NSIMA_EXIT_INTERNAL : 0;
+	}
+	if (!ret)
+		ret = attest_http_get(o, (const char *)path.data, &body, &len);
+	if (!ret) {
+		j = json_loadb((const char *)body, len, 0, NULL);
+		sec = json_string_value(json_object_get(j, "secret"));
+		got_len = sec ? strlen(sec) / 2 : 0;
+		if (!sec || strlen(sec) % 2 || got_len > sizeof(got) ||
+		    nsima_hex_decode(sec, strlen(sec), got) != (long)got_len)
+			ret = untrusted("the agent's /v1/activate has no secret", "");
+		else
+			ret = credential_check(c.cred, sizeof(c.cred), got,
+					       got_len);
+	}
+	if (!ret && nsima_write_file(o->out, ak, ak_len, &err)) {
+		attest_error(o->out, &err);
+		ret = NSIMA_EXIT_IO;
+	}
+	if (!ret) {
+		nsima_hex_encode(akpub.name, akpub.name_len, name);
+		X509_NAME_oneline(X509_get_subject_name(cert), subject,
+				  sizeof(subject));
+		printf("enrolled: AK %s of %s lives in the TPM of EK certificate %s -> %s\n",
+		       name, o->agent, subject, o->out);
+	}
+	json_decref(j);
+	free(body);
+	free(ak);
+	free(der);
+	nsima_buf_free(&path);
+	nsima_akpub_free(&akpub);
+	X509_free(cert);
+	return ret;
 }
 
 int cmd_enroll(int argc, char **argv)
@@ -342,6 +436,8 @@ int cmd_enroll(int argc, char **argv)
 	ret = parse_opts(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? NSIMA_EXIT_OK : ret;
+	if (o.agent)
+		return enroll_agent(&o);
 	ret = attest_tpm_open(&t, o.tcti);
 	if (ret)
 		return ret;

@@ -65,9 +65,8 @@ int attest_nonce_draw(struct attest_args *o)
 	return 0;
 }
 
-/* GET @o->agent + @path into *@buf: 0, or an exit code after one line. */
-static int get(const struct attest_args *o, const char *path, uint8_t **buf,
-	       size_t *len)
+int attest_http_get(const struct attest_args *o, const char *path,
+		    uint8_t **buf, size_t *len)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", why[256];
 	struct sink s = { .too_big = false };
@@ -153,7 +152,7 @@ int attest_fetch(const struct attest_args *o, uint64_t from, uint8_t **buf,
 		attest_msg("%s: cannot build the query", o->agent);
 		return NSIMA_EXIT_INTERNAL;
 	}
-	return get(o, path, buf, len);
+	return attest_http_get(o, path, buf, len);
 }
 
 static const struct attest_cmd fetch_cmd = {

@@ -8,6 +8,13 @@
 
 #include "opts.h"
 
+/*
+ * GET @o->agent + @path (--cacert, --cert, --key for https) into *@buf,
+ * at most 1 GiB: 0, or an exit code after one line (12: network, an HTTP
+ * error status with the agent's message, printable and cut).
+ */
+int attest_http_get(const struct attest_args *o, const char *path,
+		    uint8_t **buf, size_t *len);
 /* A fresh random nonce into @o unless --nonce gave one: 0 or exit code. */
 int attest_nonce_draw(struct attest_args *o);
 /* Where to ask from: --log-first, or --checkpoint's next entry. */

@@ -501,6 +501,109 @@ int attest_quote_evidence(struct attest_quote *r, const TPM2B_PUBLIC *akpub,
 	return NSIMA_EXIT_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* EK certificate, credential activation */
+
+#define EK_CERT_NV_RSA	0x01c00002	/* TCG EK profile: RSA 2048 EK cert */
+#define EK_CERT_MAX	4096
+#define NV_CHUNK	512
+
+static int read_nv(struct attest_tpm *t, uint32_t index, uint8_t **buf,
+		   size_t *len)
+{
+	TPM2B_NV_PUBLIC *pub = NULL;
+	TPM2B_MAX_NV_BUFFER *data;
+	ESYS_TR nv;
+	uint16_t size, off, n;
+	TSS2_RC rc;
+
+	rc = Esys_TR_FromTPMPublic(t->esys, index, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &nv);
+	if (rc)
+		return attest_tpm_error("no EK certificate in NV (give --ek-cert)",
+					rc);
+	rc = Esys_NV_ReadPublic(t->esys, nv, ESYS_TR_NONE, ESYS_TR_NONE,
+				ESYS_TR_NONE, &pub, NULL);
+	if (rc)
+		return attest_tpm_error("NV_ReadPublic (EK certificate)", rc);
+	size = pub->nvPublic.dataSize;
+	Esys_Free(pub);
+	if (!size || size > EK_CERT_MAX) {
+		attest_msg("NV 0x%08x: EK certificate of %u bytes", index, size);
+		return NSIMA_EXIT_MALFORMED;
+	}
+	*buf = malloc(size);
+	if (!*buf)
+		return NSIMA_EXIT_INTERNAL;
+	for (off = 0; off < size; off += n) {
+		n = size - off < NV_CHUNK ? size - off : NV_CHUNK;
+		rc = Esys_NV_Read(t->esys, ESYS_TR_RH_OWNER, nv,
+				  ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+				  n, off, &data);
+		if (rc || data->size != n) {
+			if (!rc)
+				Esys_Free(data);
+			free(*buf);
+			return attest_tpm_error("NV_Read (EK certificate)", rc);
+		}
+		memcpy(*buf + off, data->buffer, n);
+		Esys_Free(data);
+	}
+	*len = size;
+	return NSIMA_EXIT_OK;
+}
+
+int attest_tpm_ek_cert(struct attest_tpm *t, uint8_t **buf, size_t *len)
+{
+	return read_nv(t, EK_CERT_NV_RSA, buf, len);
+}
+
+int attest_tpm_activate(struct attest_tpm *t, ESYS_TR ak, const uint8_t *id,
+			size_t id_len, const uint8_t *sec, size_t sec_len,
+			uint8_t *out, size_t *out_len)
+{
+	TPM2B_ID_OBJECT blob = { 0 };
+	TPM2B_ENCRYPTED_SECRET secret = { 0 };
+	TPM2B_DIGEST *got = NULL;
+	ESYS_TR session;
+	size_t off = 0;
+	TSS2_RC rc;
+	int ret;
+
+	if (Tss2_MU_TPM2B_ID_OBJECT_Unmarshal(id, id_len, &off, &blob) ||
+	    off != id_len)
+		return NSIMA_EXIT_MALFORMED;
+	off = 0;
+	if (Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal(sec, sec_len, &off,
+						     &secret) ||
+	    off != sec_len)
+		return NSIMA_EXIT_MALFORMED;
+	if (t->ek == ESYS_TR_NONE) {
+		ret = attest_tpm_ek(t);
+		if (ret)
+			return ret;
+	}
+	ret = attest_tpm_ek_session(t, &session);
+	if (ret)
+		return ret;
+	rc = Esys_ActivateCredential(t->esys, ak, t->ek, ESYS_TR_PASSWORD,
+				     session, ESYS_TR_NONE, &blob, &secret,
+				     &got);
+	if (rc) {
+		attest_tpm_error("ActivateCredential", rc);
+		return NSIMA_EXIT_BAD_SIGNATURE;
+	}
+	if (got->size > 64) {
+		Esys_Free(got);
+		return NSIMA_EXIT_MALFORMED;
+	}
+	memcpy(out, got->buffer, got->size);
+	*out_len = got->size;
+	memset(got->buffer, 0, got->size);
+	Esys_Free(got);
+	return NSIMA_EXIT_OK;
+}
+
 int attest_mkdir(const char *dir)
 {
 	if (mkdir(dir, 0755) && errno != EEXIST) {

@@ -94,6 +94,21 @@ int attest_quote_evidence(struct attest_quote *r, const TPM2B_PUBLIC *akpub,
 			  const struct nsima_quote *q, const uint8_t *nonce,
 			  size_t nonce_len, struct nsima_evidence *ev);
 
+/*
+ * The EK certificate from the TPM's NV (TCG EK profile, RSA 2048 EK,
+ * index 0x01c00002), at most 4 KiB: 0 or an exit code.
+ */
+int attest_tpm_ek_cert(struct attest_tpm *t, uint8_t **buf, size_t *len);
+/*
+ * ActivateCredential of the marshalled TPM2B_ID_OBJECT @id and
+ * TPM2B_ENCRYPTED_SECRET @sec for @ak under the EK (created if not yet):
+ * the secret into @out (64 bytes room). 0; NSIMA_EXIT_MALFORMED for blobs
+ * that do not unmarshal; NSIMA_EXIT_BAD_SIGNATURE if the TPM refuses.
+ */
+int attest_tpm_activate(struct attest_tpm *t, ESYS_TR ak, const uint8_t *id,
+			size_t id_len, const uint8_t *sec, size_t sec_len,
+			uint8_t *out, size_t *out_len);
+
 int attest_tpm_error(const char *what, TSS2_RC rc);
 
 /* Marshal helpers: write a TPM2B_PUBLIC etc. to a file atomically. */

@@ -78,15 +78,20 @@ static int set(struct nsima_evreq *r, unsigned int *seen, const char *k,
 	}
 }
 
-int nsima_evreq_parse(const char *query, size_t len, struct nsima_evreq *r,
-		      struct nsima_err *err)
+typedef int (*pair_fn)(void *ctx, unsigned int *seen, const char *k,
+		       size_t kl, const char *v, size_t vl,
+		       struct nsima_err *err);
+
+/* key=value pairs joined by '&', at most @max bytes, each to @fn. */
+static int split(const char *query, size_t len, size_t max, pair_fn fn,
+		 void *ctx, unsigned int *seen, struct nsima_err *err)
 {
-	unsigned int seen = 0;
 	size_t at = 0;
 
-	memset(r, 0, sizeof(*r));
-	if (len > NSIMA_EVREQ_QUERY_MAX)
-		return bad(err, "query longer than 1024 bytes");
+	*seen = 0;
+	if (len > max)
+		return nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				     "query longer than %zu bytes", max);
 	if (memchr(query, '%', len) || memchr(query, '+', len))
 		return bad(err, "percent-encoding is not taken: values are hex, decimal or [A-Za-z0-9_.-]");
 	while (at < len) {
@@ -99,19 +104,78 @@ int nsima_evreq_parse(const char *query, size_t len, struct nsima_evreq *r,
 		eq = memchr(p, '=', pl);
 		if (!pl || !eq || eq == p)
 			return bad(err, "not key=value pairs joined by '&'");
-		rc = set(r, &seen, p, (size_t)(eq - p), eq + 1,
-			 pl - (size_t)(eq - p) - 1, err);
+		rc = fn(ctx, seen, p, (size_t)(eq - p), eq + 1,
+			pl - (size_t)(eq - p) - 1, err);
 		if (rc)
 			return rc;
 		at += pl + (amp ? 1 : 0);
 		if (amp && at == len)
 			return bad(err, "not key=value pairs joined by '&'");
 	}
+	return 0;
+}
+
+static int ev_pair(void *ctx, unsigned int *seen, const char *k, size_t kl,
+		   const char *v, size_t vl, struct nsima_err *err)
+{
+	return set(ctx, seen, k, kl, v, vl, err);
+}
+
+int nsima_evreq_parse(const char *query, size_t len, struct nsima_evreq *r,
+		      struct nsima_err *err)
+{
+	unsigned int seen;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = split(query, len, NSIMA_EVREQ_QUERY_MAX, ev_pair, r, &seen, err);
+	if (rc)
+		return rc;
 	if (!(seen & K_NONCE))
 		return bad(err, "nonce missing");
 	if ((seen & K_NS) && (seen & K_CONTAINER))
 		return bad(err, "ns and container exclude each other");
 	return 0;
+}
+
+/* GET /v1/activate: credential=HEX&secret=HEX */
+static int act_pair(void *ctx, unsigned int *seen, const char *k, size_t kl,
+		    const char *v, size_t vl, struct nsima_err *err)
+{
+	struct nsima_actreq *r = ctx;
+	bool cred = kl == 10 && !memcmp(k, "credential", 10);
+	unsigned int bit = cred ? 1u : 2u;
+	uint8_t *out = cred ? r->credential : r->secret;
+	size_t max = cred ? sizeof(r->credential) : sizeof(r->secret);
+
+	if (!cred && !(kl == 6 && !memcmp(k, "secret", 6)))
+		return bad(err, "unknown parameter (credential, secret)");
+	if (*seen & bit)
+		return bad(err, "a parameter given twice");
+	*seen |= bit;
+	if (!vl || vl % 2 || vl / 2 > max ||
+	    nsima_hex_decode(v, vl, out) != (long)(vl / 2))
+		return bad(err, cred ? "credential: a TPM2B_ID_OBJECT in hex" :
+				       "secret: a TPM2B_ENCRYPTED_SECRET in hex");
+	if (cred)
+		r->credential_len = vl / 2;
+	else
+		r->secret_len = vl / 2;
+	return 0;
+}
+
+int nsima_actreq_parse(const char *query, size_t len, struct nsima_actreq *r,
+		       struct nsima_err *err)
+{
+	unsigned int seen;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = split(query, len, NSIMA_ACTREQ_QUERY_MAX, act_pair, r, &seen,
+		   err);
+	if (!rc && seen != 3)
+		rc = bad(err, "credential and secret are required");
+	return rc;
 }
 
 int nsima_evreq_format(const struct nsima_evreq *r, char *out, size_t out_len)

@@ -41,6 +41,22 @@ int nsima_evreq_parse(const char *query, size_t len, struct nsima_evreq *r,
 		      struct nsima_err *err);
 
 /*
+ * GET /v1/activate?credential=HEX&secret=HEX (enrollment through the
+ * agent, docs/nsimad.md): the MakeCredential output a verifier made for
+ * the agent's AK and its TPM's EK, marshalled with their sizes, in hex.
+ * At most NSIMA_ACTREQ_QUERY_MAX bytes; the same rules as above.
+ */
+#define NSIMA_ACTREQ_QUERY_MAX	1800
+struct nsima_actreq {
+	uint8_t credential[256];	/* TPM2B_ID_OBJECT */
+	size_t credential_len;
+	uint8_t secret[2 + 512];	/* TPM2B_ENCRYPTED_SECRET */
+	size_t secret_len;
+};
+int nsima_actreq_parse(const char *query, size_t len, struct nsima_actreq *r,
+		       struct nsima_err *err);
+
+/*
  * The query for @r into @out (@out_len bytes, NSIMA_EVREQ_QUERY_MAX is
  * enough): what nsima-attest asks. 0, or -1 if it does not fit.
  */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm-options: --net --initrd-add "$B/initramfs/crun.cpio.gz" --initrd-add "$B/tests/pki/pki.cpio.gz" --timeout 420
+# vm-options: --net --ek-cert --initrd-add "$B/initramfs/crun.cpio.gz" --initrd-add "$B/tests/pki/pki.cpio.gz" --timeout 420
 # e2e (guest + live host): a verifier host attests a node's containers
 # through nsimad. Two crun containers (c1, c2) run the test image; nsimad
 # follows the list into its journal, with its attestation key made in the

@@ -5,7 +5,8 @@
  * 1 to 64 bytes, ns or container (not both), a container of the allowed
  * characters only, and formats back to a query that parses to the same
  * request; whatever does not parse is NSIMA_EMALFORMED. A nonce is 1
- * to 32 bytes, from below 2^63.
+ * to 32 bytes, from below 2^63. The same input as an activation query
+ * (GET /v1/activate): both blobs present and within their bounds.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The activation query, on the same input: bounded, or EMALFORMED. */
+static void activation(const uint8_t *data, size_t size)
+{
+	struct nsima_actreq a;
+	struct nsima_err err;
+
+	if (nsima_actreq_parse((const char *)data, size, &a, &err)) {
+		if (err.code != NSIMA_EMALFORMED)
+			abort();
+		return;
+	}
+	if (!a.credential_len || a.credential_len > sizeof(a.credential) ||
+	    !a.secret_len || a.secret_len > sizeof(a.secret))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nsima_evreq r, back;
@@ -23,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char q[NSIMA_EVREQ_QUERY_MAX];
 	size_t n;
 
+	activation(data, size);
 	if (nsima_evreq_parse((const char *)data, size, &r, &err)) {
 		if (err.code != NSIMA_EMALFORMED)
 			abort();

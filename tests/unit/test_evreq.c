@@ -133,9 +133,43 @@ static void test_format_roundtrip(void **state)
 	assert_int_equal(nsima_evreq_format(&a, q, sizeof(q)), -1);
 }
 
+static void test_activation(void **state)
+{
+	static const char *const bad[] = {
+		"", "credential=00", "secret=00", "credential=0&secret=00",
+		"credential=zz&secret=00", "credential=00&secret=00&x=1",
+		"credential=00&credential=00&secret=00", "credential=&secret=00",
+		"credential=%30%30&secret=00",
+	};
+	struct nsima_actreq a;
+	struct nsima_err e;
+	char q[NSIMA_ACTREQ_QUERY_MAX + 64];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(nsima_actreq_parse("secret=0102&credential=0a0b0c", 29, &a, &e), 0);
+	assert_int_equal(a.credential_len, 3);
+	assert_int_equal(a.credential[2], 0x0c);
+	assert_int_equal(a.secret_len, 2);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(nsima_actreq_parse(bad[i], strlen(bad[i]), &a, &e),
+				 NSIMA_EMALFORMED);
+	/* a secret of 514 bytes is taken, 515 not; the query bound */
+	memcpy(q, "credential=00&secret=", 21);
+	memset(q + 21, 'a', 1028);
+	assert_int_equal(nsima_actreq_parse(q, 21 + 1028, &a, &e), 0);
+	assert_int_equal(a.secret_len, 514);
+	memset(q + 21, 'a', 1030);
+	assert_int_equal(nsima_actreq_parse(q, 21 + 1030, &a, &e), NSIMA_EMALFORMED);
+	memset(q + 21, 'a', sizeof(q) - 21);
+	assert_int_equal(nsima_actreq_parse(q, NSIMA_ACTREQ_QUERY_MAX + 1, &a, &e),
+			 NSIMA_EMALFORMED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_activation),
 		cmocka_unit_test(test_ok),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_format_roundtrip),
