@@ -27,13 +27,10 @@ mkdir -p "$out"
 sfs=$out/agent-sfs
 jdir=$out/agent-journal
 rm -rf "$sfs" "$jdir"
-mkdir -p "$sfs"
-"$mklog" gen "$n" "$sfs/binary_runtime_measurements" >/dev/null ||
-	die "mklog gen failed"
-printf 'tpm: none\nentries: %s\ntrimmed: 0\npcr_at_load_sha1: %040d\nload_id: %032d\n' \
-	"$n" 0 0 >"$sfs/status"
-printf 'entries: 0\n' >"$sfs/checkpoint"
-: >"$sfs/trim"
+. tests/integration/fakesfs.inc
+"$mklog" gen "$n" "$out/agent-list" >/dev/null || die "mklog gen failed"
+fakesfs_init "$sfs" "$out/agent-list" "$n" || die "fake securityfs"
+rm -f "$out/agent-list"
 list_bytes=$(stat -c %s "$sfs/binary_runtime_measurements")
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -13,6 +13,13 @@ bench: bench-agent
 bench-agent: $(NSIMAD) $(MKLOG)
 	$(Q)B=$(B) bench/agent.sh
 
+# make bench-evidence: nsimad's evidence requests on the host, 100,000
+# entries, AK in a swtpm (bench/evidence.sh).
+.PHONY: bench-evidence
+bench: bench-evidence
+bench-evidence: $(NSIMAD) $(MKLOG)
+	$(Q)B=$(B) bench/evidence.sh
+
 # make bench-kmod (vm/bench-kmod; the rule is in vm/vm.mk): the guest-side
 # loops (nsima-kbench) and the small static program whose copies it
 # executes. Both go into a benchmark-only cpio that vm/bench-kmod appends

@@ -63,15 +63,9 @@ extend() { # extend FIRST LAST EXTFILE: lines FIRST..LAST (1-based)
 }
 
 sfs=$T/sfs
-mkdir -p "$sfs"
-status() { # status ENTRIES
-	printf 'tpm: present\nbanks: sha1 sha256\npcr: 11\nentries: %s\ntrimmed: 0\npcr_at_load_sha1: %040d\npcr_at_load_sha256: %064d\nload_id: %032d\n' \
-		"$1" 0 0 0 >"$sfs/status.new" && mv "$sfs/status.new" "$sfs/status"
-}
-cp "$T/log1" "$sfs/binary_runtime_measurements"
-printf 'entries: 0\n' >"$sfs/checkpoint"
-: >"$sfs/trim"
-status 6
+. tests/integration/fakesfs.inc
+status() { fakesfs_status "$sfs" "$1"; }
+fakesfs_init "$sfs" "$T/log1" 6
 extend 1 6 "$T/ext2" || not_ok "tpm2_pcrextend"
 
 port=$(swtpm_free_port)
