@@ -196,21 +196,108 @@ int nsimad_tpm_quote(struct nsimad_tpm *t, const uint8_t *nonce,
 	return 0;
 }
 
+/*
+ * Where a slice may start walking the node log: a sparse index of the
+ * byte offsets of every HINT_EVERY-th entry, and of the last entry, that
+ * walks have passed (committed entries never move), so a poll walks from
+ * the nearest indexed entry at or before its `from`, not from the
+ * journal's first entry. One journal file (another path starts over).
+ */
+#define HINT_EVERY	4096
+static struct {
+	pthread_mutex_t lock;
+	char path[4200];
+	uint64_t first;		/* index of marks[0] */
+	size_t *marks;		/* offset of first + i * HINT_EVERY */
+	size_t n, cap;
+	uint64_t last;		/* the last entry a walk saw, and its offset */
+	size_t last_off;
+} hint = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* The walk's start for @s: *@index and *@off (under hint.lock). */
+static void hint_find(const struct nsimad_slice *s, size_t len,
+		      uint64_t *index, size_t *off)
+{
+	uint64_t k;
+
+	*index = s->first;
+	*off = 0;
+	if (strcmp(hint.path, s->path) || hint.first != s->first)
+		return;
+	if (hint.last_off < len && hint.last <= s->from &&
+	    hint.last >= s->first) {
+		*index = hint.last;
+		*off = hint.last_off;
+		return;
+	}
+	k = (s->from - s->first) / HINT_EVERY;
+	if (k >= hint.n)
+		k = hint.n ? hint.n - 1 : 0;
+	if (hint.n && hint.marks[k] < len) {
+		*index = s->first + k * HINT_EVERY;
+		*off = hint.marks[k];
+	}
+}
+
+/* Remember entry @index at @off (under hint.lock). */
+static void hint_mark(const struct nsimad_slice *s, uint64_t index, size_t off)
+{
+	size_t *m;
+
+	if (strcmp(hint.path, s->path) || hint.first != s->first) {
+		snprintf(hint.path, sizeof(hint.path), "%s", s->path);
+		hint.first = s->first;
+		hint.n = 0;
+		hint.last = s->first;
+		hint.last_off = 0;
+	}
+	if ((index - s->first) % HINT_EVERY ||
+	    (index - s->first) / HINT_EVERY != hint.n)
+		return;
+	if (hint.n == hint.cap) {
+		m = realloc(hint.marks, (hint.cap ? 2 * hint.cap : 64) *
+					sizeof(*m));
+		if (!m)
+			return;	/* a slower walk next time */
+		hint.marks = m;
+		hint.cap = hint.cap ? 2 * hint.cap : 64;
+	}
+	hint.marks[hint.n++] = off;
+}
+
+#define SLICE_DONE	1	/* the walk reached @end: stop */
+
 struct slice_ctx {
 	const struct nsimad_slice *s;
 	struct nsima_view v;
 	struct nsima_log_writer w;
 	struct nsima_buf *out;
+	uint64_t base;		/* index of the walk's first record */
+	size_t base_off;	/* its offset in the file */
+	bool have_last;		/* saw entry end - 1 */
+	uint64_t seen;		/* the last index seen, and its offset */
+	size_t seen_off;
 };
 
-static int slice_entry(const struct nsima_entry *e, uint64_t index, void *p,
-		       struct nsima_err *err)
+static int slice_entry(const struct nsima_entry *e, size_t n, size_t off,
+		       void *p, struct nsima_err *err)
 {
 	struct slice_ctx *c = p;
 	const struct nsima_entry *shown = e;
+	uint64_t index = c->base + n;
 	int rc;
 
-	if (index < c->s->from || index >= c->s->end)
+	if (index >= c->s->end)
+		return SLICE_DONE;	/* committed later, or being written */
+	c->seen = index;
+	c->seen_off = c->base_off + off;
+	c->have_last = index == c->s->end - 1;
+	if (!((index - c->s->first) % HINT_EVERY)) {
+		pthread_mutex_lock(&hint.lock);
+		hint_mark(c->s, index, c->seen_off);
+		pthread_mutex_unlock(&hint.lock);
+	}
+	if (index < c->s->from)
 		return 0;
 	if (c->s->view) {
 		rc = nsima_view_entry(&c->v, e, index, &shown, err);
@@ -261,9 +348,9 @@ static int map_log(const char *path, uint8_t **buf, size_t *len,
 int nsimad_slice_log(const struct nsimad_slice *s, struct nsima_buf *out,
 		     int *fmt, struct nsima_err *err)
 {
-	struct slice_ctx c = { .s = s, .out = out };
-	size_t len = 0, whole, count;
+	struct slice_ctx c = { .s = s, .out = out, .base = s->first };
 	uint8_t *buf = NULL;
+	size_t len = 0;
 	int rc;
 
 	*fmt = s->view ? NSIMA_FORMAT_CEL : NSIMA_FORMAT_BINARY;
@@ -275,29 +362,36 @@ int nsimad_slice_log(const struct nsimad_slice *s, struct nsima_buf *out,
 	}
 	rc = nsima_log_writer_begin(&c.w, (enum nsima_log_format)*fmt,
 				    NSIMA_BANK_SHA1, s->banks, 0, out, err);
+	if (rc || s->end <= s->from)
+		return rc ? rc : nsima_log_writer_end(&c.w, out, err);
+	rc = map_log(s->path, &buf, &len, err);
 	if (rc)
 		return rc;
-	if (s->end > s->from) {
-		rc = map_log(s->path, &buf, &len, err);
-		/* whole entries only: the file may end in a record being
-		 * written (not committed, beyond @end) */
-		if (!rc)
-			rc = nsima_binary_whole(buf, len, NSIMA_BANK_SHA1,
-						&whole, &count, err);
-		if (!rc && s->first + count < s->end)
-			rc = nsima_err_set(err, NSIMA_EMALFORMED,
-					   NSIMA_AT_NONE, 0,
-					   "the journal holds %llu entries, not %llu",
-					   (unsigned long long)count,
-					   (unsigned long long)(s->end - s->first));
-		if (!rc)
-			rc = nsima_log_walk(buf, whole, NSIMA_FORMAT_BINARY,
-					    NSIMA_BANK_SHA1, s->first, true,
-					    slice_entry, &c, err);
-		if (buf)
-			munmap(buf, len);
-	}
-	if (!rc)
+	pthread_mutex_lock(&hint.lock);
+	hint_find(s, len, &c.base, &c.base_off);
+	pthread_mutex_unlock(&hint.lock);
+	/* whole entries below @end only: past them the file may end in a
+	 * record being written (not committed): its error is not ours */
+	rc = nsima_log_foreach_binary(buf ? buf + c.base_off : buf,
+				      len - c.base_off,
+				      NSIMA_BANK_SHA1, slice_entry, &c, err);
+	if (rc == SLICE_DONE || (rc && c.have_last))
+		rc = 0;
+	if (!rc && !c.have_last)
+		rc = nsima_err_set(err, NSIMA_EMALFORMED, NSIMA_AT_NONE, 0,
+				   "the journal does not hold entries up to %llu",
+				   (unsigned long long)(s->end - 1));
+	if (!rc) {
+		pthread_mutex_lock(&hint.lock);
+		hint_mark(s, c.seen, c.seen_off);	/* same file, same first */
+		if (c.seen > hint.last || !hint.last_off) {
+			hint.last = c.seen;
+			hint.last_off = c.seen_off;
+		}
+		pthread_mutex_unlock(&hint.lock);
 		rc = nsima_log_writer_end(&c.w, out, err);
+	}
+	if (buf)
+		munmap(buf, len);
 	return rc;
 }

@@ -61,10 +61,18 @@ measure() {
 		[ "$code" = 200 ] || die "$kind: HTTP $code: $(head -c 200 "$T/body")"
 		echo "$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }') $s" >>"$T/$kind"
 	done
+	cp "$T/body" "$T/$kind.json"
 }
 measure full ""
 measure incremental "&from=$((n - 100))"
 measure view "&ns=$ns"
+# the incremental answer (walked from the journal's offset index) is the
+# whole list's tail, byte for byte
+jq -r .log.data "$T/full.json" | base64 -d >"$T/full.bin"
+jq -r .log.data "$T/incremental.json" | base64 -d >"$T/inc.bin"
+"$mklog" edit "$T/full.bin" "$T/tail.bin" head $((n - 100)) >/dev/null ||
+	die "mklog edit"
+cmp -s "$T/tail.bin" "$T/inc.bin" || die "the incremental answer is not the whole list's tail"
 rss=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$agent/status")
 kill -TERM "$agent"
 wait "$agent" 2>/dev/null
