@@ -63,6 +63,7 @@
 #define READ_CHUNK	(1 << 20)
 
 static volatile sig_atomic_t stop;
+static bool draining;	/* after SIGTERM: one last read to the list's end */
 
 static struct {
 	const char *dir;
@@ -439,7 +440,7 @@ static int follow_step(struct follow *f, struct nsima_journal *j)
 	int rc;
 
 	for (;;) {
-		if (stop)
+		if (stop && !draining)
 			break;
 		n = read(f->fd, f->buf + f->have, READ_CHUNK - f->have);
 		if (n < 0 && errno == EINTR)
@@ -992,19 +993,81 @@ static int wait_committed(uint64_t end, uint64_t *next)
 }
 
 /* Ask the module for @nsid's ns_state entry (securityfs ns_state). */
+/*
+ * Ask the module for @nsid's ns_state entry (securityfs ns_state), unless
+ * the namespace has no entry since the last one asked here: each request
+ * adds an entry to the list, so a client polling a quiet namespace must
+ * not grow it (the last ns_state still covers the view). A small table of
+ * (nsid, entries_total at the last request); its oldest row is reused.
+ */
+#define NS_STATE_SEEN	256
+static struct {
+	pthread_mutex_t lock;
+	struct { uint64_t nsid, total; } row[NS_STATE_SEEN];
+	unsigned int next;
+} ns_state_seen = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* @nsid's entries_total (ns/<nsid>/info), or -1. */
+static int64_t ns_entries_total(uint64_t nsid)
+{
+	struct nsima_ns_info info;
+	uint8_t *buf = NULL;
+	char path[512];
+	int64_t total = -1;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/ns/%" PRIu64 "/info", opt.sfs, nsid);
+	if (!nsima_read_file(path, NSIMA_SMALL_FILE_MAX, &buf, &len, NULL) &&
+	    !nsima_ns_info_parse((const char *)buf, len, &info, NULL) &&
+	    (info.have & NSIMA_INFO_ENTRIES_TOTAL))
+		total = info.entries_total;
+	free(buf);
+	return total;
+}
+
 static void log_ns_state(uint64_t nsid)
 {
+	int64_t total = ns_entries_total(nsid);
 	char path[512], line[32];
+	unsigned int i;
 	int fd, n;
 
+	pthread_mutex_lock(&ns_state_seen.lock);
+	for (i = 0; i < NS_STATE_SEEN; i++)
+		if (ns_state_seen.row[i].nsid == nsid)
+			break;
+	if (total >= 0 && i < NS_STATE_SEEN &&
+	    ns_state_seen.row[i].total == (uint64_t)total) {
+		/* nothing new since the last ns_state asked here */
+		pthread_mutex_unlock(&ns_state_seen.lock);
+		return;
+	}
+	pthread_mutex_unlock(&ns_state_seen.lock);
 	snprintf(path, sizeof(path), "%s/ns_state", opt.sfs);
 	n = snprintf(line, sizeof(line), "%" PRIu64 "\n", nsid);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (write(fd, line, (size_t)n) != n && opt.verbose)
-		say("ns_state %" PRIu64 ": %s", nsid, strerror(errno));
+	if (write(fd, line, (size_t)n) != n) {
+		if (opt.verbose)
+			say("ns_state %" PRIu64 ": %s", nsid, strerror(errno));
+		close(fd);
+		return;
+	}
 	close(fd);
+	/* the total with that ns_state in it: what "nothing new" means */
+	total = ns_entries_total(nsid);
+	if (total < 0)
+		return;
+	pthread_mutex_lock(&ns_state_seen.lock);
+	for (i = 0; i < NS_STATE_SEEN; i++)	/* again: it may have moved */
+		if (ns_state_seen.row[i].nsid == nsid)
+			break;
+	if (i == NS_STATE_SEEN)
+		i = ns_state_seen.next++ % NS_STATE_SEEN;
+	ns_state_seen.row[i].nsid = nsid;
+	ns_state_seen.row[i].total = (uint64_t)total;
+	pthread_mutex_unlock(&ns_state_seen.lock);
 }
 
 /*
@@ -1320,8 +1383,14 @@ static int run(void)
 			pause_ms(backoff ? backoff : opt.interval_ms);
 		backoff = 0;
 	}
-	/* SIGTERM: a last commit; a batch that failed and was not redone
-	 * since is still lost to this run: exit 1 */
+	/* SIGTERM: read to the list's end once more (what the kernel
+	 * appended since the last read), a last commit; a batch that failed
+	 * and was not redone since is still lost to this run: exit 1 */
+	if (stop && !rc && f.fd >= 0) {
+		draining = true;
+		if (follow_step(&f, j) > 0)
+			rc = 1;
+	}
 	if (stop && !rc && (commit_and_trim(j) || last_commit_failed))
 		rc = 1;
 	/* requests waiting for a commit give up now (503), not in 10 s */
