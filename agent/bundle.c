@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "hash.h"
 #include "log_format.h"
+#include "nsstate.h"
 #include "nsview.h"
 
 #include "../attest/cmds.h"
@@ -270,6 +271,8 @@ static void hint_mark(const struct nsimad_slice *s, uint64_t index, size_t off)
 struct slice_ctx {
 	const struct nsimad_slice *s;
 	struct nsima_view v;
+	uint64_t ns_from;	/* the view's incarnation of its nsid: from */
+	struct nsima_entry other;	/* an earlier incarnation's, redacted */
 	struct nsima_log_writer w;
 	struct nsima_buf *out;
 	uint64_t base;		/* index of the walk's first record */
@@ -305,6 +308,15 @@ static int slice_entry(const struct nsima_entry *e, size_t n, size_t off,
 			return rc;
 		if (!shown)
 			return 0;
+		/* the nsid's earlier incarnations are other tenants: an id is
+		 * reused once its namespace ended (ns_end) */
+		if (shown == e && index < c->ns_from) {
+			rc = nsima_entry_redact(e, c->s->banks, &c->other, err);
+			if (rc)
+				return nsima_err_move(err, rc, NSIMA_AT_ENTRY,
+						      index);
+			shown = &c->other;
+		}
 	}
 	return nsima_log_writer_entry(&c->w, shown, index, c->out, err);
 }
@@ -345,6 +357,28 @@ static int map_log(const char *path, uint8_t **buf, size_t *len,
 	return 0;
 }
 
+/* The last ns_end of the view's nsid below @end: its incarnation starts after. */
+struct incarnation {
+	const struct nsimad_slice *s;
+	uint64_t from;
+};
+
+static int find_incarnation(const struct nsima_entry *e, size_t n, size_t off,
+			    void *p, struct nsima_err *err)
+{
+	struct incarnation *in = p;
+	uint64_t index = in->s->first + n;
+
+	(void)off;
+	(void)err;
+	if (index >= in->s->end)
+		return SLICE_DONE;
+	if (nsima_entry_in_ns(e, false, in->s->nsid) &&
+	    nsima_entry_is_ns_end(e))
+		in->from = index + 1;
+	return 0;
+}
+
 int nsimad_slice_log(const struct nsimad_slice *s, struct nsima_buf *out,
 		     int *fmt, struct nsima_err *err)
 {
@@ -367,6 +401,19 @@ int nsimad_slice_log(const struct nsimad_slice *s, struct nsima_buf *out,
 	rc = map_log(s->path, &buf, &len, err);
 	if (rc)
 		return rc;
+	if (s->view && !s->host) {
+		/* which incarnation of the nsid: a whole walk (a view's cost
+		 * is the journal's length anyway: it redacts every other) */
+		struct incarnation in = { .s = s, .from = s->first };
+
+		rc = nsima_log_foreach_binary(buf, len, NSIMA_BANK_SHA1,
+					      find_incarnation, &in, err);
+		if (rc && rc != SLICE_DONE) {
+			/* a record being written past @end: not ours */
+			nsima_err_clear(err);
+		}
+		c.ns_from = in.from;
+	}
 	pthread_mutex_lock(&hint.lock);
 	hint_find(s, len, &c.base, &c.base_off);
 	pthread_mutex_unlock(&hint.lock);

@@ -93,10 +93,30 @@ static enum MHD_Result json_error(struct MHD_Connection *c,
 	return reply(c, status, "application/json", body, (size_t)n);
 }
 
+/* Does @crt name the TLS client-authentication purpose (an EKU must be
+ * there: GnuTLS's purpose check passes a certificate without one)? */
+static bool for_client_auth(gnutls_x509_crt_t crt)
+{
+	char oid[128];
+	unsigned int i, critical;
+	size_t size;
+
+	for (i = 0;; i++) {
+		size = sizeof(oid);
+		if (gnutls_x509_crt_get_key_purpose_oid(crt, i, oid, &size,
+							&critical) < 0)
+			return false;
+		if (!strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT))
+			return true;
+	}
+}
+
 /*
  * The verified client certificate's common name into @cn: 0, or -1 (no
- * certificate, not trusted, expired, not for client authentication, no
- * CN, a CN outside the charset rules may name).
+ * certificate, not trusted, expired, no clientAuth extended key usage, a
+ * CA certificate, not exactly one CN, a CN outside the charset rules may
+ * name). One CN: a certificate carrying two would be one client to us
+ * and another to a tool that reads the other.
  */
 static int client_cn(struct MHD_Connection *c, char *cn, size_t len)
 {
@@ -106,11 +126,12 @@ static int client_cn(struct MHD_Connection *c, char *cn, size_t len)
 		.data = (void *)GNUTLS_KP_TLS_WWW_CLIENT,
 	};
 	const gnutls_datum_t *peers;
-	unsigned int status = 1, n = 0;
+	unsigned int status = 1, n = 0, critical = 0, ca = 0;
 	gnutls_x509_crt_t crt;
 	gnutls_session_t s;
-	size_t size = len;
-	int rc;
+	size_t size = len, size2;
+	char other[8];
+	int rc, pathlen;
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (!ci || !ci->tls_session)
@@ -126,6 +147,18 @@ static int client_cn(struct MHD_Connection *c, char *cn, size_t len)
 	if (rc >= 0)
 		rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
 						   0, 0, cn, &size);
+	size2 = sizeof(other);
+	if (rc >= 0 &&
+	    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 1,
+					  0, other, &size2) !=
+		    GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+		rc = -1;	/* a second CN */
+	if (rc >= 0 && !for_client_auth(crt))
+		rc = -1;
+	if (rc >= 0 && gnutls_x509_crt_get_basic_constraints(crt, &critical,
+							     &ca, &pathlen) >= 0 &&
+	    ca)
+		rc = -1;	/* a CA's certificate is not a client's */
 	gnutls_x509_crt_deinit(crt);
 	if (rc < 0 || size >= len || strlen(cn) != size ||
 	    !nsima_access_cn_ok(cn))

@@ -930,18 +930,19 @@ static int label_of(const struct nsima_ns_info *info,
 }
 
 /*
- * Does @label name container @name? Its id, or its container name; never
- * a label a local user or the monitor's cgroup chose (rootless: the
- * user's own subtree; conmon: the monitor, not the container; a state
- * that contradicts the cgroup).
+ * Does @label name container @name? Only a container id the runtime's
+ * own state confirmed for this cgroup (docs/labels.md: a name, or an id
+ * read from a cgroup's name alone, is whatever the cgroup's creator made
+ * it, and a tenant that can make sub-cgroups can name one after another
+ * container); never a rootless container's, a runtime monitor's or a
+ * label whose state contradicts its cgroup.
  */
 static bool label_is(const struct nsima_label *label, const char *name)
 {
-	if (label->rootless || label->conmon || label->uid_conflict)
+	if (!label->from_state || label->rootless || label->conmon ||
+	    label->uid_conflict)
 		return false;
-	return (label->id[0] && !strcmp(label->id, name)) ||
-	       (label->container_name[0] &&
-		!strcmp(label->container_name, name));
+	return label->id[0] && !strcmp(label->id, name);
 }
 
 /* May @r see namespace @nsid's view? Its label decides container scopes. */
@@ -1109,8 +1110,7 @@ static unsigned int render_evidence(void *ctx, const char *client,
 		return status;
 	if (rule && !rule->node &&
 	    (!sl.view || sl.host ||
-	     (rq.container[0] ? !nsima_access_container(rule, rq.container) :
-				!may_see_ns(rule, sl.nsid)))) {
+	     (rq.container[0] && !nsima_access_container(rule, rq.container)))) {
 		snprintf(why, why_len, "this client may not see that");
 		return 403;
 	}
@@ -1127,6 +1127,12 @@ static unsigned int render_evidence(void *ctx, const char *client,
 
 	nsima_buf_init(&log);
 	status = 200;
+	if (rule && !rule->node && !rq.container[0] &&
+	    !may_see_ns(rule, sl.nsid)) {
+		snprintf(why, why_len, "this client may not see that");
+		status = 403;
+		goto out;
+	}
 	if (rq.container[0]) {
 		struct find_container f = { .name = rq.container };
 

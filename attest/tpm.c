@@ -290,8 +290,10 @@ int attest_tpm_ak_create(struct attest_tpm *t, enum attest_ak_alg alg,
 	rc = Esys_Create(t->esys, t->ek, session, ESYS_TR_NONE, ESYS_TR_NONE,
 			 &sens, &tmpl, &outside, &pcrs, priv, pub, NULL, NULL,
 			 NULL);
-	if (rc)
+	if (rc) {
+		Esys_FlushContext(t->esys, session);	/* left loaded */
 		return attest_tpm_error("Create (AK)", rc);
+	}
 	return NSIMA_EXIT_OK;
 }
 
@@ -307,8 +309,10 @@ int attest_tpm_ak_load(struct attest_tpm *t, const TPM2B_PRIVATE *priv,
 		return ret;
 	rc = Esys_Load(t->esys, t->ek, session, ESYS_TR_NONE, ESYS_TR_NONE,
 		       priv, pub, ak);
-	if (rc)
+	if (rc) {
+		Esys_FlushContext(t->esys, session);	/* left loaded */
 		return attest_tpm_error("Load (AK)", rc);
+	}
 	return NSIMA_EXIT_OK;
 }
 
@@ -590,6 +594,9 @@ int attest_tpm_activate(struct attest_tpm *t, ESYS_TR ak, const uint8_t *id,
 				     session, ESYS_TR_NONE, &blob, &secret,
 				     &got);
 	if (rc) {
+		/* a failed command leaves the policy session loaded: three
+		 * such and the TPM has no session slot left */
+		Esys_FlushContext(t->esys, session);
 		attest_tpm_error("ActivateCredential", rc);
 		return NSIMA_EXIT_BAD_SIGNATURE;
 	}

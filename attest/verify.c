@@ -130,11 +130,14 @@ static int loaded(const struct attest_args *o, const struct verify_in *vi,
  */
 static int container_view(struct attest_args *o, const struct nsima_vinput *in)
 {
-	if (!in->ev.view[0]) {
+	if (!in->ev.view[0] || in->ev.view_host) {
 		attest_msg("%s: the answer does not say which namespace is container %s",
 			   o->agent, o->container);
 		return NSIMA_EXIT_MALFORMED;
 	}
+	/* the mapping is the node's word: say it, the verdict is the nsid's */
+	attest_msg("container %s is namespace %s (the agent's word)",
+		   o->container, in->ev.view);
 	o->host = in->ev.view_host;
 	o->nsid = in->ev.view_nsid;
 	o->given[OPT_NS] = true;

@@ -95,6 +95,14 @@ fi
 # TPM maker's CA (swtpm's local CA here), and its TPM must activate a
 # credential made here for that EK and the AK it serves.
 caopts=(--ca "$T/ca/ca/swtpm-localca-rootca-cert.pem" --chain "$T/ca/ca/issuercert.pem")
+# forged activations first: each refused, and none may leave a TPM
+# session behind (three would fill the TPM's slots and stop enrollment)
+codes=""
+for _ in 1 2 3 4 5; do
+	codes="$codes $(curl -sS -o /dev/null -w '%{http_code}' "$url/v1/activate?credential=0002abcd&secret=00020102")"
+done
+[ "$codes" = " 422 422 422 422 422" ] && ok "5 forged credentials: 422 each" ||
+	not_ok "5 forged credentials:$codes"
 expect "enroll --agent: the AK lives in the TPM of a certified EK" 0 \
 	"$attest" enroll --agent "$url" "${caopts[@]}" -o "$T/enrolled.pub"
 grep_out "... says so" "^enrolled: AK [0-9a-f]+ of http://127.0.0.1:$port lives in the TPM of EK certificate"
@@ -294,7 +302,21 @@ extendedKeyUsage=serverAuth" &&
 	mkcert tenant-a ca "extendedKeyUsage=clientAuth" &&
 	mkcert stranger ca "extendedKeyUsage=clientAuth" &&
 	mkcert tenant-x otherca "extendedKeyUsage=clientAuth" &&
-	mkcert serveronly ca "extendedKeyUsage=serverAuth" ||
+	mkcert serveronly ca "extendedKeyUsage=serverAuth" &&
+	mkcert noeku ca "keyUsage=digitalSignature" &&
+	mkcert caclient ca "basicConstraints=critical,CA:TRUE
+extendedKeyUsage=clientAuth" &&
+	mkcert verifier-other otherca "extendedKeyUsage=clientAuth" &&
+	openssl req -new -key "$pki/verifier-other.key" -out "$pki/vo.csr" -subj "/CN=verifier" >/dev/null 2>&1 &&
+	openssl x509 -req -in "$pki/vo.csr" -CA "$pki/otherca.pem" -CAkey "$pki/otherca.key" \
+		-CAcreateserial -days 2 -out "$pki/verifier-other.pem" \
+		-extfile <(echo "extendedKeyUsage=clientAuth") >/dev/null 2>&1 &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$pki/twocn.key" -out "$pki/twocn.csr" \
+		-subj "/CN=verifier/CN=tenant-a" >/dev/null 2>&1 &&
+	openssl x509 -req -in "$pki/twocn.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+		-CAcreateserial -days 2 -out "$pki/twocn.pem" \
+		-extfile <(echo "extendedKeyUsage=clientAuth") >/dev/null 2>&1 ||
 	not_ok "openssl: cannot make the test PKI"
 # the config file carries the rules, the command line the rest
 cat >"$T/tls.conf" <<EOF
@@ -348,6 +370,15 @@ code=$(curl -sS -o "$T/m" -w '%{http_code}' $(tls verifier) "$surl/metrics")
 expect "https: a client with no rule: refused (12, 403)" 12 \
 	"$attest" verify --ak "$ak" --agent "$surl" $(tls stranger)
 grep_out "... no rule" "HTTP 403: no client rule"
+# a CN that has a rule, but not on a certificate the agent trusts
+for who in verifier-other noeku caclient twocn; do
+	code=$(curl -sS -o "$T/m" -w '%{http_code}' $(tls $who) "$surl/metrics" 2>/dev/null)
+	if [ "$code" = 403 ] && grep -q "trusted client certificate is required" "$T/m"; then
+		ok "https: client certificate '$who' refused (403, not trusted)"
+	else
+		not_ok "https: client certificate '$who': $code $(head -c 200 "$T/m")"
+	fi
+done
 # shellcheck disable=SC2046
 expect "https: a client of another CA: refused (12)" 12 \
 	"$attest" verify --ak "$ak" --agent "$surl" --cacert "$pki/ca.pem" \
@@ -372,6 +403,33 @@ expect "nsimad: a bad client rule: usage (2)" 2 \
 grep_out "... says why" "a scope is node, ns:NSID or container:NAME"
 expect "nsimad: --tls-cert without --tls-key: usage (2)" 2 \
 	"$nsimad" --dir "$T/j2" --securityfs "$sfs" --tls-cert "$pki/server.pem"
+
+# A reused namespace id: NS ends (its ns_end), a new namespace gets the
+# same id and runs its own file. Tenant A (ns:NS) now sees the new
+# incarnation in full and the old one's entries only redacted, and the
+# view still verifies, proven complete by the new ns_state.
+cp "$T/spec3" "$T/spec4"
+cat >>"$T/spec4" <<'EOF'
+event 4026532114 ns_end {"entries":4}
+file 4026532114:/new/tenant/app new-tenant
+ns_state 4026532114
+EOF
+"$mklog" build "$T/spec4" "$T/log4" "$T/ext4" || not_ok "mklog build 4"
+tail -c +$(($(stat -c %s "$T/log3") + 1)) "$T/log4" >>"$sfs/binary_runtime_measurements"
+status 13
+extend 11 13 "$T/ext4" || not_ok "tpm2_pcrextend"
+# shellcheck disable=SC2046
+"$attest" fetch --agent "$surl" --ns $NS -o "$T/b5" $(tls tenant-a) >"$T/out" 2>&1
+nonce5=$(sed -n 's/.* over nonce \([0-9a-f]*\) .*/\1/p' "$T/out")
+expect "a reused id: the new tenant's view verifies" 0 \
+	"$attest" verify --ak "$ak" --nonce "$nonce5" --evidence "$T/b5" --ns $NS
+jq -r .log.data "$T/b5" | base64 -d >"$T/b5.log"
+"$attest" show --log "$T/b5.log" >"$T/b5.show" 2>&1
+if grep -q "/new/tenant/app" "$T/b5.show" && ! grep -q "/usr/bin/curl\|/usr/bin/third\|libssl" "$T/b5.show"; then
+	ok "a reused id: the new tenant sees its file and none of the previous one's"
+else
+	not_ok "a reused id: the view shows the previous tenant's entries (or not the new one's)" "$(grep -v redacted "$T/b5.show" | head -c 600)"
+fi
 if kill -0 "$agent" 2>/dev/null; then
 	ok "https: nsimad still up"
 else

@@ -34,7 +34,8 @@ fi
 for line in "ReadWritePaths=/sys/kernel/security/nsima" "DevicePolicy=closed" \
 	"DeviceAllow=/dev/tpmrm0 rw" "NoNewPrivileges=yes" "ProtectSystem=strict" \
 	"CapabilityBoundingSet=CAP_SYS_ADMIN CAP_BPF CAP_DAC_READ_SEARCH" \
-	"StateDirectory=nsima" "StateDirectoryMode=0700" "KillSignal=SIGTERM" \
+	"StateDirectory=nsima nsima-ak" "StateDirectoryMode=0700" "KillSignal=SIGTERM" \
+	"RestartPreventExitStatus=2 3" \
 	"ExecStart=/usr/sbin/nsimad --config /etc/nsima/nsimad.conf"; do
 	if grep -qxF "$line" "$unit"; then ok "$line"; else not_ok "missing: $line"; fi
 done
