@@ -65,6 +65,9 @@ static int parse_opts(int argc, char **argv, struct attest_args *o)
 	if (!o->agent == !o->ak_dir)
 		return attest_usage_error(&enroll_cmd,
 					  "give --ak-dir (a local TPM) or --agent URL (a node's nsimad)");
+	if (o->agent && strncmp(o->agent, "https://", 8))
+		return attest_usage_error(&enroll_cmd,
+					  "--agent: enrollment over https only (over http anyone on the path could have their own TPM enrolled)");
 	if (o->agent && (o->tcti || o->ek_cert || o->given[OPT_AK_ALG]))
 		return attest_usage_error(&enroll_cmd,
 					  "--agent: the node's TPM answers (no -T, --ek-cert, --ak-alg)");
