@@ -139,13 +139,24 @@ static void drop_batch_events(void)
 /* One line on stderr (nsimad's log); also how attest/tpm.c reports. */
 void attest_msg(const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
+	int n;
 
-	fputs("nsimad: ", stderr);
+	/* one write: lines of nsimads sharing a log (one starting while
+	 * another stops) must not interleave (it happened, three writes a
+	 * line: "nsimad: nsimad: following ...") */
+	memcpy(line, "nsimad: ", 8);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(line + 8, sizeof(line) - 9, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0)
+		n = 0;
+	n = 8 + (n < (int)sizeof(line) - 9 ? n : (int)sizeof(line) - 10);
+	line[n++] = '\n';
+	fflush(stderr);
+	if (write(STDERR_FILENO, line, (size_t)n) < 0)
+		return;	/* nowhere to say it */
 }
 
 static void on_signal(int sig)
