@@ -196,18 +196,26 @@ static int read_small(const char *name, char *buf, size_t len)
 }
 
 /* A "key: N" line of status. */
-static int status_u64(const char *key, uint64_t *v)
+/* The "key: N" line of a status text @status: 0, or -EPROTO. */
+static int status_key(const char *status, const char *key, uint64_t *v)
 {
-	char buf[4096], pat[64], *p;
-	int rc = read_small("status", buf, sizeof(buf));
+	char pat[64];
+	const char *p;
 
-	if (rc)
-		return rc;
 	snprintf(pat, sizeof(pat), "\n%s: ", key);
-	p = strstr(buf, pat);
+	p = strstr(status, pat);
 	if (!p || sscanf(p + strlen(pat), "%" SCNu64, v) != 1)
 		return -EPROTO;
 	return 0;
+}
+
+/* The "key: N" line of status, read now. */
+static int status_u64(const char *key, uint64_t *v)
+{
+	char buf[4096];
+	int rc = read_small("status", buf, sizeof(buf));
+
+	return rc ? rc : status_key(buf, key, v);
 }
 
 /* status "trimmed: N": the whole-list index of the list's first entry. */
@@ -219,12 +227,10 @@ static int trimmed(uint64_t *t)
 /* trimmed + entries of one read of status: the kernel list's end. */
 static int status_end(const char *status, uint64_t *end)
 {
-	const char *p = strstr(status, "\ntrimmed: ");
-	const char *q = strstr(status, "\nentries: ");
 	uint64_t t, n;
 
-	if (!p || !q || sscanf(p + 10, "%" SCNu64, &t) != 1 ||
-	    sscanf(q + 10, "%" SCNu64, &n) != 1)
+	if (status_key(status, "trimmed", &t) ||
+	    status_key(status, "entries", &n))
 		return -EPROTO;
 	*end = t + n;
 	return 0;
@@ -757,15 +763,25 @@ static int container_json(const struct nsima_ns_info *info,
 	return 0;
 }
 
+/* @j (taken) as the answer: one compact line, sorted keys; 200 or 500. */
+static unsigned int json_answer(json_t *j, struct nsima_buf *out)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = !text || nsima_buf_append(out, text, strlen(text)) ||
+		 nsima_buf_append(out, "\n", 1);
+
+	free(text);
+	json_decref(j);
+	return rc ? 500 : 200;
+}
+
 /* /v1/containers (the HTTP thread): every namespace, as for_each_ns(). */
 static unsigned int render_containers(void *ctx, const char *client,
 				      const char *query, struct nsima_buf *out,
 				      char *why, size_t why_len)
 {
 	json_t *list;
-	char *text;
 	unsigned int hs;
-	int rc;
 
 	(void)ctx;
 	(void)query;
@@ -773,16 +789,11 @@ static unsigned int render_containers(void *ctx, const char *client,
 	if (hs)
 		return hs;
 	list = json_array();
-	if (!list)
-		return 500;
-	rc = for_each_ns(container_json, list);
-	text = rc ? NULL : json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(list);
-	if (!text || nsima_buf_append(out, text, strlen(text)) ||
-	    nsima_buf_append(out, "\n", 1))
-		rc = -1;
-	free(text);
-	return rc ? 500 : 200;
+	if (list && for_each_ns(container_json, list)) {
+		json_decref(list);
+		list = NULL;
+	}
+	return json_answer(list, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -814,11 +825,10 @@ static unsigned int render_ak(void *ctx, const char *client,
 			      char *why, size_t why_len)
 {
 	const struct nsima_access_rule *r;
-	struct nsima_buf b64;
 	const uint8_t *ak;
 	unsigned int hs;
 	size_t len;
-	int rc;
+	json_t *j;
 
 	(void)ctx;
 	(void)query;
@@ -826,16 +836,12 @@ static unsigned int render_ak(void *ctx, const char *client,
 	if (hs)
 		return hs;
 	ak = nsimad_tpm_ak(tpm, &len);
-	nsima_buf_init(&b64);
-	rc = nsima_base64_encode(ak, len, &b64);
-	if (!rc)
-		rc = nsima_buf_append(out, "{\"ak_public\":\"", 14);
-	if (!rc)
-		rc = nsima_buf_append(out, b64.data, b64.len);
-	if (!rc)
-		rc = nsima_buf_append(out, "\"}\n", 3);
-	nsima_buf_free(&b64);
-	return rc ? 500 : 200;
+	j = json_object();
+	if (j && b64_member(j, "ak_public", ak, len)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return json_answer(j, out);
 }
 
 /*
@@ -852,8 +858,6 @@ static unsigned int render_enroll(void *ctx, const char *client,
 	size_t ak_len, cert_len;
 	unsigned int hs;
 	json_t *j;
-	char *text;
-	int rc = -1;
 
 	(void)ctx;
 	(void)query;
@@ -867,15 +871,12 @@ static unsigned int render_enroll(void *ctx, const char *client,
 		return 404;
 	}
 	j = json_object();
-	if (j && !b64_member(j, "ak_public", ak, ak_len) &&
-	    !b64_member(j, "ek_cert", cert, cert_len)) {
-		text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-		rc = text && !nsima_buf_append(out, text, strlen(text)) &&
-		     !nsima_buf_append(out, "\n", 1) ? 0 : -1;
-		free(text);
+	if (j && (b64_member(j, "ak_public", ak, ak_len) ||
+		  b64_member(j, "ek_cert", cert, cert_len))) {
+		json_decref(j);
+		j = NULL;
 	}
-	json_decref(j);
-	return rc ? 500 : 200;
+	return json_answer(j, out);
 }
 
 /* GET /v1/activate: the TPM's answer to a verifier's credential. */
@@ -909,10 +910,7 @@ static unsigned int render_activate(void *ctx, const char *client,
 	}
 	nsima_hex_encode(secret, len, hex);
 	memset(secret, 0, sizeof(secret));
-	rc = nsima_buf_append(out, "{\"secret\":\"", 11) ||
-	     nsima_buf_append(out, hex, strlen(hex)) ||
-	     nsima_buf_append(out, "\"}\n", 3);
-	return rc ? 500 : 200;
+	return json_answer(json_pack("{s:s}", "secret", hex), out);
 }
 
 struct find_container {
@@ -1239,7 +1237,7 @@ static int quote_selection(char *sel, size_t len)
 	size_t n = 0;
 
 	if (read_small("status", buf, sizeof(buf)) ||
-	    status_u64("pcr", &pcr) || pcr > 23)
+	    status_key(buf, "pcr", &pcr) || pcr > 23)
 		return -1;
 	p = strstr(buf, "\nbanks:");
 	if (!p)
