@@ -2,14 +2,17 @@
 # VM's busybox initramfs as well as on hosts.
 NSIMA_LOAD := $(B)/bin/nsima-load
 
-$(B)/obj/agent/nsima-load.o: CFLAGS += -I$(BPF_DIR)
-$(B)/obj/agent/nsima-load.o: $(BPF_DIR)/nsima.skel.h
+# agent/progs.c: the load itself, nsimad --policy's too.
+$(B)/obj/agent/progs.o: CFLAGS += -I$(BPF_DIR)
+$(B)/obj/agent/progs.o: $(BPF_DIR)/nsima.skel.h
+LIBBPF_LIBS := -lbpf -lelf -lz \
+	$(if $(wildcard /usr/lib/x86_64-linux-gnu/libzstd.a),-lzstd)
 
-$(NSIMA_LOAD): $(B)/obj/agent/nsima-load.o $(LIBNSIMA)
+$(NSIMA_LOAD): $(B)/obj/agent/nsima-load.o $(B)/obj/agent/progs.o $(LIBNSIMA)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -static -o $@ $< $(LIBNSIMA) -lbpf -lelf -lz \
-		$(if $(wildcard /usr/lib/x86_64-linux-gnu/libzstd.a),-lzstd) \
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $(B)/obj/agent/nsima-load.o \
+		$(B)/obj/agent/progs.o $(LIBNSIMA) $(LIBBPF_LIBS) \
 		-lcrypto -lpthread -ldl
 
 ALL_TARGETS += $(NSIMA_LOAD)
@@ -18,11 +21,11 @@ ALL_TARGETS += $(NSIMA_LOAD)
 NSIMAD := $(B)/bin/nsimad
 # Its quotes go through attest/tpm.c, the code nsima-attest quote uses.
 NSIMAD_OBJS := $(B)/obj/agent/nsimad.o $(B)/obj/agent/http.o \
-	$(B)/obj/agent/bundle.o $(B)/obj/attest/tpm.o
+	$(B)/obj/agent/bundle.o $(B)/obj/agent/progs.o $(B)/obj/attest/tpm.o
 $(NSIMAD): $(NSIMAD_OBJS) $(LIBNSIMA)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(NSIMAD_OBJS) $(LIBNSIMA) -lmicrohttpd \
-		-lgnutls -lpthread $(ATTEST_LIBS) $(LIBNSIMA_LIBS)
+		-lgnutls -lpthread $(ATTEST_LIBS) $(LIBBPF_LIBS) $(LIBNSIMA_LIBS)
 
 ALL_TARGETS += $(NSIMAD)

@@ -58,11 +58,12 @@
 #include "evidence.h"
 #include "access.h"
 #include "bundle.h"
+#include "progs.h"
 #include "../attest/cmds.h"
 
 #define READ_CHUNK	(1 << 20)
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload;
 static bool draining;	/* after SIGTERM: one last read to the list's end */
 
 static struct {
@@ -73,6 +74,7 @@ static struct {
 	const char *listen;
 	const char *ak_dir, *ak_alg, *tcti;
 	const char *tls_cert, *tls_key, *client_ca;
+	const char *policy;
 	bool once, trim, verbose;
 } opt = {
 	.dir = "/var/lib/nsima",
@@ -89,6 +91,7 @@ static char jdir[4096];	/* the journal: opt.dir/<instance id> */
 /* What this run did (reported at exit and in /metrics). */
 static struct {
 	uint64_t entries, commits, commit_errors, trims, trim_errors;
+	uint64_t policy_loads, policy_errors;
 } st;
 
 /*
@@ -115,6 +118,8 @@ static void publish(struct nsima_journal *j)
 	shown.commit_errors = st.commit_errors;
 	shown.trims = st.trims;
 	shown.trim_errors = st.trim_errors;
+	shown.policy_loads = st.policy_loads;
+	shown.policy_errors = st.policy_errors;
 	shown.journal_next = info.next;
 	shown.journal_bytes = info.bytes;
 	shown.journal_namespaces = info.namespaces;
@@ -161,16 +166,91 @@ void attest_msg(const char *fmt, ...)
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
 }
 
 static void pause_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
-	while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
+	while (!stop && !reload && nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/*
+ * The agent's own start or stop, measured (securityfs agent: an entry
+ * in the list, persisted like any other): 0, or -1 (said).
+ */
+static int agent_event(const char *state)
+{
+	char path[4096];
+	size_t n = strlen(state);
+	ssize_t w;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", opt.sfs, NSIMA_AGENT_FILE);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		say("cannot measure the agent's %s: %s: %s", state, path,
+		    strerror(errno));
+		return -1;
+	}
+	w = write(fd, state, n);
+	if (w != (ssize_t)n) {
+		say("cannot measure the agent's %s: %s", state,
+		    w < 0 ? strerror(errno) : "short write");
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/*
+ * --policy: the programs attached with the policy in that file. Pinned
+ * already with that very policy (pm_info: its digest and statements):
+ * nothing to do; else a new set is loaded (measured) and replaces the
+ * pinned one, if any. 0, or the exit code a start fails with: 1, or 2
+ * for a policy file that does not parse (said; a reload keeps the
+ * programs in force and counts the error).
+ */
+static int apply_policy(void)
+{
+	struct nsima_pmaps m = { 0 };
+	struct nsima_policy p = { 0 };
+	struct nsima_pm_info info;
+	char hex[65];
+	int rc, pinned;
+
+	rc = nsima_progs_read_policy(opt.policy, &p, &m, attest_msg);
+	if (rc) {
+		rc = rc == 3 ? 2 : 1;
+		goto out;
+	}
+	nsima_hex_encode(p.digest, sizeof(p.digest), hex);
+	pinned = nsima_progs_pinned(&info, attest_msg);
+	if (pinned < 0) {
+		rc = 1;
+	} else if (pinned && info.statements == p.nstmts &&
+		   !memcmp(info.digest, p.digest, sizeof(p.digest))) {
+		say("policy %s (sha256:%s, %zu statements) in force already",
+		    opt.policy, hex, p.nstmts);
+	} else if (nsima_progs_load(opt.sfs, &p, &m, true, 0, attest_msg)) {
+		rc = 1;
+	} else {
+		say("policy %s (sha256:%s, %zu statements) %s", opt.policy, hex,
+		    p.nstmts, pinned ? "replaces the programs' policy" :
+				       "loaded, programs attached");
+		st.policy_loads++;
+	}
+out:
+	if (rc)
+		st.policy_errors++;
+	nsima_pmaps_free(&m);
+	nsima_policy_free(&p);
+	return rc;
 }
 
 /* A small securityfs file into @buf (NUL-terminated). */
@@ -1306,6 +1386,7 @@ static int run(void)
 	int rc;
 
 	struct nsimad_http *http = NULL;
+	bool started = false;
 	struct rusage ru;
 	char why[256];
 
@@ -1328,6 +1409,12 @@ static int run(void)
 	rc = start_journal(j);
 	if (!rc)
 		rc = check_list(j);
+	if (!rc) {
+		rc = agent_event("start") ? 1 : 0;
+		started = !rc;
+	}
+	if (!rc && opt.policy)
+		rc = apply_policy();
 	publish(j);
 	if (!rc && opt.ak_dir) {
 		char sel[128];
@@ -1376,6 +1463,16 @@ static int run(void)
 		say("following %s into %s from entry %" PRIu64, opt.sfs,
 		    jdir, info.next);
 	while (!rc && !stop) {
+		if (reload) {
+			reload = 0;
+			if (opt.policy) {
+				say("SIGHUP: reading %s again", opt.policy);
+				apply_policy();	/* said, counted */
+				publish(j);
+			} else {
+				say("SIGHUP: no --policy to reload");
+			}
+		}
 		if (f.fd < 0) {
 			rc = follow_open(&f, nsima_journal_next(j));
 			if (rc)
@@ -1398,15 +1495,35 @@ static int run(void)
 			pause_ms(backoff ? backoff : opt.interval_ms);
 		backoff = 0;
 	}
-	/* SIGTERM: read to the list's end once more (what the kernel
-	 * appended since the last read), a last commit; a batch that failed
-	 * and was not redone since is still lost to this run: exit 1 */
-	if (stop && !rc && f.fd >= 0) {
+	/* The stop is measured before the last read, which persists it
+	 * (a failed start leaves its stop to the next nsimad). */
+	if (started && agent_event("stop"))
+		rc = rc ? rc : 1;
+	/* SIGTERM (or --once): read to the list's end once more (what the
+	 * kernel appended since the last read: our stop at least), a last
+	 * commit; a batch that failed and was not redone since is still
+	 * lost to this run: exit 1 */
+	if ((stop || opt.once) && !rc) {
+		unsigned int tries;
+		int step = -1;
+
 		draining = true;
-		if (follow_step(&f, j) > 0)
+		/* -1: trimmed since the file was opened (ESTALE): reopen */
+		for (tries = 0; step == -1 && tries < 8; tries++) {
+			if (f.fd < 0) {
+				rc = follow_open(&f, nsima_journal_next(j));
+				if (rc)
+					break;
+			}
+			step = follow_step(&f, j);
+			if (step == -1)
+				follow_close(&f);
+		}
+		if (!rc && step)	/* an error, a failed commit, still stale */
 			rc = 1;
 	}
-	if (stop && !rc && (commit_and_trim(j) || last_commit_failed))
+	if ((stop || opt.once) && !rc &&
+	    (commit_and_trim(j) || last_commit_failed))
 		rc = 1;
 	/* requests waiting for a commit give up now (503), not in 10 s */
 	pthread_mutex_lock(&mlock);
@@ -1459,15 +1576,22 @@ static void usage(FILE *out)
 "      --client 'CN SCOPE[,SCOPE]...'  what the client with common name CN\n"
 "                        may see: node (everything), ns:NSID,\n"
 "                        container:NAME (that namespace's view); repeatable\n"
+"      --policy FILE     load the BPF programs with this policy (measured,\n"
+"                        pinned under /sys/fs/bpf/nsima; kept across\n"
+"                        restarts); SIGHUP reads it again and, changed,\n"
+"                        replaces the programs (docs/policy.md)\n"
 "  -c, --config FILE     settings from FILE first (\"key = value\" lines:\n"
 "                        dir, securityfs, interval, batch, trim yes|no,\n"
 "                        listen, ak_dir, ak_alg, tcti, tls_cert, tls_key,\n"
-"                        client_ca, client (repeatable), verbose yes|no);\n"
+"                        client_ca, client (repeatable), policy,\n"
+"                        verbose yes|no);\n"
 "                        the options above win (client rules add up)\n"
 "  -v, --verbose         a line per commit\n"
 "  -h, --help            this text\n"
+"nsimad's start and stop are entries in the list (nsima-event:agent).\n"
 "Exit status: 0 stopped (SIGTERM/SIGINT) or --once done, 1 error,\n"
-"2 usage, 3 entries were trimmed before they were persisted (lost).\n");
+"2 usage or a policy that does not parse, 3 entries were trimmed\n"
+"before they were persisted (lost).\n");
 }
 
 static bool number(const char *s, unsigned long max, unsigned long *v)
@@ -1504,7 +1628,7 @@ static int conf_set(void *ctx, const char *key, const char *value,
 		{ "listen", &opt.listen }, { "ak_dir", &opt.ak_dir },
 		{ "ak_alg", &opt.ak_alg }, { "tcti", &opt.tcti },
 		{ "tls_cert", &opt.tls_cert }, { "tls_key", &opt.tls_key },
-		{ "client_ca", &opt.client_ca },
+		{ "client_ca", &opt.client_ca }, { "policy", &opt.policy },
 	};
 	unsigned long v;
 	unsigned int i;
@@ -1605,6 +1729,7 @@ int main(int argc, char **argv)
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "client-ca", required_argument, NULL, 'R' },
 		{ "client", required_argument, NULL, 'U' },
+		{ "policy", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1667,6 +1792,9 @@ int main(int argc, char **argv)
 		case 'R':
 			opt.client_ca = optarg;
 			break;
+		case 'P':
+			opt.policy = optarg;
+			break;
 		case 'U': {
 			struct nsima_err err;
 
@@ -1707,6 +1835,7 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return run();
 }

@@ -66,6 +66,14 @@ struct {
 	__type(value, __u8);
 } pm_nets SEC(".maps");
 
+/* The policy in these maps (the agent's, not read here). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nsima_pm_info);
+} pm_info SEC(".maps");
+
 /*
  * A hook's working memory, larger than the BPF stack allows. Not per-CPU
  * scratch: a sleepable program can be preempted on its CPU and another

@@ -161,6 +161,8 @@ struct nsima_policy_load {
 };
 
 int nsima_log_policy(const struct nsima_policy_load *p);
+/* The agent's start or stop (NSIMA_AGENT_START/STOP), securityfs agent. */
+int nsima_log_agent(u32 state);
 
 /* nsima_json.c */
 void nsima_json_begin(struct nsima_json *j);

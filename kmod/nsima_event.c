@@ -237,6 +237,16 @@ static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
 		nsima_json_u64(j, "uid", c->uid);
 		break;
 	}
+	case NSIMA_EVENT_AGENT: {
+		const u32 *state = buf;
+
+		nsima_json_str(j, "comm", c->comm, sizeof(c->comm));
+		nsima_json_s64(j, "pid", c->tgid);
+		nsima_json_str(j, "state",
+			       *state == NSIMA_AGENT_START ? "start" : "stop", 8);
+		nsima_json_u64(j, "uid", c->uid);
+		break;
+	}
 	case NSIMA_EVENT_NS_END:
 	case NSIMA_EVENT_LOST: {
 		const u64 *v = buf;
@@ -254,6 +264,8 @@ static const char *nsima_event_name(u32 type)
 {
 	if (type == NSIMA_EVENT_POLICY)
 		return NSIMA_EVENT_POLICY_NAME;
+	if (type == NSIMA_EVENT_AGENT)
+		return NSIMA_EVENT_AGENT_NAME;
 	if (type == NSIMA_EVENT_NS_STATE)
 		return NSIMA_EVENT_NS_STATE_NAME;
 	if (type == NSIMA_EVENT_LOST)
@@ -373,6 +385,17 @@ int nsima_log_policy(const struct nsima_policy_load *p)
 	nsima_evctx_current(&ctx);
 	return nsima_add_event(nsima_current_ns(), NSIMA_EVENT_POLICY, p, &ctx,
 			       false);
+}
+
+int nsima_log_agent(u32 state)
+{
+	struct nsima_evctx ctx;
+
+	if (state != NSIMA_AGENT_START && state != NSIMA_AGENT_STOP)
+		return -EINVAL;
+	nsima_evctx_current(&ctx);
+	return nsima_add_event(nsima_current_ns(), NSIMA_EVENT_AGENT, &state,
+			       &ctx, false);
 }
 
 /*

@@ -12,6 +12,8 @@
  *                                ns_state entry (CAP_SYS_ADMIN)
  *   policy                       write "sha256:<hex> <statements>": a
  *                                policy load's entry (CAP_SYS_ADMIN)
+ *   agent                        write "start" or "stop": the agent's
+ *                                entry (CAP_SYS_ADMIN)
  *   ns/<nsid>/                   the same lists, count and violations for
  *                                one namespace, and its info (lineage,
  *                                state); removed when it ends. Opening
@@ -589,6 +591,40 @@ static const struct file_operations nsima_policy_fops = {
 	.llseek = generic_file_llseek,
 };
 
+/* "start" or "stop"[\n]: the agent's own start and stop, measured. */
+static ssize_t nsima_agent_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	char in[8];
+	u32 state;
+	int rc;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (count >= sizeof(in) || *ppos)
+		return -EINVAL;
+	if (copy_from_user(in, buf, count))
+		return -EFAULT;
+	in[count] = '\0';
+	if (count && in[count - 1] == '\n')
+		in[count - 1] = '\0';
+	if (!strcmp(in, "start"))
+		state = NSIMA_AGENT_START;
+	else if (!strcmp(in, "stop"))
+		state = NSIMA_AGENT_STOP;
+	else
+		return -EINVAL;
+	rc = nsima_log_agent(state);
+	return rc ? rc : count;
+}
+
+static const struct file_operations nsima_agent_fops = {
+	.owner = THIS_MODULE,
+	.write = nsima_agent_write,
+	.llseek = generic_file_llseek,
+};
+
 /*
  * Only a privileged caller of the initial user namespace may trim.
  * "N": free the first N entries; "to I": free every entry below
@@ -701,6 +737,7 @@ static const struct {
 	{ NSIMA_TRIM_FILE, 0200, &nsima_trim_fops },
 	{ NSIMA_NS_STATE_FILE, 0200, &nsima_ns_state_fops },
 	{ NSIMA_POLICY_FILE, 0200, &nsima_policy_fops },
+	{ NSIMA_AGENT_FILE, 0200, &nsima_agent_fops },
 };
 
 int nsima_fs_init(void)

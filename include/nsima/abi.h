@@ -43,6 +43,9 @@ enum nsima_hook {
  * measurement; the count lets the agent report them.
  */
 #define NSIMA_KFUNC_ERRORS_MAP	"kfunc_errors"
+/* The workload marks (bpf/nsima.bpf.c), pinned so that a new program set
+ * (a policy reload) keeps them. */
+#define NSIMA_WORKLOAD_MAP	"workload"
 enum nsima_prog {
 	NSIMA_PROG_BPRM_CHECK = 0,
 	NSIMA_PROG_MMAP_EXEC = 1,
@@ -181,6 +184,7 @@ enum nsima_event_type {
 	NSIMA_EVENT_LOST = 102,		/* entries not appended: violation */
 	NSIMA_EVENT_NS_STATE = 103,	/* a namespace's count and chain */
 	NSIMA_EVENT_POLICY = 104,	/* a policy loaded (securityfs policy) */
+	NSIMA_EVENT_AGENT = 105,	/* the agent started or stopped */
 };
 
 #define NSIMA_EVENT_NAMES { \
@@ -193,6 +197,7 @@ enum nsima_event_type {
 #define NSIMA_EVENT_LOST_NAME	"lost"
 #define NSIMA_EVENT_NS_STATE_NAME "ns_state"
 #define NSIMA_EVENT_POLICY_NAME	"policy"
+#define NSIMA_EVENT_AGENT_NAME	"agent"
 /*
  * policy: the loader writes "sha256:<hex of the policy file> <statements>"
  * to securityfs policy before it fills the maps; the module appends
@@ -200,6 +205,16 @@ enum nsima_event_type {
  * attributed to the writer's namespace. Privileged (CAP_SYS_ADMIN).
  */
 #define NSIMA_POLICY_FILE	"policy"
+/*
+ * agent: the agent writes "start" when it starts following the list and
+ * "stop" before its last read; the module appends
+ * {"comm":..,"pid":N,"state":"start"|"stop","uid":N} attributed to the
+ * writer's namespace. A start with no stop before it: the agent died.
+ * Privileged (CAP_SYS_ADMIN).
+ */
+#define NSIMA_AGENT_FILE	"agent"
+#define NSIMA_AGENT_START	1
+#define NSIMA_AGENT_STOP	2
 /*
  * ns_state: {"chain":"<hex>","count":N}. count: the namespace's entries
  * before this one (ns_state entries excluded); chain: c0 = 32 zero bytes,

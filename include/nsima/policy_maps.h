@@ -27,6 +27,7 @@
 #define NSIMA_PM_NETS		"pm_nets"
 #define NSIMA_PM_CAPABLE	"pm_capable"
 #define NSIMA_PM_CGROUPS	"pm_cgroups"	/* ids of scope=cgroup: (u64 -> u8) */
+#define NSIMA_PM_INFO		"pm_info"	/* the policy they hold (u32 0 -> below) */
 
 #define NSIMA_PM_KEYS_MAX	8192	/* keys of all statements */
 #define NSIMA_PM_STR		240	/* a path, name or fstype, NUL-padded */
@@ -35,6 +36,16 @@
 #define NSIMA_PM_NETS_MAX	4096	/* allowed networks of all connects */
 /* Workload tasks tracked at once (bpf/nsima.bpf.c; beyond: counted) */
 #define NSIMA_WORKLOADS_MAX	65536
+
+/*
+ * pm_info's one entry: the SHA-256 of the policy file the maps were
+ * built from and its statements, as measured at load (the programs do
+ * not read it; the agent tells a changed policy by it).
+ */
+struct nsima_pm_info {
+	__u8 digest[32];
+	__u64 statements;
+};
 
 /* Statement types as keys tell them: the two decisions are separate. */
 enum nsima_pm_type {

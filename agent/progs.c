@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load, attach and pin nsima's BPF LSM programs with a policy (progs.h):
+ * nsima-load's and nsimad --policy's code.
+ *
+ * Pins under NSIMA_BPFFS_DIR: a link per program (named after it; the
+ * pin keeps it attached after the loader exits), the policy maps
+ * (frozen, include/nsima/policy_maps.h, pm_info saying which policy
+ * they hold), and two maps of state a new set takes over: kfunc_errors
+ * (the agent's counters) and workload (which tasks are containers').
+ *
+ * A reload is a new set: frozen maps cannot be refilled, and 6.1's
+ * tracing links (LSM programs) have no BPF_LINK_UPDATE. The new set is
+ * attached beside the old one and its pins ("NAME_new") renamed over
+ * the old pins: the last reference to an old link goes with its pin and
+ * the old program detaches, after its successor runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <nsima/abi.h>
+#include "fileio.h"
+#include "hex.h"
+#include "progs.h"
+#include "nsima.skel.h"
+
+/* The policy maps, replaced by a reload (pm_info last: it says which). */
+static const char *const policy_maps[] = {
+	NSIMA_PM_KEYS, NSIMA_PM_LENS, NSIMA_PM_CONNECT, NSIMA_PM_NETS,
+	NSIMA_PM_CAPABLE, NSIMA_PM_CGROUPS, NSIMA_PM_INFO,
+};
+/* State a reload takes over (the same maps, shared). */
+static const char *const state_maps[] = {
+	NSIMA_KFUNC_ERRORS_MAP, NSIMA_WORKLOAD_MAP,
+};
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static nsima_progs_say cur_say;
+static int cur_verbose;
+
+/* libbpf's messages, a line each through the caller's say. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	char line[1024];
+	size_t n;
+
+	if (level == LIBBPF_DEBUG && !cur_verbose)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (n && cur_say)
+		cur_say("%s", line);
+	return 0;
+}
+
+static void setup(int verbose, nsima_progs_say say)
+{
+	cur_say = say;
+	cur_verbose = verbose;
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	libbpf_set_print(libbpf_print);
+}
+
+static int pin_path(char *buf, size_t len, const char *name,
+		    const char *suffix)
+{
+	int n = snprintf(buf, len, "%s/%s%s", NSIMA_BPFFS_DIR, name, suffix);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Unlink the pins of every program and map, with @suffix; 0 or 1. */
+static int unpin_suffix(struct nsima_bpf *skel, const char *suffix,
+			bool state_too, nsima_progs_say say)
+{
+	struct bpf_program *prog;
+	char path[256];
+	unsigned int i;
+	int rc = 0;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (pin_path(path, sizeof(path), bpf_program__name(prog),
+			     suffix))
+			continue;
+		if (unlink(path) && errno != ENOENT) {
+			say("%s: %s", path, strerror(errno));
+			rc = 1;
+		}
+	}
+	for (i = 0; i < N(policy_maps) + (state_too ? N(state_maps) : 0); i++) {
+		const char *name = i < N(policy_maps) ?
+					   policy_maps[i] :
+					   state_maps[i - N(policy_maps)];
+
+		if (!pin_path(path, sizeof(path), name, suffix) &&
+		    unlink(path) && errno != ENOENT) {
+			say("%s: %s", path, strerror(errno));
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+int nsima_progs_unpin(nsima_progs_say say)
+{
+	struct nsima_bpf *skel;
+	int rc;
+
+	setup(0, say);
+	skel = nsima_bpf__open();
+	if (!skel) {
+		say("cannot open BPF object");
+		return 1;
+	}
+	/* a reload's leftovers too (one that died half way) */
+	rc = unpin_suffix(skel, "_new", false, say);
+	rc |= unpin_suffix(skel, "", true, say);
+	nsima_bpf__destroy(skel);
+	return rc;
+}
+
+int nsima_progs_read_policy(const char *file, struct nsima_policy *p,
+			    struct nsima_pmaps *m, nsima_progs_say say)
+{
+	struct nsima_err err = { 0 };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = nsima_read_file(file, NSIMA_POLICY_FILE_MAX, &buf, &len, &err);
+	if (rc) {
+		say("%s: %s", file, err.msg);
+		return 1;
+	}
+	rc = nsima_policy_parse(buf, len, file, p, &err);
+	free(buf);
+	if (!rc)
+		rc = nsima_pmaps_build(p, m, &err);
+	if (rc) {
+		say("%s%s", err.where == NSIMA_AT_LINE &&
+			    !strncmp(err.msg, file, strlen(file)) ? "" : "policy: ",
+		    err.msg);
+		nsima_pmaps_free(m);
+		nsima_policy_free(p);
+		return 3;
+	}
+	return 0;
+}
+
+/* The pinned object @name's fd, or -1 (errno). */
+static int pinned_fd(const char *name)
+{
+	char path[256];
+
+	if (pin_path(path, sizeof(path), name, "")) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return bpf_obj_get(path);
+}
+
+int nsima_progs_pinned(struct nsima_pm_info *info, nsima_progs_say say)
+{
+	char path[256];
+	struct stat st;
+	uint32_t key = 0;
+	int fd;
+
+	memset(info, 0, sizeof(*info));
+	if (pin_path(path, sizeof(path), "nsima_bprm_check", ""))
+		return -1;
+	if (stat(path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		say("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fd = pinned_fd(NSIMA_PM_INFO);
+	if (fd < 0)
+		return 1;	/* loaded by a loader without pm_info */
+	if (bpf_map_lookup_elem(fd, &key, info))
+		memset(info, 0, sizeof(*info));
+	close(fd);
+	return 1;
+}
+
+/* Write "sha256:<hex> <statements>" to @sfs/policy: 0 once measured. */
+static int measure_policy(const char *sfs, const uint8_t digest[32],
+			  uint64_t statements, nsima_progs_say say)
+{
+	char line[128], hex[65], path[4096];
+	ssize_t n;
+	int fd, len;
+
+	nsima_hex_encode(digest, 32, hex);
+	len = snprintf(line, sizeof(line), "sha256:%s %llu\n", hex,
+		       (unsigned long long)statements);
+	snprintf(path, sizeof(path), "%s/%s", sfs, NSIMA_POLICY_FILE);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		say("cannot measure the policy load: %s: %s (is nsima.ko loaded?)",
+		    path, strerror(errno));
+		return -1;
+	}
+	n = write(fd, line, (size_t)len);
+	if (n != len) {
+		say("cannot measure the policy load: %s",
+		    n < 0 ? strerror(errno) : "short write");
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* One map's entries; 0 or -errno (said). */
+static int fill(struct bpf_map *map, const void *keys, size_t key_size,
+		const void *vals, size_t val_size, size_t n, nsima_progs_say say)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = bpf_map__update_elem(map, (const char *)keys + i * key_size,
+					   key_size,
+					   (const char *)vals + i * val_size,
+					   val_size, BPF_ANY);
+		if (err) {
+			say("map %s, entry %zu: %s", bpf_map__name(map), i,
+			    strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* The policy's entries into the loaded programs' maps. */
+static int fill_maps(struct nsima_bpf *skel, const struct nsima_pmaps *m,
+		     const struct nsima_pm_info *info, nsima_progs_say say)
+{
+	static const uint8_t one = 1;
+	uint32_t idx[NSIMA_PM_LENS_ENTRIES];
+	size_t i;
+	int err;
+
+	for (i = 0; i < NSIMA_PM_LENS_ENTRIES; i++)
+		idx[i] = (uint32_t)i;
+	err = fill(skel->maps.pm_keys, m->keys, sizeof(m->keys[0]), m->vals,
+		   sizeof(m->vals[0]), m->nkeys, say);
+	if (!err)
+		err = fill(skel->maps.pm_lens, idx, sizeof(idx[0]), m->lens,
+			   sizeof(m->lens[0]), NSIMA_PM_LENS_ENTRIES, say);
+	if (!err)
+		err = fill(skel->maps.pm_connect, idx, sizeof(idx[0]),
+			   m->connect, sizeof(m->connect[0]),
+			   NSIMA_PM_LIST_MAX, say);
+	if (!err)
+		err = fill(skel->maps.pm_capable, idx, sizeof(idx[0]),
+			   m->capable, sizeof(m->capable[0]),
+			   NSIMA_PM_LIST_MAX, say);
+	for (i = 0; !err && i < m->nnets; i++)
+		err = fill(skel->maps.pm_nets, &m->nets[i], sizeof(m->nets[0]),
+			   &one, sizeof(one), 1, say);
+	for (i = 0; !err && i < m->ncgroups; i++)
+		err = fill(skel->maps.pm_cgroups, &m->cgroups[i],
+			   sizeof(m->cgroups[0]), &one, sizeof(one), 1, say);
+	if (!err)
+		err = fill(skel->maps.pm_info, idx, sizeof(idx[0]), info,
+			   sizeof(*info), 1, say);
+	return err;
+}
+
+/*
+ * The policy maps, filled: frozen, so that nothing (the node's root
+ * included) changes what the measured policy load said; a new policy is
+ * a new set.
+ */
+static int freeze_maps(struct nsima_bpf *skel, nsima_progs_say say)
+{
+	unsigned int i;
+
+	for (i = 0; i < N(policy_maps); i++) {
+		struct bpf_map *map =
+			bpf_object__find_map_by_name(skel->obj, policy_maps[i]);
+
+		if (!map || bpf_map_freeze(bpf_map__fd(map))) {
+			say("freeze map %s: %s", policy_maps[i],
+			    map ? strerror(errno) : "not in the object");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Take over the pinned state maps (a reload); 0 or -1 (said). */
+static int reuse_state(struct nsima_bpf *skel, nsima_progs_say say)
+{
+	unsigned int i;
+
+	for (i = 0; i < N(state_maps); i++) {
+		struct bpf_map *map =
+			bpf_object__find_map_by_name(skel->obj, state_maps[i]);
+		int fd = pinned_fd(state_maps[i]), err;
+
+		if (fd < 0) {
+			say("%s/%s: %s (programs pinned by another loader: unpin them first)",
+			    NSIMA_BPFFS_DIR, state_maps[i], strerror(errno));
+			return -1;
+		}
+		err = map ? bpf_map__reuse_fd(map, fd) : -ENOENT;
+		close(fd);
+		if (err) {
+			say("reuse map %s: %s", state_maps[i], strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Pin @map as @name@suffix (an old pin of that name goes first). */
+static int pin_map(struct nsima_bpf *skel, const char *name,
+		   const char *suffix, nsima_progs_say say)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, name);
+	char path[256];
+	int err;
+
+	if (!map || pin_path(path, sizeof(path), name, suffix))
+		return -1;
+	unlink(path);
+	err = bpf_map__pin(map, path);
+	if (err)
+		say("pin %s: %s", path, strerror(-err));
+	return err;
+}
+
+/* Rename the new set's pins over the old ones; 0 or 1. */
+static int swap_pins(struct nsima_bpf *skel, nsima_progs_say say)
+{
+	char from[256], to[256];
+	struct bpf_program *prog;
+	unsigned int i;
+	int rc = 0;
+
+	/* the programs first: each old one detaches as its pin goes */
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (pin_path(from, sizeof(from), bpf_program__name(prog), "_new") ||
+		    pin_path(to, sizeof(to), bpf_program__name(prog), "") ||
+		    rename(from, to)) {
+			say("rename %s: %s", from, strerror(errno));
+			rc = 1;
+		}
+	}
+	for (i = 0; i < N(policy_maps); i++) {
+		if (pin_path(from, sizeof(from), policy_maps[i], "_new") ||
+		    pin_path(to, sizeof(to), policy_maps[i], "") ||
+		    rename(from, to)) {
+			say("rename %s: %s", from, strerror(errno));
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
+		     const struct nsima_pmaps *m, bool replace, int verbose,
+		     nsima_progs_say say)
+{
+	struct nsima_pm_info old, info = { .statements = p->nstmts };
+	const char *suffix;
+	struct bpf_program *prog;
+	struct nsima_bpf *skel;
+	struct bpf_link *link;
+	bool measured = false;
+	char path[256];
+	struct stat st;
+	unsigned int i;
+	int pinned, err;
+
+	setup(verbose, say);
+	memcpy(info.digest, p->digest, sizeof(info.digest));
+	pinned = nsima_progs_pinned(&old, say);
+	if (pinned < 0)
+		return 1;
+	if (pinned && !replace) {
+		say("the programs are loaded already (pinned under %s): nsima-load --unpin first",
+		    NSIMA_BPFFS_DIR);
+		return 1;
+	}
+	suffix = pinned ? "_new" : "";
+	/* The host is the namespace of PID 1, not necessarily ours. */
+	if (stat("/proc/1/ns/mnt", &st)) {
+		say("/proc/1/ns/mnt: %s", strerror(errno));
+		return 1;
+	}
+	skel = nsima_bpf__open();
+	if (!skel) {
+		say("cannot open BPF object: %s", strerror(errno));
+		return 1;
+	}
+	skel->rodata->host_mntns = st.st_ino;
+	/* -v -v: the verifier's statistics (time, instructions) per program */
+	if (verbose > 1)
+		bpf_object__for_each_program(prog, skel->obj)
+			bpf_program__set_log_level(prog, 4);
+	if (pinned && reuse_state(skel, say))
+		goto fail;
+	if (nsima_bpf__load(skel)) {
+		say("loading BPF programs failed: %s (is nsima.ko loaded and 'bpf' in the LSM list? -v for the verifier log)",
+		    strerror(errno));
+		goto fail;
+	}
+	if (measure_policy(sfs, info.digest, info.statements, say))
+		goto fail;
+	measured = true;
+	if (fill_maps(skel, m, &info, say) || freeze_maps(skel, say))
+		goto fail;
+	if (mkdir(NSIMA_BPFFS_DIR, 0700) && errno != EEXIST) {
+		say("%s: %s (is bpffs mounted?)", NSIMA_BPFFS_DIR,
+		    strerror(errno));
+		goto fail;
+	}
+	/* the state maps (a new set's; a reload shares the pinned ones) */
+	for (i = 0; !pinned && i < N(state_maps); i++)
+		if (pin_map(skel, state_maps[i], "", say))
+			goto fail;
+	for (i = 0; i < N(policy_maps); i++)
+		if (pin_map(skel, policy_maps[i], suffix, say))
+			goto fail;
+	bpf_object__for_each_program(prog, skel->obj) {
+		link = bpf_program__attach(prog);
+		err = libbpf_get_error(link);
+		if (err) {
+			say("attach %s: %s", bpf_program__name(prog),
+			    strerror(-err));
+			goto fail;
+		}
+		if (pin_path(path, sizeof(path), bpf_program__name(prog),
+			     suffix))
+			goto fail;
+		unlink(path);
+		err = bpf_link__pin(link, path);
+		if (err) {
+			say("pin %s: %s", path, strerror(-err));
+			bpf_link__destroy(link);
+			goto fail;
+		}
+		/* The pin keeps the link attached; our fd goes (in nsimad
+		 * it would keep a replaced set attached). */
+		bpf_link__destroy(link);
+		if (verbose)
+			say("%s attached, pinned at %s",
+			    bpf_program__name(prog), path);
+	}
+	err = pinned ? swap_pins(skel, say) : 0;
+	nsima_bpf__destroy(skel);
+	return err;
+fail:
+	if (pinned) {
+		/* the old set stays; the list's last policy is its own again */
+		unpin_suffix(skel, "_new", false, say);
+		if (measured &&
+		    measure_policy(sfs, old.digest, old.statements, say))
+			say("the list names a policy that is not in force");
+	} else {
+		unpin_suffix(skel, "", true, say);
+	}
+	nsima_bpf__destroy(skel);
+	return 1;
+}

@@ -1,0 +1,184 @@
+#!/bin/sh
+# vm-options: --timeout 300
+# e2e (guest): nsimad loads the BPF programs itself (--policy), keeps
+# them across its restarts, replaces them on SIGHUP with no moment
+# without programs, and measures its own start and stop.
+# - nsimad --once with the policy vm/init's nsima-load applied: nothing
+#   loaded again (no new policy entry), its start and stop in the list.
+# - Programs unpinned; nsimad --policy A loads and pins them (a policy
+#   entry), a restart keeps them.
+# - SIGHUP with policy B: a new policy entry; the programs are B's (a
+#   rule only B has fires, one only A has no longer); a workload started
+#   under A is still one under B (the marks are shared); a workload
+#   executing new files all through the reload has every file measured;
+#   no pin left behind.
+# - SIGHUP with B unchanged: nothing loaded; with a file that does not
+#   parse: said, counted in /metrics, B stays; with a reload that fails
+#   after its measurement (a pin in the way): A... B stays and its
+#   policy entry is the list's last again.
+# - SIGTERM: the stop entry is in the journal, after the start.
+# test-timeout: 360
+. /tests/e2e/lib/tap.sh
+SFS=/sys/kernel/security/nsima
+PIN=/sys/fs/bpf/nsima
+D=/var/lib/nsima
+J=$D/current
+LOG=/tmp/nsimad.log
+[ "$NSIMA_SETUP_RC" = 0 ] || bail "insmod nsima.ko / nsima-load failed (see console)"
+mkdir -p $D /tmp/w
+ip link set lo up	# /metrics on 127.0.0.1
+policy=/policy
+[ -f $policy ] || policy=/nsima/default.policy
+
+# the node log (the journal's); an event's JSON is its line's last
+# field, in hex: hexof TEXT is what to look for
+node() { cat $J/node/ascii_runtime_measurements; }
+hexof() { printf %s "$1" | od -An -v -tx1 | tr -d ' \n'; }
+events() { node | grep -c "nsima-event:$1 "; }
+# exec events of rule $1
+fired() { node | grep "nsima-event:exec " | grep -c "$(hexof "\"rule\":\"$1\"")"; }
+# the last policy entry names digest $1: 1, else 0
+last_policy_is() {
+	node | grep "nsima-event:policy " | tail -n 1 |
+		grep -c "$(hexof "\"digest\":\"sha256:$1\"")"
+}
+# the agent entries' states, in order
+agent_states() {
+	for h in $(node | grep "nsima-event:agent " | awk '{ print $NF }'); do
+		case $h in
+		*"$(hexof '"state":"start"')"*) printf 'start ' ;;
+		*"$(hexof '"state":"stop"')"*) printf 'stop ' ;;
+		*) printf '? ' ;;
+		esac
+	done
+}
+# until the journal holds the kernel list's end (nsimad committed it)
+synced() {
+	i=0
+	while [ $i -lt 200 ]; do
+		e=$(sed -n 's/^entries: //p' $SFS/status)
+		t=$(sed -n 's/^trimmed: //p' $SFS/status)
+		c=$(awk '$1 == "commit" { n = $2 } END { print n + 0 }' $J/commits)
+		[ "$c" -ge $((e + t)) ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+waitlog() {
+	i=0
+	while [ $i -lt 300 ]; do
+		[ "$(grep -c "$1" $LOG)" -ge "${2:-1}" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# ---- 1. programs pinned by nsima-load: nsimad --policy leaves them ----
+check "nsima-load pinned the policy's digest (pm_info)" test -e $PIN/pm_info
+nsimad --once --dir $D --policy $policy 2>>$LOG
+check "nsimad --once --policy (same policy): exit 0" test $? = 0
+check "it says the policy is in force already" grep -q "in force already" $LOG
+is "no policy loaded again: one policy entry (nsima-load's)" \
+	"$(events policy)" 1
+is "its start and stop are in the journal" "$(agent_states)" "start stop "
+h=$(node | grep "nsima-event:agent " | head -n 1 | awk '{ print $NF }')
+case $h in
+"$(hexof '{"comm":"nsimad","pid":')"*"$(hexof ',"state":"start","uid":0}')") ok "the agent entry names nsimad, its pid and uid 0" ;;
+*) not_ok "the agent entry names nsimad, its pid and uid 0 (got $h)" ;;
+esac
+
+# ---- 2. unpinned; nsimad loads A ----
+nsima-load --unpin
+check "nsima-load --unpin removed the pins" test ! -e $PIN/nsima_bprm_check
+{ cat $policy; echo "rule old_only exec name=probe-x risk=low scope=container"; } >/tmp/A.policy
+{ cat $policy; echo "rule new_only exec name=probe-x risk=low scope=container"; } >/tmp/B.policy
+cp /tmp/A.policy /tmp/p.policy
+printf '#!/bin/sh\ntrue\n' >/tmp/w/probe-x
+chmod +x /tmp/w/probe-x
+nsimad --dir $D --interval 20 --policy /tmp/p.policy --listen 127.0.0.1:9464 2>>$LOG &
+pid=$!
+check "nsimad --policy A: loaded" waitlog "loaded, programs attached"
+check "the programs are pinned again" test -e $PIN/nsima_bprm_check
+check "and their policy maps and state" \
+	sh -c "test -e $PIN/pm_keys && test -e $PIN/pm_info && test -e $PIN/workload && test -e $PIN/kfunc_errors"
+unshare -m sh -c '/tmp/w/probe-x'
+synced
+is "A's rule fires in a workload" "$(fired old_only)" 1
+is "A's load is a policy entry (two now)" "$(events policy)" 2
+digest_a=$(sha256sum /tmp/A.policy | cut -d' ' -f1)
+is "the last policy entry is A's digest" "$(last_policy_is $digest_a)" 1
+kill -TERM $pid; wait $pid
+check "SIGTERM: exit 0" test $? = 0
+nsimad --dir $D --interval 20 --policy /tmp/p.policy --listen 127.0.0.1:9464 2>>$LOG &
+pid=$!
+check "restarted with A: in force already, not loaded again" \
+	waitlog "in force already" 2
+synced
+is "still two policy entries" "$(events policy)" 2
+
+# ---- 3. SIGHUP: B replaces A ----
+# a workload from before the reload, waiting
+unshare -m sh -c 'while [ ! -e /tmp/w/go ]; do sleep 0.05; done; /tmp/w/probe-x' &
+waiter=$!
+# a workload executing a new file every few ms through the reload
+unshare -m sh -c 'i=0; while [ ! -e /tmp/w/stop ]; do i=$((i + 1));
+	printf "#!/bin/sh\n# %s\n" $i >/tmp/w/g-$i; chmod +x /tmp/w/g-$i;
+	/tmp/w/g-$i; echo $i >/tmp/w/gen.count; done' &
+gen=$!
+sleep 0.5
+cp /tmp/B.policy /tmp/p.policy
+kill -HUP $pid
+check "SIGHUP with B: B replaces A" waitlog "replaces the programs' policy"
+sleep 0.5
+touch /tmp/w/stop /tmp/w/go
+wait $gen $waiter
+unshare -m sh -c '/tmp/w/probe-x'
+synced
+is "three policy entries" "$(events policy)" 3
+digest_b=$(sha256sum /tmp/B.policy | cut -d' ' -f1)
+is "the last one is B's digest" "$(last_policy_is $digest_b)" 1
+is "A's rule no longer fires (A's programs detached)" "$(fired old_only)" 1
+is "B's fires, for the waiting workload and the new one" \
+	"$(fired new_only)" 2
+n=$(cat /tmp/w/gen.count)
+node | sed -n 's|.*[ :]/tmp/w/g-\([0-9]*\)$|\1|p' | sort -un >/tmp/w/seen
+miss=$(seq 1 "$n" | grep -cvxFf /tmp/w/seen)
+check "the workload executed files all through the reload ($n)" test "$n" -gt 20
+is "every one of them is measured" "$miss" 0
+is "no _new pin left" "$(ls $PIN | grep -c '_new$')" 0
+
+# ---- 4. SIGHUP: unchanged, broken, failed after measuring ----
+kill -HUP $pid
+check "SIGHUP, B unchanged: in force already" waitlog "in force already" 3
+echo "rule broken exec nothing=1" >/tmp/p.policy
+kill -HUP $pid
+check "SIGHUP, a policy that does not parse: said" waitlog "p.policy:1"
+check "counted in /metrics" sh -c \
+	"wget -q -O - http://127.0.0.1:9464/metrics | grep -qx 'nsima_agent_policy_errors_total 1'"
+cp /tmp/A.policy /tmp/p.policy
+mkdir $PIN/pm_keys_new
+kill -HUP $pid
+check "SIGHUP, a reload that fails after its measurement: said" \
+	waitlog "pin $PIN/pm_keys_new"
+rmdir $PIN/pm_keys_new
+unshare -m sh -c '/tmp/w/probe-x'
+synced
+is "its policy entry and B's again: five policy entries" \
+	"$(events policy)" 5
+is "the last one is B's, which is in force" "$(last_policy_is $digest_b)" 1
+is "B's rule still fires" "$(fired new_only)" 3
+is "A's does not" "$(fired old_only)" 1
+check "counted: 2 errors in /metrics" sh -c \
+	"wget -q -O - http://127.0.0.1:9464/metrics | grep -qx 'nsima_agent_policy_errors_total 2'"
+is "no _new pin left" "$(ls $PIN | grep -c '_new$')" 0
+
+# ---- 5. SIGTERM: the stop is persisted ----
+kill -TERM $pid; wait $pid
+check "SIGTERM: exit 0" test $? = 0
+is "the journal's agent entries: start/stop, three runs" \
+	"$(agent_states)" "start stop start stop start stop "
+check "no error in nsimad's log" sh -c "! grep -v -e 'p.policy:1' -e 'pm_keys_new' -e 'failed to pin map: File exists' -e 'stopped at entry' $LOG | grep -qi 'error\|fail\|cannot'"
+sed 's/^/# /' $LOG
+tap_done
