@@ -5,7 +5,9 @@
  * we exit.
  *
  *   nsima-load [-v] --policy FILE   load, fill the maps, attach, pin
- *   nsima-load --unpin              remove the pins (detaches the programs)
+ *   nsima-load --unpin              remove the pins (detaches the programs;
+ *                                   measured: a policy entry with an
+ *                                   all-zero digest)
  *
  * The policy (docs/policy.md) is parsed (lib/policy.c) and turned into
  * map entries (lib/pmaps.c) before anything is loaded; its load is
@@ -74,5 +76,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: nsima-load [-v [-v]] --policy FILE | nsima-load --unpin\n");
 		return 2;
 	}
-	return unpin ? nsima_progs_unpin(say) : load(policy);
+	return unpin ? nsima_progs_unpin("/sys/kernel/security/" NSIMA_SECURITYFS_DIR,
+					 say) : load(policy);
 }

@@ -181,73 +181,87 @@ static void pause_ms(unsigned int ms)
 }
 
 /*
- * The agent's own start or stop, measured (securityfs agent: an entry
- * in the list, persisted like any other): 0, or -1 (said).
+ * The agent's own start and stop, measured (securityfs agent: entries in
+ * the list, persisted like any other). The file stays open from the
+ * start until nsimad exits: closed without a stop (kill -9, a crash),
+ * the module logs the agent's death itself. 0, or -1 (said).
  */
+static int agent_fd = -1;
+
 static int agent_event(const char *state)
 {
 	char path[4096];
 	size_t n = strlen(state);
 	ssize_t w;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", opt.sfs, NSIMA_AGENT_FILE);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		say("cannot measure the agent's %s: %s: %s", state, path,
-		    strerror(errno));
+	if (agent_fd < 0)
+		agent_fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (agent_fd < 0) {
+		say("cannot measure the agent's %s: %s: %s%s", state, path,
+		    strerror(errno), errno == EBUSY ?
+		    " (another nsimad runs on this node)" : "");
 		return -1;
 	}
-	w = write(fd, state, n);
+	w = write(agent_fd, state, n);
 	if (w != (ssize_t)n) {
 		say("cannot measure the agent's %s: %s", state,
 		    w < 0 ? strerror(errno) : "short write");
-		close(fd);
 		return -1;
 	}
-	return close(fd);
+	return 0;
 }
 
 /*
  * --policy: the programs attached with the policy in that file. Pinned
- * already with that very policy (pm_info: its digest and statements):
- * nothing to do; else a new set is loaded (measured) and replaces the
- * pinned one, if any. 0, or the exit code a start fails with: 1, or 2
- * for a policy file that does not parse (said; a reload keeps the
- * programs in force and counts the error).
+ * already with that very policy and this build's BPF object (pm_info),
+ * and no load left unfinished: nothing to do; else a new set is loaded
+ * (measured) and replaces the pinned one, if any. A policy that does not
+ * parse or a load that fails is said and counted; the programs in force
+ * stay. 0, or, when no programs are attached at all, the exit code a
+ * start fails with: 2 (the file does not parse) or 1.
  */
 static int apply_policy(void)
 {
 	struct nsima_pmaps m = { 0 };
 	struct nsima_policy p = { 0 };
 	struct nsima_pm_info info;
+	uint8_t programs[32];
 	char hex[65];
 	int rc, pinned;
 
+	pinned = nsima_progs_pinned(&info, attest_msg);
 	rc = nsima_progs_read_policy(opt.policy, &p, &m, attest_msg);
 	if (rc) {
 		rc = rc == 3 ? 2 : 1;
 		goto out;
 	}
 	nsima_hex_encode(p.digest, sizeof(p.digest), hex);
-	pinned = nsima_progs_pinned(&info, attest_msg);
-	if (pinned < 0) {
+	if (pinned < 0 || nsima_progs_digest(programs, attest_msg)) {
 		rc = 1;
-	} else if (pinned && info.statements == p.nstmts &&
-		   !memcmp(info.digest, p.digest, sizeof(p.digest))) {
+	} else if (pinned == 1 && info.statements == p.nstmts &&
+		   !memcmp(info.digest, p.digest, sizeof(p.digest)) &&
+		   !memcmp(info.programs, programs, sizeof(programs))) {
 		say("policy %s (sha256:%s, %zu statements) in force already",
 		    opt.policy, hex, p.nstmts);
 	} else if (nsima_progs_load(opt.sfs, &p, &m, true, 0, attest_msg)) {
 		rc = 1;
 	} else {
 		say("policy %s (sha256:%s, %zu statements) %s", opt.policy, hex,
-		    p.nstmts, pinned ? "replaces the programs' policy" :
+		    p.nstmts, pinned == 2 ? "loaded again (a load had not finished)" :
+			      pinned ? "replaces the programs in force" :
 				       "loaded, programs attached");
 		st.policy_loads++;
 	}
 out:
-	if (rc)
+	if (rc) {
 		st.policy_errors++;
+		/* programs in force (another policy's): nsimad goes on */
+		if (nsima_progs_pinned(&info, attest_msg) > 0) {
+			say("the programs in force stay");
+			rc = 0;
+		}
+	}
 	nsima_pmaps_free(&m);
 	nsima_policy_free(&p);
 	return rc;
@@ -495,11 +509,22 @@ static void trim_committed(struct nsima_journal *j)
 /* Commit, then trim what is committed. 0, or 1 when the commit failed. */
 static bool last_commit_failed;	/* and no commit since */
 
+static uint64_t last_commit_ms;	/* CLOCK_MONOTONIC, of the last commit */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static int commit_and_trim(struct nsima_journal *j)
 {
 	struct nsima_journal_info info;
 	struct nsima_err err;
 
+	last_commit_ms = now_ms();
 	nsima_journal_info(j, &info);
 	if (!info.pending)
 		return 0;
@@ -568,6 +593,14 @@ static int follow_step(struct follow *f, struct nsima_journal *j)
 		f->index += count;
 		memmove(f->buf, f->buf + whole, f->have - whole);
 		f->have -= whole;
+		/* a list that never runs dry (a steady stream of entries)
+		 * still commits every --interval: what was appended is on
+		 * disk within about an interval, not a --batch, later */
+		if (now_ms() - last_commit_ms >= opt.interval_ms) {
+			c.added = 0;
+			if (commit_and_trim(j))
+				return -2;
+		}
 		if (f->have == READ_CHUNK) {
 			say("a record of the kernel list is larger than %d bytes",
 			    READ_CHUNK);
@@ -1544,6 +1577,8 @@ static int run(void)
 	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	nsima_journal_close(j);
+	if (agent_fd >= 0)
+		close(agent_fd);	/* after a stop: no death logged */
 	nsima_metrics_free(events);
 	nsima_metrics_free(batch_events);
 	return rc;
@@ -1737,6 +1772,8 @@ int main(int argc, char **argv)
 	unsigned long v;
 	int c;
 
+	/* before anything: a SIGHUP at start must not kill nsimad */
+	sigaction(SIGHUP, &sa, NULL);
 	c = load_config(argc, argv);
 	if (c)
 		return c;
@@ -1835,7 +1872,6 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return run();
 }

@@ -14,15 +14,28 @@
  * attached beside the old one and its pins ("NAME_new") renamed over
  * the old pins: the last reference to an old link goes with its pin and
  * the old program detaches, after its successor runs.
+ *
+ * A load holds an exclusive flock() on the pin directory (one loader at
+ * a time: two would mix their maps and links). Before it measures
+ * anything it makes the directory RELOADING, removed once every pin is
+ * in place: a loader that dies half way leaves it, and the next load
+ * (nsimad's start, a SIGHUP) does the whole load again instead of
+ * trusting pm_info. A policy entry with an all-zero digest says that no
+ * programs are attached (a first load that failed after its
+ * measurement, an unpin).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <inttypes.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <nsima/abi.h>
@@ -41,6 +54,7 @@ static const char *const state_maps[] = {
 	NSIMA_KFUNC_ERRORS_MAP, NSIMA_WORKLOAD_MAP,
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+#define RELOADING "reloading"	/* a load under way, or one that died */
 
 static nsima_progs_say cur_say;
 static int cur_verbose;
@@ -79,6 +93,76 @@ static int pin_path(char *buf, size_t len, const char *name,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/*
+ * The pin directory, made, opened and locked (flock: one loader at a
+ * time; 10 s at most for another to finish): its fd, or -1 (said).
+ */
+static int lock_pins(nsima_progs_say say)
+{
+	unsigned int i;
+	int fd;
+
+	if (mkdir(NSIMA_BPFFS_DIR, 0700) && errno != EEXIST) {
+		say("%s: %s (is bpffs mounted?)", NSIMA_BPFFS_DIR,
+		    strerror(errno));
+		return -1;
+	}
+	fd = open(NSIMA_BPFFS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		say("%s: %s", NSIMA_BPFFS_DIR, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < 100; i++) {
+		struct timespec ts = { 0, 100000000L };
+
+		if (!flock(fd, LOCK_EX | LOCK_NB))
+			return fd;
+		if (errno != EWOULDBLOCK)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	say("%s: %s", NSIMA_BPFFS_DIR, errno == EWOULDBLOCK ?
+	    "another loader holds it (10 s)" : strerror(errno));
+	close(fd);
+	return -1;
+}
+
+static void unlock_pins(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* the flock goes with it */
+}
+
+/*
+ * The initial mount namespace's inode (the programs tell the host's
+ * tasks by it): the module's status says it (host_mntns); else
+ * /proc/1/ns/mnt (which takes ptrace access to PID 1). 0, or -1 (said).
+ */
+static int host_mntns(const char *sfs, uint64_t *ino, nsima_progs_say say)
+{
+	char path[4096], line[128];
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/status", sfs);
+	f = fopen(path, "re");
+	*ino = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "host_mntns: %" SCNu64, ino) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (*ino)
+		return 0;
+	if (stat("/proc/1/ns/mnt", &st)) {
+		say("the host's mount namespace: neither %s nor /proc/1/ns/mnt (%s) says it",
+		    path, strerror(errno));
+		return -1;
+	}
+	*ino = st.st_ino;
+	return 0;
+}
+
 /* Unlink the pins of every program and map, with @suffix; 0 or 1. */
 static int unpin_suffix(struct nsima_bpf *skel, const char *suffix,
 			bool state_too, nsima_progs_say say)
@@ -108,24 +192,6 @@ static int unpin_suffix(struct nsima_bpf *skel, const char *suffix,
 			rc = 1;
 		}
 	}
-	return rc;
-}
-
-int nsima_progs_unpin(nsima_progs_say say)
-{
-	struct nsima_bpf *skel;
-	int rc;
-
-	setup(0, say);
-	skel = nsima_bpf__open();
-	if (!skel) {
-		say("cannot open BPF object");
-		return 1;
-	}
-	/* a reload's leftovers too (one that died half way) */
-	rc = unpin_suffix(skel, "_new", false, say);
-	rc |= unpin_suffix(skel, "", true, say);
-	nsima_bpf__destroy(skel);
 	return rc;
 }
 
@@ -169,12 +235,29 @@ static int pinned_fd(const char *name)
 	return bpf_obj_get(path);
 }
 
+/* A pin named NAME_new (a reload that did not finish): true. */
+static bool new_pins_left(void)
+{
+	DIR *d = opendir(NSIMA_BPFFS_DIR);
+	struct dirent *e;
+	bool found = false;
+	size_t n;
+
+	while (d && !found && (e = readdir(d))) {
+		n = strlen(e->d_name);
+		found = n > 4 && !strcmp(e->d_name + n - 4, "_new");
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 int nsima_progs_pinned(struct nsima_pm_info *info, nsima_progs_say say)
 {
 	char path[256];
 	struct stat st;
 	uint32_t key = 0;
-	int fd;
+	int fd, rc = 1;
 
 	memset(info, 0, sizeof(*info));
 	if (pin_path(path, sizeof(path), "nsima_bprm_check", ""))
@@ -185,26 +268,37 @@ int nsima_progs_pinned(struct nsima_pm_info *info, nsima_progs_say say)
 		say("%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (!pin_path(path, sizeof(path), RELOADING, "") && !stat(path, &st))
+		rc = 2;
+	else if (new_pins_left())
+		rc = 2;
 	fd = pinned_fd(NSIMA_PM_INFO);
 	if (fd < 0)
-		return 1;	/* loaded by a loader without pm_info */
+		return rc;	/* loaded by a loader without pm_info */
 	if (bpf_map_lookup_elem(fd, &key, info))
 		memset(info, 0, sizeof(*info));
 	close(fd);
-	return 1;
+	return rc;
 }
 
-/* Write "sha256:<hex> <statements>" to @sfs/policy: 0 once measured. */
+/*
+ * Write "sha256:<hex> <statements>[ sha256:<programs hex>]" to
+ * @sfs/policy (@programs NULL: none): 0 once measured.
+ */
 static int measure_policy(const char *sfs, const uint8_t digest[32],
-			  uint64_t statements, nsima_progs_say say)
+			  uint64_t statements, const uint8_t *programs,
+			  nsima_progs_say say)
 {
-	char line[128], hex[65], path[4096];
+	char line[256], hex[65], phex[65], path[4096];
 	ssize_t n;
 	int fd, len;
 
 	nsima_hex_encode(digest, 32, hex);
-	len = snprintf(line, sizeof(line), "sha256:%s %llu\n", hex,
-		       (unsigned long long)statements);
+	if (programs)
+		nsima_hex_encode(programs, 32, phex);
+	len = snprintf(line, sizeof(line), "sha256:%s %llu%s%s\n", hex,
+		       (unsigned long long)statements,
+		       programs ? " sha256:" : "", programs ? phex : "");
 	snprintf(path, sizeof(path), "%s/%s", sfs, NSIMA_POLICY_FILE);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -220,6 +314,59 @@ static int measure_policy(const char *sfs, const uint8_t digest[32],
 		return -1;
 	}
 	return close(fd);
+}
+
+/* The policy entry that says no programs are attached. */
+static int measure_none(const char *sfs, nsima_progs_say say)
+{
+	static const uint8_t zero[32];
+
+	return measure_policy(sfs, zero, 0, NULL, say);
+}
+
+static bool all_zero(const uint8_t *b, size_t n)
+{
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+int nsima_progs_unpin(const char *sfs, nsima_progs_say say)
+{
+	struct nsima_pm_info info;
+	struct nsima_bpf *skel;
+	char path[256];
+	int rc, lock, pinned;
+
+	setup(0, say);
+	lock = lock_pins(say);
+	if (lock < 0)
+		return 1;
+	skel = nsima_bpf__open();
+	if (!skel) {
+		say("cannot open BPF object");
+		unlock_pins(lock);
+		return 1;
+	}
+	pinned = nsima_progs_pinned(&info, say);
+	/* the list says that the programs go before they go */
+	if (pinned < 0 || (pinned > 0 && measure_none(sfs, say))) {
+		nsima_bpf__destroy(skel);
+		unlock_pins(lock);
+		return 1;
+	}
+	/* a reload's leftovers too (one that died half way) */
+	rc = unpin_suffix(skel, "_new", false, say);
+	rc |= unpin_suffix(skel, "", true, say);
+	if (!pin_path(path, sizeof(path), RELOADING, "") && rmdir(path) &&
+	    errno != ENOENT) {
+		say("%s: %s", path, strerror(errno));
+		rc = 1;
+	}
+	nsima_bpf__destroy(skel);
+	unlock_pins(lock);
+	return rc;
 }
 
 /* One map's entries; 0 or -errno (said). */
@@ -371,6 +518,20 @@ static int swap_pins(struct nsima_bpf *skel, nsima_progs_say say)
 	return rc;
 }
 
+int nsima_progs_digest(uint8_t out[32], nsima_progs_say say)
+{
+	struct nsima_err err;
+	const void *elf;
+	size_t size;
+
+	elf = nsima_bpf__elf_bytes(&size);
+	if (nsima_policy_digest(elf, size, out, &err)) {
+		say("the BPF object's digest: %s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 		     const struct nsima_pmaps *m, bool replace, int verbose,
 		     nsima_progs_say say)
@@ -378,36 +539,41 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 	struct nsima_pm_info old, info = { .statements = p->nstmts };
 	const char *suffix;
 	struct bpf_program *prog;
-	struct nsima_bpf *skel;
+	struct nsima_bpf *skel = NULL;
 	struct bpf_link *link;
-	bool measured = false;
-	char path[256];
-	struct stat st;
+	bool measured = false, keep_mark = false;
+	char path[256], mark[256];
+	uint64_t mntns;
 	unsigned int i;
-	int pinned, err;
+	int pinned, err_no, lock;
 
 	setup(verbose, say);
 	memcpy(info.digest, p->digest, sizeof(info.digest));
+	if (pin_path(mark, sizeof(mark), RELOADING, ""))
+		return 1;
+	lock = lock_pins(say);
+	if (lock < 0)
+		return 1;
 	pinned = nsima_progs_pinned(&old, say);
 	if (pinned < 0)
-		return 1;
+		goto out_unlock;
 	if (pinned && !replace) {
 		say("the programs are loaded already (pinned under %s): nsima-load --unpin first",
 		    NSIMA_BPFFS_DIR);
-		return 1;
+		goto out_unlock;
 	}
 	suffix = pinned ? "_new" : "";
-	/* The host is the namespace of PID 1, not necessarily ours. */
-	if (stat("/proc/1/ns/mnt", &st)) {
-		say("/proc/1/ns/mnt: %s", strerror(errno));
-		return 1;
-	}
+	if (host_mntns(sfs, &mntns, say))
+		goto out_unlock;
 	skel = nsima_bpf__open();
 	if (!skel) {
 		say("cannot open BPF object: %s", strerror(errno));
-		return 1;
+		goto out_unlock;
 	}
-	skel->rodata->host_mntns = st.st_ino;
+	/* which programs: measured with the policy, kept in pm_info */
+	if (nsima_progs_digest(info.programs, say))
+		goto fail;
+	skel->rodata->host_mntns = mntns;
 	/* -v -v: the verifier's statistics (time, instructions) per program */
 	if (verbose > 1)
 		bpf_object__for_each_program(prog, skel->obj)
@@ -419,16 +585,18 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 		    strerror(errno));
 		goto fail;
 	}
-	if (measure_policy(sfs, info.digest, info.statements, say))
+	/* a loader that dies from here on leaves the mark: the next load
+	 * is a whole one, whatever pm_info says */
+	if (mkdir(mark, 0700) && errno != EEXIST) {
+		say("%s: %s", mark, strerror(errno));
+		goto fail;
+	}
+	if (measure_policy(sfs, info.digest, info.statements, info.programs,
+			   say))
 		goto fail;
 	measured = true;
 	if (fill_maps(skel, m, &info, say) || freeze_maps(skel, say))
 		goto fail;
-	if (mkdir(NSIMA_BPFFS_DIR, 0700) && errno != EEXIST) {
-		say("%s: %s (is bpffs mounted?)", NSIMA_BPFFS_DIR,
-		    strerror(errno));
-		goto fail;
-	}
 	/* the state maps (a new set's; a reload shares the pinned ones) */
 	for (i = 0; !pinned && i < N(state_maps); i++)
 		if (pin_map(skel, state_maps[i], "", say))
@@ -438,42 +606,71 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 			goto fail;
 	bpf_object__for_each_program(prog, skel->obj) {
 		link = bpf_program__attach(prog);
-		err = libbpf_get_error(link);
-		if (err) {
+		err_no = libbpf_get_error(link);
+		if (err_no) {
 			say("attach %s: %s", bpf_program__name(prog),
-			    strerror(-err));
+			    strerror(-err_no));
 			goto fail;
 		}
-		if (pin_path(path, sizeof(path), bpf_program__name(prog),
-			     suffix))
-			goto fail;
-		unlink(path);
-		err = bpf_link__pin(link, path);
-		if (err) {
-			say("pin %s: %s", path, strerror(-err));
-			bpf_link__destroy(link);
-			goto fail;
+		err_no = pin_path(path, sizeof(path), bpf_program__name(prog),
+				  suffix);
+		if (!err_no) {
+			unlink(path);
+			err_no = bpf_link__pin(link, path);
+			if (err_no)
+				say("pin %s: %s", path, strerror(-err_no));
 		}
 		/* The pin keeps the link attached; our fd goes (in nsimad
-		 * it would keep a replaced set attached). */
+		 * it would keep a replaced set attached). Not pinned: the
+		 * fd was its last reference, it detaches. */
 		bpf_link__destroy(link);
+		if (err_no)
+			goto fail;
 		if (verbose)
 			say("%s attached, pinned at %s",
 			    bpf_program__name(prog), path);
 	}
-	err = pinned ? swap_pins(skel, say) : 0;
+	if (pinned && swap_pins(skel, say)) {
+		/* some old pins are replaced, others not: both sets run
+		 * in part; the mark stays, the next load replaces all */
+		say("the programs in force are part old, part new: the next load replaces them all");
+		keep_mark = true;
+		goto out_skel;
+	}
+	if (rmdir(mark))
+		say("%s: %s", mark, strerror(errno));	/* harmless */
 	nsima_bpf__destroy(skel);
-	return err;
+	unlock_pins(lock);
+	return 0;
 fail:
 	if (pinned) {
 		/* the old set stays; the list's last policy is its own again */
 		unpin_suffix(skel, "_new", false, say);
-		if (measured &&
-		    measure_policy(sfs, old.digest, old.statements, say))
+		keep_mark = pinned == 2;	/* it was unfinished before */
+		if (measured && all_zero(old.digest, sizeof(old.digest))) {
+			say("the list names a policy that is not in force (the programs in force do not say theirs)");
+			keep_mark = true;
+		} else if (measured &&
+			   measure_policy(sfs, old.digest, old.statements,
+					  all_zero(old.programs, 32) ? NULL :
+								       old.programs,
+					  say)) {
 			say("the list names a policy that is not in force");
+			keep_mark = true;
+		}
 	} else {
 		unpin_suffix(skel, "", true, say);
+		/* nothing attached: the list says so */
+		if (measured && measure_none(sfs, say)) {
+			say("the list names a policy that is not in force");
+			keep_mark = true;
+		}
 	}
+out_skel:
+	if (!keep_mark)
+		rmdir(mark);
 	nsima_bpf__destroy(skel);
+out_unlock:
+	unlock_pins(lock);
 	return 1;
 }

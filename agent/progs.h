@@ -8,6 +8,7 @@
 #define NSIMA_PROGS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <nsima/policy_maps.h>
 
 #include "pmaps.h"
@@ -26,14 +27,19 @@ int nsima_progs_read_policy(const char *file, struct nsima_policy *p,
 
 /*
  * Programs pinned? 1 (with the policy they hold in @info, all zero when
- * its map is not pinned), 0 none, -1 cannot tell (said).
+ * its map is not pinned), 2 the same but a load did not finish (the
+ * RELOADING mark or NAME_new pins are left: @info may not say what is in
+ * force), 0 none, -1 cannot tell (said).
  */
 int nsima_progs_pinned(struct nsima_pm_info *info, nsima_progs_say say);
 
 /*
  * Load the programs with @p/@m: the policy load is measured first
- * (@sfs/policy: a policy that cannot be measured is not applied), then
- * the maps are filled and frozen, the programs attached and pinned.
+ * (@sfs/policy, with the BPF object's SHA-256: a policy that cannot be
+ * measured is not applied), then the maps are filled and frozen, the
+ * programs attached and pinned. One loader at a time (flock on the pin
+ * directory); a first load that fails after its measurement measures
+ * "no programs" (an all-zero digest).
  *
  * With programs pinned already: refused unless @replace. Replacing, the
  * new set shares the old one's workload marks and kfunc error counts,
@@ -49,7 +55,13 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 		     const struct nsima_pmaps *m, bool replace, int verbose,
 		     nsima_progs_say say);
 
-/* Remove every pin (detaches the programs): 0, or 1 (said). */
-int nsima_progs_unpin(nsima_progs_say say);
+/* The SHA-256 of the BPF object this build loads: 0, or -1 (said). */
+int nsima_progs_digest(uint8_t out[32], nsima_progs_say say);
+
+/*
+ * Remove every pin (detaches the programs), measured first (@sfs/policy:
+ * "no programs"): 0, or 1 (said).
+ */
+int nsima_progs_unpin(const char *sfs, nsima_progs_say say);
 
 #endif /* NSIMA_PROGS_H */

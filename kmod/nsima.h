@@ -158,11 +158,19 @@ char *nsima_name_alloc(struct nsima_ns *ns, const char *what, size_t len,
 struct nsima_policy_load {
 	u8 digest[SHA256_DIGEST_SIZE];
 	u64 statements;
+	bool has_programs;
+	u8 programs[SHA256_DIGEST_SIZE];	/* the BPF object's SHA-256 */
 };
 
 int nsima_log_policy(const struct nsima_policy_load *p);
-/* The agent's start or stop (NSIMA_AGENT_START/STOP), securityfs agent. */
+/*
+ * The agent (securityfs agent): its start or stop, current's; its death
+ * (a start with no stop, at close), with what nsima_agent_who() kept of
+ * the task that started (kfree() it).
+ */
 int nsima_log_agent(u32 state);
+void *nsima_agent_who(void);
+int nsima_log_agent_died(const void *who);
 
 /* nsima_json.c */
 void nsima_json_begin(struct nsima_json *j);
@@ -236,6 +244,9 @@ bool nsima_ns_for_each(bool (*fn)(struct nsima_ns *ns));
 struct nsima_ns *nsima_ns_slot_record(struct ns_common *ns, bool unknown);
 struct nsima_ns *nsima_ns_find(u64 nsid);
 struct nsima_ns *nsima_ns_unknown(void);
+struct nsima_ns *nsima_ns_host(void);
+/* The inode number of the initial mount namespace (0: layout unknown). */
+unsigned int nsima_host_mntns(void);
 struct ns_common *nsima_current_ns_common(void);
 struct nsima_ns *nsima_ns_get_record(struct ns_common *ns);
 void nsima_ns_put_common(struct ns_common *ns);

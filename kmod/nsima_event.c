@@ -233,6 +233,13 @@ static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
 		nsima_json_str(j, "comm", c->comm, sizeof(c->comm));
 		nsima_json_str(j, "digest", hex, sizeof(hex));
 		nsima_json_s64(j, "pid", c->tgid);
+		if (p->has_programs) {
+			char prog[sizeof(hex)] = "sha256:";
+
+			bin2hex(prog + 7, p->programs, sizeof(p->programs));
+			prog[sizeof(prog) - 1] = '\0';
+			nsima_json_str(j, "programs", prog, sizeof(prog));
+		}
 		nsima_json_u64(j, "statements", p->statements);
 		nsima_json_u64(j, "uid", c->uid);
 		break;
@@ -243,7 +250,8 @@ static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
 		nsima_json_str(j, "comm", c->comm, sizeof(c->comm));
 		nsima_json_s64(j, "pid", c->tgid);
 		nsima_json_str(j, "state",
-			       *state == NSIMA_AGENT_START ? "start" : "stop", 8);
+			       *state == NSIMA_AGENT_START ? "start" :
+			       *state == NSIMA_AGENT_STOP ? "stop" : "died", 8);
 		nsima_json_u64(j, "uid", c->uid);
 		break;
 	}
@@ -396,6 +404,27 @@ int nsima_log_agent(u32 state)
 	nsima_evctx_current(&ctx);
 	return nsima_add_event(nsima_current_ns(), NSIMA_EVENT_AGENT, &state,
 			       &ctx, false);
+}
+
+void *nsima_agent_who(void)
+{
+	struct nsima_evctx *ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);
+
+	if (ctx)
+		nsima_evctx_current(ctx);
+	return ctx;
+}
+
+/*
+ * The module's own entry, the host's: at close the task may have no
+ * namespaces left (an exiting task's files are released after them).
+ */
+int nsima_log_agent_died(const void *who)
+{
+	u32 state = NSIMA_AGENT_DIED;
+
+	return nsima_add_event(nsima_ns_host(), NSIMA_EVENT_AGENT, &state,
+			       who, false);
 }
 
 /*

@@ -377,6 +377,7 @@ static int nsima_status_show(struct seq_file *m, void *v)
 			   nsima_banks[i].tfm ? "" : "(padded-sha1)");
 	seq_printf(m, "\npcr: %d\n", nsima_pcr);
 	seq_printf(m, "ns: %s\n", nsima_ns_kind_name());
+	seq_printf(m, "host_mntns: %u\n", nsima_host_mntns());
 	seq_printf(m, "extend: %s\n", nsima_extend_async ? "async" : "sync");
 	seq_printf(m, "entries: %ld\n", atomic_long_read(&nsima_stats.entries));
 	seq_printf(m, "entries_total: %ld\n", atomic_long_read(&nsima_stats.total));
@@ -555,27 +556,51 @@ static const struct file_operations nsima_ns_state_fops = {
 };
 
 /*
- * "sha256:<64 hex> <statements>[\n]": the policy the loader is about to
- * apply, measured first. Privileged, like trim.
+ * A privileged writer's one line (CAP_SYS_ADMIN in the initial user
+ * namespace, one write from offset 0) into @in, NUL-terminated, without
+ * its newline: 0 or -errno.
  */
-static ssize_t nsima_policy_write(struct file *file, const char __user *buf,
-				  size_t count, loff_t *ppos)
+static int nsima_priv_line(struct file *file, const char __user *buf,
+			   size_t count, loff_t *ppos, char *in, size_t size)
 {
-	struct nsima_policy_load p;
-	char in[96], *sp;
-	int rc;
-
 	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
 	    !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (count >= sizeof(in) || *ppos)
+	if (count >= size || *ppos)
 		return -EINVAL;
 	if (copy_from_user(in, buf, count))
 		return -EFAULT;
 	in[count] = '\0';
 	if (count && in[count - 1] == '\n')
 		in[count - 1] = '\0';
+	return 0;
+}
+
+/*
+ * "sha256:<64 hex> <statements>[ sha256:<64 hex>][\n]": the policy the
+ * loader is about to apply (and the BPF object it applies it with),
+ * measured first. Privileged, like trim.
+ */
+static ssize_t nsima_policy_write(struct file *file, const char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	struct nsima_policy_load p = { 0 };
+	char in[192], *sp, *prog;
+	int rc;
+
+	rc = nsima_priv_line(file, buf, count, ppos, in, sizeof(in));
+	if (rc)
+		return rc;
 	sp = strchr(in, ' ');
+	prog = sp ? strchr(sp + 1, ' ') : NULL;
+	if (prog) {
+		*prog++ = '\0';
+		if (strlen(prog) != 7 + 2 * SHA256_DIGEST_SIZE ||
+		    strncmp(prog, "sha256:", 7) ||
+		    hex2bin(p.programs, prog + 7, SHA256_DIGEST_SIZE))
+			return -EINVAL;
+		p.has_programs = true;
+	}
 	if (strncmp(in, "sha256:", 7) || !sp ||
 	    sp - in != 7 + 2 * SHA256_DIGEST_SIZE ||
 	    hex2bin(p.digest, in + 7, SHA256_DIGEST_SIZE) ||
@@ -591,38 +616,86 @@ static const struct file_operations nsima_policy_fops = {
 	.llseek = generic_file_llseek,
 };
 
-/* "start" or "stop"[\n]: the agent's own start and stop, measured. */
+/*
+ * The agent's file: one opener at a time. "start", then "stop"[\n], on
+ * the same open file: the agent's own start and stop, measured; a close
+ * after a start with no stop (a kill, a crash: the kernel closes it) is
+ * measured as the agent's death.
+ */
+static atomic_t nsima_agent_open = ATOMIC_INIT(0);
+
+struct nsima_agent_file {
+	struct mutex lock;	/* one write at a time */
+	void *who;		/* the starter (nsima_agent_who), once started */
+	bool stopped;
+};
+
+static int nsima_agent_fopen(struct inode *inode, struct file *file)
+{
+	struct nsima_agent_file *a;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (atomic_cmpxchg(&nsima_agent_open, 0, 1))
+		return -EBUSY;
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a) {
+		atomic_set(&nsima_agent_open, 0);
+		return -ENOMEM;
+	}
+	mutex_init(&a->lock);
+	file->private_data = a;
+	return 0;
+}
+
 static ssize_t nsima_agent_write(struct file *file, const char __user *buf,
 				 size_t count, loff_t *ppos)
 {
+	struct nsima_agent_file *a = file->private_data;
+	loff_t pos = 0;
 	char in[8];
-	u32 state;
 	int rc;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
-	    !capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (count >= sizeof(in) || *ppos)
-		return -EINVAL;
-	if (copy_from_user(in, buf, count))
-		return -EFAULT;
-	in[count] = '\0';
-	if (count && in[count - 1] == '\n')
-		in[count - 1] = '\0';
-	if (!strcmp(in, "start"))
-		state = NSIMA_AGENT_START;
-	else if (!strcmp(in, "stop"))
-		state = NSIMA_AGENT_STOP;
-	else
-		return -EINVAL;
-	rc = nsima_log_agent(state);
+	/* each write is one line: the offset is not the protocol's */
+	rc = nsima_priv_line(file, buf, count, &pos, in, sizeof(in));
+	if (rc)
+		return rc;
+	mutex_lock(&a->lock);
+	if (!strcmp(in, "start") && !a->who) {
+		a->who = nsima_agent_who();
+		rc = a->who ? nsima_log_agent(NSIMA_AGENT_START) : -ENOMEM;
+		if (rc) {
+			kfree(a->who);
+			a->who = NULL;
+		}
+	} else if (!strcmp(in, "stop") && a->who && !a->stopped) {
+		rc = nsima_log_agent(NSIMA_AGENT_STOP);
+		a->stopped = !rc;
+	} else {
+		rc = -EINVAL;	/* unknown, or out of order */
+	}
+	mutex_unlock(&a->lock);
 	return rc ? rc : count;
+}
+
+static int nsima_agent_release(struct inode *inode, struct file *file)
+{
+	struct nsima_agent_file *a = file->private_data;
+
+	if (a->who && !a->stopped && nsima_log_agent_died(a->who))
+		pr_err("the agent's death could not be logged\n");
+	kfree(a->who);
+	kfree(a);
+	atomic_set(&nsima_agent_open, 0);
+	return 0;
 }
 
 static const struct file_operations nsima_agent_fops = {
 	.owner = THIS_MODULE,
+	.open = nsima_agent_fopen,
 	.write = nsima_agent_write,
-	.llseek = generic_file_llseek,
+	.release = nsima_agent_release,
+	.llseek = no_llseek,
 };
 
 /*

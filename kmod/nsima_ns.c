@@ -393,6 +393,28 @@ struct nsima_ns *nsima_ns_unknown(void)
 	return &nsima_unknown;
 }
 
+/* The host's record (the module's own entries about the node). */
+struct nsima_ns *nsima_ns_host(void)
+{
+	return &nsima_host;
+}
+
+/*
+ * The initial mount namespace's inode number, for the loader (the BPF
+ * programs tell the host's tasks by it): what /proc/1/ns/mnt names,
+ * without the ptrace access to PID 1 that reading it takes. The same
+ * layout assumption as task_ns(), checked.
+ */
+unsigned int nsima_host_mntns(void)
+{
+	struct ns_common *ns;
+
+	if (!init_task.nsproxy || !init_task.nsproxy->mnt_ns)
+		return 0;
+	ns = (struct ns_common *)init_task.nsproxy->mnt_ns;
+	return ns->ops && ns->ops->type == CLONE_NEWNS ? ns->inum : 0;
+}
+
 /* Record for a queued event: its held namespace (NULL: host) or unknown. */
 struct nsima_ns *nsima_ns_slot_record(struct ns_common *ns, bool unknown)
 {

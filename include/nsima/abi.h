@@ -199,22 +199,29 @@ enum nsima_event_type {
 #define NSIMA_EVENT_POLICY_NAME	"policy"
 #define NSIMA_EVENT_AGENT_NAME	"agent"
 /*
- * policy: the loader writes "sha256:<hex of the policy file> <statements>"
- * to securityfs policy before it fills the maps; the module appends
- * {"comm":..,"digest":"sha256:<hex>","pid":N,"statements":N,"uid":N}
- * attributed to the writer's namespace. Privileged (CAP_SYS_ADMIN).
+ * policy: the loader writes "sha256:<hex of the policy file> <statements>
+ * [sha256:<hex of the BPF object>]" to securityfs policy before it fills
+ * the maps; the module appends {"comm":..,"digest":"sha256:<hex>",
+ * "pid":N,["programs":"sha256:<hex>",]"statements":N,"uid":N} attributed
+ * to the writer's namespace. An all-zero digest with 0 statements: no
+ * programs attached (a failed first load, an unpin). Privileged
+ * (CAP_SYS_ADMIN).
  */
 #define NSIMA_POLICY_FILE	"policy"
 /*
- * agent: the agent writes "start" when it starts following the list and
- * "stop" before its last read; the module appends
+ * agent: the agent opens it once, writes "start" when it starts
+ * following the list and "stop" before its last read, and keeps it open
+ * until it exits; the module appends
  * {"comm":..,"pid":N,"state":"start"|"stop","uid":N} attributed to the
- * writer's namespace. A start with no stop before it: the agent died.
+ * writer's namespace, and, when the file is closed after a start with no
+ * stop (the agent was killed or crashed), "state":"died" with the
+ * start's comm, pid and uid, as the host's. One opener at a time (EBUSY).
  * Privileged (CAP_SYS_ADMIN).
  */
 #define NSIMA_AGENT_FILE	"agent"
 #define NSIMA_AGENT_START	1
 #define NSIMA_AGENT_STOP	2
+#define NSIMA_AGENT_DIED	3
 /*
  * ns_state: {"chain":"<hex>","count":N}. count: the namespace's entries
  * before this one (ns_state entries excluded); chain: c0 = 32 zero bytes,

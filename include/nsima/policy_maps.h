@@ -39,12 +39,14 @@
 
 /*
  * pm_info's one entry: the SHA-256 of the policy file the maps were
- * built from and its statements, as measured at load (the programs do
- * not read it; the agent tells a changed policy by it).
+ * built from, its statements, and the SHA-256 of the BPF object loaded,
+ * as measured at load (the programs do not read it; the agent tells a
+ * changed policy or a new build of the programs by it).
  */
 struct nsima_pm_info {
 	__u8 digest[32];
 	__u64 statements;
+	__u8 programs[32];
 };
 
 /* Statement types as keys tell them: the two decisions are separate. */

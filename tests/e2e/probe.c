@@ -27,6 +27,12 @@
  *                                  DIR) to stdout
  *   nsima-probe kfunc-errors       the pinned kfunc_errors map: one line per
  *                                  program (enum nsima_prog): "N COUNT"
+ *   nsima-probe caps CAP,... PROG ARG...  run PROG with only these
+ *                                  capabilities in the bounding set (so
+ *                                  root gets only these: a systemd unit's
+ *                                  CapabilityBoundingSet=) and no new
+ *                                  privileges; CAP names as capabilities(7)
+ *                                  without CAP_, lower case
  *   nsima-probe connect ADDR PORT  one TCP connect() to ADDR (IPv4 or IPv6)
  *                                  with a 1 s timeout; prints "ok" or the
  *                                  error's name (the tests aim at addresses
@@ -35,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +328,53 @@ static int kfunc_errors(void)
 	return 0;
 }
 
+/* The capabilities caps_exec knows by name (those nsimad's unit keeps
+ * and a few it drops). */
+static const struct { const char *name; int cap; } cap_names[] = {
+	{ "sys_admin", 21 }, { "bpf", 39 }, { "dac_read_search", 2 },
+	{ "sys_ptrace", 19 }, { "perfmon", 38 }, { "net_admin", 12 },
+	{ "dac_override", 1 }, { "sys_resource", 24 },
+};
+
+static int caps_exec(const char *list, char **argv)
+{
+	int keep[64] = { 0 }, cap;
+	char copy[256], *tok, *save;
+	unsigned int i;
+
+	if (strlen(list) >= sizeof(copy)) {
+		fprintf(stderr, "nsima-probe: %s: too long\n", list);
+		return 2;
+	}
+	strcpy(copy, list);
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
+			if (!strcmp(tok, cap_names[i].name))
+				break;
+		if (i == sizeof(cap_names) / sizeof(cap_names[0])) {
+			fprintf(stderr, "nsima-probe: unknown capability %s\n", tok);
+			return 2;
+		}
+		keep[cap_names[i].cap] = 1;
+	}
+	for (cap = 0; cap < 64; cap++) {
+		if (keep[cap])
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL) {
+			perror("nsima-probe: PR_CAPBSET_DROP");
+			return 1;
+		}
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		perror("nsima-probe: PR_SET_NO_NEW_PRIVS");
+		return 1;
+	}
+	execvp(argv[0], argv);
+	perror("nsima-probe: exec");
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[64];
@@ -342,6 +396,8 @@ int main(int argc, char **argv)
 		return do_ns_loop(atol(argv[2]), argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "deep-exec") && atol(argv[2]) > 0)
 		return do_deep_exec(atol(argv[2]), argv[3]);
+	if (argc >= 4 && !strcmp(argv[1], "caps"))
+		return caps_exec(argv[2], argv + 3);
 	if (argc >= 3 && !strcmp(argv[1], "cgroupns")) {
 		if (unshare(CLONE_NEWCGROUP)) {
 			perror("nsima-probe: unshare(CLONE_NEWCGROUP)");
