@@ -20,6 +20,18 @@
  *                                    PROT_READ): each a queued mprotect
  *                                    event of nsima; R per second on a
  *                                    fixed schedule (0: as fast as it can)
+ *   nsima-kbench exec-probe R DIR N  fork+exec DIR/0..N-1 (copies), R per
+ *                                    second on a fixed schedule; prints
+ *                                    "x K T0 T1" per exec: the wall clock
+ *                                    (CLOCK_REALTIME, ns) before its fork
+ *                                    and once it exited (its entry is in
+ *                                    the kernel list by then)
+ *   nsima-kbench persist-watch J N S watch nsimad's journal J (its commits
+ *                                    and node ascii log, every ms) for
+ *                                    the entries of files ".../K" (K <
+ *                                    N), up to S seconds; prints "p K T"
+ *                                    per entry: T the wall clock when a
+ *                                    commit covering it was seen
  *
  * Exit status 0, or 1 with one line on stderr.
  */
@@ -214,6 +226,118 @@ static int mprotect_rate(long rate, long n, const char *path)
 	return 0;
 }
 
+static long long wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sleep_until(long long due)
+{
+	struct timespec ts = { due / 1000000000LL, due % 1000000000LL };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+static int exec_probe(long rate, const char *dir, long n)
+{
+	char path[PATH_MAX];
+	long long t0 = now_ns(), *at = calloc(2 * n, sizeof(*at));
+	long i;
+
+	if (!at)
+		return fail("calloc", dir);
+	for (i = 0; i < n; i++) {
+		sleep_until(t0 + i * 1000000000LL / rate);
+		name(path, sizeof(path), dir, i);
+		at[2 * i] = wall_ns();
+		if (run(path))
+			return 1;
+		at[2 * i + 1] = wall_ns();
+	}
+	for (i = 0; i < n; i++)
+		printf("x %ld %lld %lld\n", i, at[2 * i], at[2 * i + 1]);
+	free(at);
+	return 0;
+}
+
+/*
+ * The journal's commit log: "start F ..." and "commit N ..." lines (the
+ * rest of a line: sizes and a checksum). Entries F..N-1 are committed:
+ * the node ascii log's first N - F lines.
+ */
+static int persist_watch(const char *jdir, long n, long secs)
+{
+	char path[PATH_MAX], line[8192];
+	long long end = now_ns() + secs * 1000000000LL, *at;
+	unsigned long long first = 0, committed = 0, read_lines = 0;
+	long seen = 0, k, i;
+	FILE *commits = NULL, *ascii = NULL;
+	long cpos = 0;
+
+	at = calloc(n, sizeof(*at));
+	if (!at)
+		return fail("calloc", jdir);
+	while (seen < n && now_ns() < end) {
+		if (!commits) {
+			snprintf(path, sizeof(path), "%s/commits", jdir);
+			commits = fopen(path, "r");
+		}
+		if (!ascii) {
+			snprintf(path, sizeof(path),
+				 "%s/node/ascii_runtime_measurements", jdir);
+			ascii = fopen(path, "r");
+		}
+		if (commits) {
+			struct stat st;
+
+			/* rewritten (compacted): from its start again */
+			if (!fstat(fileno(commits), &st) && st.st_size < cpos) {
+				fclose(commits);
+				commits = NULL;
+				cpos = 0;
+				continue;
+			}
+			clearerr(commits);
+			fseek(commits, cpos, SEEK_SET);
+			while (fgets(line, sizeof(line), commits) &&
+			       strchr(line, '\n')) {
+				cpos = ftell(commits);
+				sscanf(line, "start %llu", &first);
+				sscanf(line, "commit %llu", &committed);
+			}
+		}
+		while (ascii && read_lines + first < committed) {
+			long long t = wall_ns();
+			char *p;
+
+			clearerr(ascii);
+			if (!fgets(line, sizeof(line), ascii) ||
+			    !strchr(line, '\n'))
+				break;	/* not there yet */
+			read_lines++;
+			line[strcspn(line, "\n")] = '\0';
+			p = strstr(line, "/probe/");
+			if (!p || sscanf(p + 7, "%ld", &k) != 1 || k < 0 ||
+			    k >= n || at[k])
+				continue;
+			at[k] = t;
+			seen++;
+		}
+		if (seen < n)
+			sleep_until(now_ns() + 1000000LL);
+	}
+	for (i = 0; i < n; i++)
+		if (at[i])
+			printf("p %ld %lld\n", i, at[i]);
+	free(at);
+	return seen == n ? 0 : (fprintf(stderr, "nsima-kbench: %ld of %ld entries persisted in %ld s\n", seen, n, secs), 1);
+}
+
 static const struct {
 	const char *cmd;
 	enum op op;
@@ -231,6 +355,12 @@ int main(int argc, char **argv)
 
 	if (argc == 5 && !strcmp(argv[1], "copies") && atol(argv[4]) > 0)
 		return copies(argv[2], argv[3], atol(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "exec-probe") &&
+	    atol(argv[2]) > 0 && atol(argv[4]) > 0)
+		return exec_probe(atol(argv[2]), argv[3], atol(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "persist-watch") &&
+	    atol(argv[3]) > 0 && atol(argv[4]) > 0)
+		return persist_watch(argv[2], atol(argv[3]), atol(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "mprotect-rate") &&
 	    atol(argv[2]) >= 0 && atol(argv[3]) > 0)
 		return mprotect_rate(atol(argv[2]), atol(argv[3]), argv[4]);

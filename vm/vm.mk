@@ -51,3 +51,10 @@ $(CRUN_OVERLAY): vm/mkcrunfs vm/oci-run $(OCI_IMAGE).digest
 
 ALL_TARGETS += $(CRUN_OVERLAY)
 CLEAN_FILES += $(B)/oci
+
+# nsimad in the VM under load (not a test): make bench-agent-vm; part of
+# make bench.
+bench-agent-vm: $(INITRAMFS) $(KBENCH) $(KBENCH_TINY)
+	$(Q)vm/bench-agent
+bench: bench-agent-vm
+.PHONY: bench-agent-vm
