@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <tss2/tss2_mu.h>
@@ -44,7 +45,22 @@ struct nsimad_tpm {
 	pthread_mutex_t lock;	/* one TPM command sequence at a time */
 	uint8_t *ek_cert;	/* from NV; NULL: none there */
 	size_t ek_cert_len;
+	/*
+	 * Quotes take half the TPM's time at most: they queue on gate (not
+	 * on lock: an activation, a stats read never wait for the queue).
+	 */
+	pthread_mutex_t gate;
+	struct timespec free_at;	/* under gate; CLOCK_MONOTONIC */
+	uint64_t quotes, wait_ms;	/* atomics */
 };
+
+#define QUOTE_GAP_MIN_NS	50000000ULL	/* 50 ms */
+#define QUOTE_GAP_MAX_NS	1000000000ULL	/* 1 s: a hung TPM adds no more */
+
+static uint64_t ts_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000000ULL + (uint64_t)ts->tv_nsec;
+}
 
 int nsimad_tpm_open(struct nsimad_tpm **tp, const char *tcti,
 		    const char *ak_dir, const char *ak_alg, const char *sel,
@@ -67,6 +83,7 @@ int nsimad_tpm_open(struct nsimad_tpm **tp, const char *tcti,
 	}
 	t->ak = ESYS_TR_NONE;
 	pthread_mutex_init(&t->lock, NULL);
+	pthread_mutex_init(&t->gate, NULL);
 	if (nsima_pcr_select_parse(sel, &t->sel, &err)) {
 		snprintf(why, why_len, "PCR selection %s: %s", sel, err.msg);
 		free(t);
@@ -118,6 +135,7 @@ void nsimad_tpm_close(struct nsimad_tpm *t)
 	free(t->ek_cert);
 	attest_tpm_close(&t->t);
 	pthread_mutex_destroy(&t->lock);
+	pthread_mutex_destroy(&t->gate);
 	free(t);
 }
 
@@ -163,6 +181,13 @@ unsigned int nsimad_tpm_banks(const struct nsimad_tpm *t)
 	return banks;
 }
 
+void nsimad_tpm_stats(struct nsimad_tpm *t, uint64_t *quotes,
+		      uint64_t *wait_ms)
+{
+	*quotes = __atomic_load_n(&t->quotes, __ATOMIC_RELAXED);
+	*wait_ms = __atomic_load_n(&t->wait_ms, __ATOMIC_RELAXED);
+}
+
 void nsimad_quote_free(struct nsimad_quote *q)
 {
 	attest_quote_free(&q->r);
@@ -173,13 +198,43 @@ int nsimad_tpm_quote(struct nsimad_tpm *t, const uint8_t *nonce,
 		     struct nsima_evidence *ev, char *why, size_t why_len)
 {
 	struct nsima_err err = { 0 };
+	struct timespec start, end;
+	uint64_t d;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/*
+	 * The module extends every entry into the same TPM: a client that
+	 * polls hard must not take its time. After a quote of d ms, the
+	 * next waits d ms (50 ms at least, 1 s at most; the requests queue
+	 * on the gate), so quotes use at most half the TPM and come 20 a
+	 * second at most, whoever asks.
+	 */
+	pthread_mutex_lock(&t->gate);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (ts_ns(&start) < ts_ns(&t->free_at)) {
+		__atomic_add_fetch(&t->wait_ms,
+				   (ts_ns(&t->free_at) - ts_ns(&start)) / 1000000,
+				   __ATOMIC_RELAXED);
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+				       &t->free_at, NULL) == EINTR)
+			;
+	}
 	pthread_mutex_lock(&t->lock);
+	/* the quote's own time: not an activation's it waited for */
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	rc = attest_tpm_quote(&t->t, t->ak, &t->sel, nonce, nonce_len,
 			      &out->r);
 	pthread_mutex_unlock(&t->lock);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	d = ts_ns(&end) - ts_ns(&start);
+	d = d < QUOTE_GAP_MIN_NS ? QUOTE_GAP_MIN_NS :
+	    d > QUOTE_GAP_MAX_NS ? QUOTE_GAP_MAX_NS : d;
+	d += ts_ns(&end);
+	t->free_at.tv_sec = (time_t)(d / 1000000000ULL);
+	t->free_at.tv_nsec = (long)(d % 1000000000ULL);
+	__atomic_add_fetch(&t->quotes, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&t->gate);
 	if (rc) {
 		snprintf(why, why_len, "the TPM did not quote");
 		return -1;

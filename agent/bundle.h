@@ -54,9 +54,18 @@ struct nsimad_quote {
 void nsimad_quote_free(struct nsimad_quote *q);
 
 /*
+ * Quotes made, and the milliseconds they waited for the TPM's other half
+ * (a quote of d ms is followed by d ms for the module's extends).
+ */
+void nsimad_tpm_stats(struct nsimad_tpm *t, uint64_t *quotes,
+		      uint64_t *wait_ms);
+
+/*
  * A quote over @nonce into @out, and @ev's quote members and pcrs
  * pointing into @out (valid until nsimad_quote_free()). The TPM is held
- * for the quote only. 0, or -1 and @why (a TPM error).
+ * for the quote only, which starts no sooner than the last quote's
+ * duration (50 ms at least, 1 s at most) after its end: quotes take half
+ * the TPM at most, 20 a second at most. 0, or -1 and @why (a TPM error).
  */
 int nsimad_tpm_quote(struct nsimad_tpm *t, const uint8_t *nonce,
 		     size_t nonce_len, struct nsimad_quote *out,

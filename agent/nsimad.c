@@ -85,6 +85,7 @@ static struct {
 };
 
 static char jdir[4096];	/* the journal: opt.dir/<instance id> */
+static struct nsimad_tpm *tpm;	/* --ak-dir: evidence's TPM and AK */
 
 #define say attest_msg
 
@@ -192,14 +193,25 @@ static int agent_event(const char *state)
 {
 	char path[4096];
 	size_t n = strlen(state);
+	unsigned int i;
+	int err = EBUSY;
 	ssize_t w;
 
 	snprintf(path, sizeof(path), "%s/%s", opt.sfs, NSIMA_AGENT_FILE);
-	if (agent_fd < 0)
+	/* EBUSY: another nsimad, or the last one's death not yet logged
+	 * (the module frees the file once it is): 5 s for that */
+	for (i = 0; agent_fd < 0 && i < 50 && !stop; i++) {
+		struct timespec ts = { 0, 100000000L };
+
 		agent_fd = open(path, O_WRONLY | O_CLOEXEC);
+		err = errno;
+		if (agent_fd >= 0 || err != EBUSY)
+			break;
+		nanosleep(&ts, NULL);	/* a SIGHUP does not cut it short */
+	}
 	if (agent_fd < 0) {
 		say("cannot measure the agent's %s: %s: %s%s", state, path,
-		    strerror(errno), errno == EBUSY ?
+		    strerror(err), err == EBUSY ?
 		    " (another nsimad runs on this node)" : "");
 		return -1;
 	}
@@ -217,16 +229,18 @@ static int agent_event(const char *state)
  * already with that very policy and this build's BPF object (pm_info),
  * and no load left unfinished: nothing to do; else a new set is loaded
  * (measured) and replaces the pinned one, if any. A policy that does not
- * parse or a load that fails is said and counted; the programs in force
- * stay. 0, or, when no programs are attached at all, the exit code a
- * start fails with: 2 (the file does not parse) or 1.
+ * parse or a load that fails is said and counted; a known set in force
+ * stays (the list names it). @at_start, with no such set (nothing, or a
+ * set a dead loader left, which the list then calls unknown): the exit
+ * code, 2 (the file does not parse) or 1; else 0.
  */
-static int apply_policy(void)
+static int apply_policy(bool at_start)
 {
 	struct nsima_pmaps m = { 0 };
 	struct nsima_policy p = { 0 };
 	struct nsima_pm_info info;
 	uint8_t programs[32];
+	bool loaded = false;	/* nsima_progs_load said what is in force */
 	char hex[65];
 	int rc, pinned;
 
@@ -244,23 +258,36 @@ static int apply_policy(void)
 		   !memcmp(info.programs, programs, sizeof(programs))) {
 		say("policy %s (sha256:%s, %zu statements) in force already",
 		    opt.policy, hex, p.nstmts);
-	} else if (nsima_progs_load(opt.sfs, &p, &m, true, 0, attest_msg)) {
-		rc = 1;
 	} else {
-		say("policy %s (sha256:%s, %zu statements) %s", opt.policy, hex,
-		    p.nstmts, pinned == 2 ? "loaded again (a load had not finished)" :
-			      pinned ? "replaces the programs in force" :
-				       "loaded, programs attached");
-		st.policy_loads++;
+		loaded = true;
+		if (nsima_progs_load(opt.sfs, &p, &m, true, 0, attest_msg)) {
+			rc = 1;
+		} else {
+			say("policy %s (sha256:%s, %zu statements) %s",
+			    opt.policy, hex, p.nstmts,
+			    pinned == 2 ? "loaded again (a load had not finished)" :
+			    pinned ? "replaces the programs in force" :
+				     "loaded, programs attached");
+			st.policy_loads++;
+		}
 	}
 out:
 	if (rc) {
 		st.policy_errors++;
-		/* programs in force (another policy's): nsimad goes on */
-		if (nsima_progs_pinned(&info, attest_msg) > 0) {
+		/* a set the list names is in force (another policy's):
+		 * nsimad goes on with it */
+		pinned = nsima_progs_pinned(&info, attest_msg);
+		if (pinned == 1) {
 			say("the programs in force stay");
 			rc = 0;
+		} else if (pinned == 2 && !loaded &&
+			   nsima_progs_unknown(opt.sfs, attest_msg)) {
+			/* a set a dead loader left, and no load to replace
+			 * it: the list must not name the last one measured */
+			say("the list names a policy that is not in force");
 		}
+		if (!at_start)
+			rc = 0;
 	}
 	nsima_pmaps_free(&m);
 	nsima_policy_free(&p);
@@ -524,10 +551,11 @@ static int commit_and_trim(struct nsima_journal *j)
 	struct nsima_journal_info info;
 	struct nsima_err err;
 
-	last_commit_ms = now_ms();
 	nsima_journal_info(j, &info);
-	if (!info.pending)
+	if (!info.pending) {
+		last_commit_ms = now_ms();
 		return 0;
+	}
 	last_commit_failed = true;
 	if (nsima_journal_commit(j, &err)) {
 		st.commit_errors++;
@@ -545,6 +573,9 @@ static int commit_and_trim(struct nsima_journal *j)
 		    info.pending, nsima_journal_next(j));
 	trim_committed(j);
 	publish(j);
+	/* after the commit: one slower than the interval is no reason to
+	 * commit again at once */
+	last_commit_ms = now_ms();
 	return 0;
 }
 
@@ -596,7 +627,7 @@ static int follow_step(struct follow *f, struct nsima_journal *j)
 		/* a list that never runs dry (a steady stream of entries)
 		 * still commits every --interval: what was appended is on
 		 * disk within about an interval, not a --batch, later */
-		if (now_ms() - last_commit_ms >= opt.interval_ms) {
+		if (!draining && now_ms() - last_commit_ms >= opt.interval_ms) {
 			c.added = 0;
 			if (commit_and_trim(j))
 				return -2;
@@ -773,7 +804,7 @@ static unsigned int render_metrics(void *ctx, const char *client,
 				   const char *query, struct nsima_buf *out,
 				   char *why, size_t why_len)
 {
-	uint64_t kerr[NSIMA_PROG_MAX], end = 0;
+	uint64_t kerr[NSIMA_PROG_MAX], end = 0, quotes = 0, quote_wait_ms = 0;
 	bool have_status, have_kerr, have_end;
 	struct nsima_agent_counts a;
 	char status[4096];
@@ -789,8 +820,12 @@ static unsigned int render_metrics(void *ctx, const char *client,
 	have_kerr = !read_kfunc_errors(kerr);
 	/* the list's end from this one read of status */
 	have_end = have_status && !status_end(status, &end);
+	if (tpm)	/* atomics: never waits for a quote */
+		nsimad_tpm_stats(tpm, &quotes, &quote_wait_ms);
 	pthread_mutex_lock(&mlock);
 	a = shown;
+	a.quotes = quotes;
+	a.quote_wait_ms = quote_wait_ms;
 	if (have_end) {
 		a.have_kernel = true;
 		a.kernel_total = end;
@@ -912,10 +947,62 @@ static unsigned int render_containers(void *ctx, const char *client,
 /* ------------------------------------------------------------------ */
 /* Evidence: GET /v1/ak, GET /v1/evidence (docs/nsimad.md "Evidence") */
 
-static struct nsimad_tpm *tpm;
 static unsigned int evidence_waiting;	/* under mlock */
 #define EVIDENCE_WAITING_MAX	4
 #define EVIDENCE_WAIT_S		10
+/*
+ * A client (its certificate's CN) holds at most half the slots: one
+ * tenant polling hard cannot keep the others' evidence out. Without
+ * client certificates there is one client, everybody.
+ */
+#define EVIDENCE_PER_CLIENT_MAX	(EVIDENCE_WAITING_MAX / 2)
+static struct {
+	char cn[NSIMA_ACCESS_CN_MAX + 1];
+	unsigned int n;
+} evidence_holders[EVIDENCE_WAITING_MAX];	/* under mlock */
+
+/*
+ * Take a slot for @client (NULL: no client certificates): 0, or the
+ * status that refuses (503 all slots taken, 429 this client's share).
+ */
+static unsigned int evidence_slot_take(const char *client)
+{
+	unsigned int i, free_row = EVIDENCE_WAITING_MAX;
+
+	if (evidence_waiting >= EVIDENCE_WAITING_MAX)
+		return 503;
+	for (i = 0; client && i < EVIDENCE_WAITING_MAX; i++) {
+		if (evidence_holders[i].n &&
+		    !strcmp(evidence_holders[i].cn, client))
+			break;
+		if (!evidence_holders[i].n && free_row == EVIDENCE_WAITING_MAX)
+			free_row = i;
+	}
+	if (client && i < EVIDENCE_WAITING_MAX) {
+		if (evidence_holders[i].n >= EVIDENCE_PER_CLIENT_MAX)
+			return 429;
+		evidence_holders[i].n++;
+	} else if (client) {	/* a free row: fewer holders than slots */
+		snprintf(evidence_holders[free_row].cn,
+			 sizeof(evidence_holders[free_row].cn), "%s", client);
+		evidence_holders[free_row].n = 1;
+	}
+	evidence_waiting++;
+	return 0;
+}
+
+static void evidence_slot_give(const char *client)
+{
+	unsigned int i;
+
+	for (i = 0; client && i < EVIDENCE_WAITING_MAX; i++)
+		if (evidence_holders[i].n &&
+		    !strcmp(evidence_holders[i].cn, client)) {
+			evidence_holders[i].n--;
+			break;
+		}
+	evidence_waiting--;
+}
 
 /* @buf in base64 as member @key of @j: 0 or -1. */
 static int b64_member(json_t *j, const char *key, const uint8_t *buf,
@@ -1236,16 +1323,21 @@ static unsigned int render_evidence(void *ctx, const char *client,
 		snprintf(why, why_len, "this client may not see that");
 		return 403;
 	}
-	/* at most EVIDENCE_WAITING_MAX in flight, before any lookup */
+	/* at most EVIDENCE_WAITING_MAX in flight, half of them a client's,
+	 * before any lookup */
 	pthread_mutex_lock(&mlock);
-	if (evidence_waiting >= EVIDENCE_WAITING_MAX) {
-		pthread_mutex_unlock(&mlock);
+	status = evidence_slot_take(client);
+	pthread_mutex_unlock(&mlock);
+	if (status == 503) {
 		snprintf(why, why_len, "busy: %d evidence requests are in flight",
 			 EVIDENCE_WAITING_MAX);
 		return 503;
 	}
-	evidence_waiting++;
-	pthread_mutex_unlock(&mlock);
+	if (status) {
+		snprintf(why, why_len, "this client has %d evidence requests in flight already",
+			 EVIDENCE_PER_CLIENT_MAX);
+		return status;
+	}
 
 	nsima_buf_init(&log);
 	status = 200;
@@ -1337,7 +1429,7 @@ out:
 	nsimad_quote_free(&qt);
 	nsima_buf_free(&log);
 	pthread_mutex_lock(&mlock);
-	evidence_waiting--;
+	evidence_slot_give(client);
 	pthread_mutex_unlock(&mlock);
 	return status;
 }
@@ -1447,7 +1539,7 @@ static int run(void)
 		started = !rc;
 	}
 	if (!rc && opt.policy)
-		rc = apply_policy();
+		rc = apply_policy(true);
 	publish(j);
 	if (!rc && opt.ak_dir) {
 		char sel[128];
@@ -1500,7 +1592,7 @@ static int run(void)
 			reload = 0;
 			if (opt.policy) {
 				say("SIGHUP: reading %s again", opt.policy);
-				apply_policy();	/* said, counted */
+				apply_policy(false);	/* said, counted */
 				publish(j);
 			} else {
 				say("SIGHUP: no --policy to reload");
@@ -1542,7 +1634,17 @@ static int run(void)
 
 		draining = true;
 		/* -1: trimmed since the file was opened (ESTALE): reopen */
-		for (tries = 0; step == -1 && tries < 8; tries++) {
+		/* tries without progress: a batch committed and trimmed
+		 * mid-read (ESTALE) is progress; done once the journal holds
+		 * the list's end as it was when the stop began (a tenant
+		 * appending forever does not hold the stop up) */
+		uint64_t end0 = UINT64_MAX;
+
+		if (kernel_end(&end0))
+			end0 = UINT64_MAX;
+		for (tries = 0; step == -1 && tries < 8;) {
+			uint64_t before = nsima_journal_next(j);
+
 			if (f.fd < 0) {
 				rc = follow_open(&f, nsima_journal_next(j));
 				if (rc)
@@ -1551,6 +1653,10 @@ static int run(void)
 			step = follow_step(&f, j);
 			if (step == -1)
 				follow_close(&f);
+			if (step == -1 && nsima_journal_next(j) >= end0)
+				step = 0;	/* what was there is kept */
+			if (nsima_journal_next(j) == before)
+				tries++;
 		}
 		if (!rc && step)	/* an error, a failed commit, still stale */
 			rc = 1;

@@ -163,6 +163,16 @@ static int host_mntns(const char *sfs, uint64_t *ino, nsima_progs_say say)
 	return 0;
 }
 
+/* Unlink a pin: 0, or 1 (said). Nothing there, or a directory (no pin
+ * of ours: we could not pin there), is no failure. */
+static int unpin_one(const char *path, nsima_progs_say say)
+{
+	if (!unlink(path) || errno == ENOENT || errno == EISDIR)
+		return 0;
+	say("%s: %s", path, strerror(errno));
+	return 1;
+}
+
 /* Unlink the pins of every program and map, with @suffix; 0 or 1. */
 static int unpin_suffix(struct nsima_bpf *skel, const char *suffix,
 			bool state_too, nsima_progs_say say)
@@ -172,25 +182,17 @@ static int unpin_suffix(struct nsima_bpf *skel, const char *suffix,
 	unsigned int i;
 	int rc = 0;
 
-	bpf_object__for_each_program(prog, skel->obj) {
-		if (pin_path(path, sizeof(path), bpf_program__name(prog),
-			     suffix))
-			continue;
-		if (unlink(path) && errno != ENOENT) {
-			say("%s: %s", path, strerror(errno));
-			rc = 1;
-		}
-	}
+	bpf_object__for_each_program(prog, skel->obj)
+		if (!pin_path(path, sizeof(path), bpf_program__name(prog),
+			      suffix))
+			rc |= unpin_one(path, say);
 	for (i = 0; i < N(policy_maps) + (state_too ? N(state_maps) : 0); i++) {
 		const char *name = i < N(policy_maps) ?
 					   policy_maps[i] :
 					   state_maps[i - N(policy_maps)];
 
-		if (!pin_path(path, sizeof(path), name, suffix) &&
-		    unlink(path) && errno != ENOENT) {
-			say("%s: %s", path, strerror(errno));
-			rc = 1;
-		}
+		if (!pin_path(path, sizeof(path), name, suffix))
+			rc |= unpin_one(path, say);
 	}
 	return rc;
 }
@@ -235,50 +237,96 @@ static int pinned_fd(const char *name)
 	return bpf_obj_get(path);
 }
 
-/* A pin named NAME_new (a reload that did not finish): true. */
-static bool new_pins_left(void)
+/* What the pin directory holds (pinned_state). */
+struct pins {
+	unsigned int entries;	/* pins and the mark (not other directories) */
+	bool mark, new_left, bprm, state;
+};
+
+/* 0, or -1 (said): the directory cannot be read, nothing is assumed. */
+static int pins_scan(struct pins *ps, nsima_progs_say say)
 {
 	DIR *d = opendir(NSIMA_BPFFS_DIR);
 	struct dirent *e;
-	bool found = false;
+	struct stat st;
 	size_t n;
 
-	while (d && !found && (e = readdir(d))) {
-		n = strlen(e->d_name);
-		found = n > 4 && !strcmp(e->d_name + n - 4, "_new");
+	memset(ps, 0, sizeof(*ps));
+	if (!d) {
+		say("%s: %s", NSIMA_BPFFS_DIR, strerror(errno));
+		return -1;
 	}
-	if (d)
-		closedir(d);
-	return found;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		n = strlen(e->d_name);
+		ps->mark |= !strcmp(e->d_name, RELOADING);
+		/* a directory is no pin: not the state of any set */
+		if (e->d_type == DT_DIR && strcmp(e->d_name, RELOADING))
+			continue;
+		ps->entries++;
+		/* a pin a dead loader left */
+		ps->new_left |= n > 4 && !strcmp(e->d_name + n - 4, "_new");
+		ps->bprm |= !strcmp(e->d_name, "nsima_bprm_check");
+	}
+	closedir(d);
+	ps->state = true;
+	for (n = 0; n < N(state_maps); n++) {
+		char path[256];
+
+		if (pin_path(path, sizeof(path), state_maps[n], ""))
+			return -1;
+		if (!stat(path, &st))
+			continue;
+		if (errno != ENOENT) {
+			say("%s: %s", path, strerror(errno));
+			return -1;
+		}
+		ps->state = false;
+	}
+	return 0;
+}
+
+/* pm_info's entry, if the pinned map is one (type and sizes): 0 or -1. */
+static int read_pm_info(struct nsima_pm_info *info)
+{
+	struct bpf_map_info mi;
+	__u32 len = sizeof(mi);
+	uint32_t key = 0;
+	int fd = pinned_fd(NSIMA_PM_INFO), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&mi, 0, sizeof(mi));
+	if (!bpf_obj_get_info_by_fd(fd, &mi, &len) &&
+	    mi.type == BPF_MAP_TYPE_ARRAY && mi.key_size == sizeof(key) &&
+	    mi.value_size == sizeof(*info) && mi.max_entries == 1 &&
+	    !bpf_map_lookup_elem(fd, &key, info))
+		rc = 0;
+	close(fd);
+	return rc;
 }
 
 int nsima_progs_pinned(struct nsima_pm_info *info, nsima_progs_say say)
 {
-	char path[256];
+	struct pins ps;
 	struct stat st;
-	uint32_t key = 0;
-	int fd, rc = 1;
 
 	memset(info, 0, sizeof(*info));
-	if (pin_path(path, sizeof(path), "nsima_bprm_check", ""))
-		return -1;
-	if (stat(path, &st)) {
+	if (stat(NSIMA_BPFFS_DIR, &st)) {
 		if (errno == ENOENT)
 			return 0;
-		say("%s: %s", path, strerror(errno));
+		say("%s: %s", NSIMA_BPFFS_DIR, strerror(errno));
 		return -1;
 	}
-	if (!pin_path(path, sizeof(path), RELOADING, "") && !stat(path, &st))
-		rc = 2;
-	else if (new_pins_left())
-		rc = 2;
-	fd = pinned_fd(NSIMA_PM_INFO);
-	if (fd < 0)
-		return rc;	/* loaded by a loader without pm_info */
-	if (bpf_map_lookup_elem(fd, &key, info))
+	if (pins_scan(&ps, say))
+		return -1;
+	if (!ps.entries)
+		return 0;
+	if (read_pm_info(info))
 		memset(info, 0, sizeof(*info));
-	close(fd);
-	return rc;
+	/* a load that did not finish, or pins not all ours: unknown */
+	return ps.mark || ps.new_left || !ps.bprm || !ps.state ? 2 : 1;
 }
 
 /*
@@ -324,6 +372,60 @@ static int measure_none(const char *sfs, nsima_progs_say say)
 	return measure_policy(sfs, zero, 0, NULL, say);
 }
 
+/* The policy entry that says the programs in force are not known. */
+static int measure_unknown(const char *sfs, nsima_progs_say say)
+{
+	uint8_t ff[32];
+
+	memset(ff, 0xff, sizeof(ff));
+	return measure_policy(sfs, ff, 0, NULL, say);
+}
+
+int nsima_progs_unknown(const char *sfs, nsima_progs_say say)
+{
+	return measure_unknown(sfs, say);
+}
+
+/*
+ * Unlink every pin that is not one of this build's programs or maps
+ * (@all: every pin), and NAME_new leftovers: a new build's set replaces
+ * an old build's whole, hooks it no longer has included. 0, or 1.
+ */
+static int prune(struct nsima_bpf *skel, bool all, nsima_progs_say say)
+{
+	DIR *d = opendir(NSIMA_BPFFS_DIR);
+	struct bpf_program *prog;
+	struct dirent *e;
+	char path[512];
+	unsigned int i;
+	bool ours;
+	int rc = 0;
+
+	if (!d) {
+		say("%s: %s", NSIMA_BPFFS_DIR, strerror(errno));
+		return 1;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, RELOADING))
+			continue;
+		ours = false;
+		bpf_object__for_each_program(prog, skel->obj)
+			ours |= !strcmp(e->d_name, bpf_program__name(prog));
+		for (i = 0; i < N(policy_maps); i++)
+			ours |= !strcmp(e->d_name, policy_maps[i]);
+		for (i = 0; i < N(state_maps); i++)
+			ours |= !strcmp(e->d_name, state_maps[i]);
+		if (ours && !all)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", NSIMA_BPFFS_DIR,
+			 e->d_name);
+		rc |= unpin_one(path, say);
+	}
+	closedir(d);
+	return rc;
+}
+
 static bool all_zero(const uint8_t *b, size_t n)
 {
 	while (n--)
@@ -336,34 +438,50 @@ int nsima_progs_unpin(const char *sfs, nsima_progs_say say)
 {
 	struct nsima_pm_info info;
 	struct nsima_bpf *skel;
-	char path[256];
-	int rc, lock, pinned;
+	char mark[256];
+	int rc = 1, lock, pinned;
+	bool made;
 
 	setup(0, say);
+	if (pin_path(mark, sizeof(mark), RELOADING, ""))
+		return 1;
 	lock = lock_pins(say);
 	if (lock < 0)
 		return 1;
 	skel = nsima_bpf__open();
 	if (!skel) {
 		say("cannot open BPF object");
-		unlock_pins(lock);
-		return 1;
+		goto out;
 	}
 	pinned = nsima_progs_pinned(&info, say);
-	/* the list says that the programs go before they go */
-	if (pinned < 0 || (pinned > 0 && measure_none(sfs, say))) {
-		nsima_bpf__destroy(skel);
-		unlock_pins(lock);
-		return 1;
+	if (pinned < 0)
+		goto out;
+	if (!pinned) {
+		rc = 0;
+		goto out;
 	}
-	/* a reload's leftovers too (one that died half way) */
-	rc = unpin_suffix(skel, "_new", false, say);
-	rc |= unpin_suffix(skel, "", true, say);
-	if (!pin_path(path, sizeof(path), RELOADING, "") && rmdir(path) &&
-	    errno != ENOENT) {
-		say("%s: %s", path, strerror(errno));
+	/* the list says that the programs go before they go; marked, so
+	 * that an unpin that does not finish is no set "in force" */
+	made = !mkdir(mark, 0700);
+	if (!made && errno != EEXIST) {
+		say("%s: %s", mark, strerror(errno));
+		goto out;
+	}
+	if (measure_none(sfs, say)) {
+		if (made)
+			rmdir(mark);	/* nothing changed */
+		goto out;
+	}
+	rc = prune(skel, true, say);
+	if (rc) {
+		/* some still attached, the list said none: now unknown */
+		if (measure_unknown(sfs, say))
+			say("the list names a policy that is not in force");
+	} else if (rmdir(mark)) {
+		say("%s: %s", mark, strerror(errno));
 		rc = 1;
 	}
+out:
 	nsima_bpf__destroy(skel);
 	unlock_pins(lock);
 	return rc;
@@ -448,8 +566,13 @@ static int freeze_maps(struct nsima_bpf *skel, nsima_progs_say say)
 	return 0;
 }
 
-/* Take over the pinned state maps (a reload); 0 or -1 (said). */
-static int reuse_state(struct nsima_bpf *skel, nsima_progs_say say)
+/*
+ * Take over the pinned state maps: every set shares them (the workload
+ * marks outlive a reload; libbpf checks that a pinned map is of the
+ * same type and sizes). @made[i]: state_maps[i] was not pinned, this
+ * set makes it. 0 or -1 (said).
+ */
+static int reuse_state(struct nsima_bpf *skel, bool made[], nsima_progs_say say)
 {
 	unsigned int i;
 
@@ -458,9 +581,12 @@ static int reuse_state(struct nsima_bpf *skel, nsima_progs_say say)
 			bpf_object__find_map_by_name(skel->obj, state_maps[i]);
 		int fd = pinned_fd(state_maps[i]), err;
 
+		made[i] = fd < 0 && errno == ENOENT;
+		if (made[i])
+			continue;
 		if (fd < 0) {
-			say("%s/%s: %s (programs pinned by another loader: unpin them first)",
-			    NSIMA_BPFFS_DIR, state_maps[i], strerror(errno));
+			say("%s/%s: %s", NSIMA_BPFFS_DIR, state_maps[i],
+			    strerror(errno));
 			return -1;
 		}
 		err = map ? bpf_map__reuse_fd(map, fd) : -ENOENT;
@@ -537,12 +663,13 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 		     nsima_progs_say say)
 {
 	struct nsima_pm_info old, info = { .statements = p->nstmts };
-	const char *suffix;
 	struct bpf_program *prog;
 	struct nsima_bpf *skel = NULL;
 	struct bpf_link *link;
-	bool measured = false, keep_mark = false;
+	bool measured = false, keep_mark = false, beside;
+	bool made[N(state_maps)];
 	char path[256], mark[256];
+	const char *suffix;
 	uint64_t mntns;
 	unsigned int i;
 	int pinned, err_no, lock;
@@ -555,20 +682,28 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 	if (lock < 0)
 		return 1;
 	pinned = nsima_progs_pinned(&old, say);
-	if (pinned < 0)
-		goto out_unlock;
+	if (pinned < 0) {
+		unlock_pins(lock);
+		return 1;
+	}
 	if (pinned && !replace) {
 		say("the programs are loaded already (pinned under %s): nsima-load --unpin first",
 		    NSIMA_BPFFS_DIR);
-		goto out_unlock;
+		unlock_pins(lock);
+		return 1;
 	}
-	suffix = pinned ? "_new" : "";
+	/*
+	 * Beside the pinned set, if any (NAME_new, then renamed over it);
+	 * the state maps pinned are shared, those missing made.
+	 */
+	beside = pinned;
+	suffix = beside ? "_new" : "";
 	if (host_mntns(sfs, &mntns, say))
-		goto out_unlock;
+		goto fail;
 	skel = nsima_bpf__open();
 	if (!skel) {
 		say("cannot open BPF object: %s", strerror(errno));
-		goto out_unlock;
+		goto fail;
 	}
 	/* which programs: measured with the policy, kept in pm_info */
 	if (nsima_progs_digest(info.programs, say))
@@ -578,7 +713,7 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 	if (verbose > 1)
 		bpf_object__for_each_program(prog, skel->obj)
 			bpf_program__set_log_level(prog, 4);
-	if (pinned && reuse_state(skel, say))
+	if (reuse_state(skel, made, say))
 		goto fail;
 	if (nsima_bpf__load(skel)) {
 		say("loading BPF programs failed: %s (is nsima.ko loaded and 'bpf' in the LSM list? -v for the verifier log)",
@@ -597,9 +732,9 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 	measured = true;
 	if (fill_maps(skel, m, &info, say) || freeze_maps(skel, say))
 		goto fail;
-	/* the state maps (a new set's; a reload shares the pinned ones) */
-	for (i = 0; !pinned && i < N(state_maps); i++)
-		if (pin_map(skel, state_maps[i], "", say))
+	/* the state maps nobody pinned yet */
+	for (i = 0; i < N(state_maps); i++)
+		if (made[i] && pin_map(skel, state_maps[i], "", say))
 			goto fail;
 	for (i = 0; i < N(policy_maps); i++)
 		if (pin_map(skel, policy_maps[i], suffix, say))
@@ -630,12 +765,16 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 			say("%s attached, pinned at %s",
 			    bpf_program__name(prog), path);
 	}
-	if (pinned && swap_pins(skel, say)) {
-		/* some old pins are replaced, others not: both sets run
-		 * in part; the mark stays, the next load replaces all */
+	/* every old pin goes: renamed over, or an old build's extra */
+	if ((beside && swap_pins(skel, say)) || prune(skel, false, say)) {
+		/* part old, part new: the list cannot name what is in
+		 * force; the mark stays, the next load replaces it all */
 		say("the programs in force are part old, part new: the next load replaces them all");
-		keep_mark = true;
-		goto out_skel;
+		if (measure_unknown(sfs, say))
+			say("the list names a policy that is not in force");
+		nsima_bpf__destroy(skel);
+		unlock_pins(lock);
+		return 1;
 	}
 	if (rmdir(mark))
 		say("%s: %s", mark, strerror(errno));	/* harmless */
@@ -643,34 +782,38 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 	unlock_pins(lock);
 	return 0;
 fail:
-	if (pinned) {
+	/* this set goes; what was pinned before stays */
+	if (skel && (beside ? unpin_suffix(skel, "_new", false, say) :
+			      unpin_suffix(skel, "", true, say)))
+		keep_mark = true;
+	if (keep_mark) {
+		/* some of this set may still be attached */
+		if (measure_unknown(sfs, say))
+			say("the list names a policy that is not in force");
+	} else if (pinned == 1 && !measured) {
+		/* nothing measured: the list still names the set in force */
+	} else if (pinned == 1 && !all_zero(old.digest, sizeof(old.digest))) {
 		/* the old set stays; the list's last policy is its own again */
-		unpin_suffix(skel, "_new", false, say);
-		keep_mark = pinned == 2;	/* it was unfinished before */
-		if (measured && all_zero(old.digest, sizeof(old.digest))) {
-			say("the list names a policy that is not in force (the programs in force do not say theirs)");
-			keep_mark = true;
-		} else if (measured &&
-			   measure_policy(sfs, old.digest, old.statements,
-					  all_zero(old.programs, 32) ? NULL :
-								       old.programs,
-					  say)) {
+		if (measure_policy(sfs, old.digest, old.statements,
+				   all_zero(old.programs, 32) ? NULL : old.programs,
+				   say)) {
 			say("the list names a policy that is not in force");
 			keep_mark = true;
 		}
-	} else {
-		unpin_suffix(skel, "", true, say);
+	} else if (pinned) {
+		/* a set whose policy is not known (a load that did not
+		 * finish, pins not all ours): the list says so */
+		if (measure_unknown(sfs, say))
+			say("the list names a policy that is not in force");
+		keep_mark = true;
+	} else if (measured && measure_none(sfs, say)) {
 		/* nothing attached: the list says so */
-		if (measured && measure_none(sfs, say)) {
-			say("the list names a policy that is not in force");
-			keep_mark = true;
-		}
+		say("the list names a policy that is not in force");
+		keep_mark = true;
 	}
-out_skel:
-	if (!keep_mark)
+	if (!keep_mark)		/* pinned == 2 always keeps it */
 		rmdir(mark);
 	nsima_bpf__destroy(skel);
-out_unlock:
 	unlock_pins(lock);
 	return 1;
 }

@@ -55,6 +55,12 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 		     const struct nsima_pmaps *m, bool replace, int verbose,
 		     nsima_progs_say say);
 
+/*
+ * Measure "the programs in force are not known" (a policy entry whose
+ * digest is all 0xff): for a loader that leaves a set it cannot name.
+ */
+int nsima_progs_unknown(const char *sfs, nsima_progs_say say);
+
 /* The SHA-256 of the BPF object this build loads: 0, or -1 (said). */
 int nsima_progs_digest(uint8_t out[32], nsima_progs_say say);
 

@@ -166,11 +166,14 @@ int nsima_log_policy(const struct nsima_policy_load *p);
 /*
  * The agent (securityfs agent): its start or stop, current's; its death
  * (a start with no stop, at close), with what nsima_agent_who() kept of
- * the task that started (kfree() it).
+ * the task that started: nsima_log_agent_died() takes it (the entry is
+ * written by a worker: the closing task may be dying, a pending SIGKILL
+ * would cut a synchronous TPM extend short) and sets *@held to 0 once
+ * the entry is in, else kfree() it.
  */
 int nsima_log_agent(u32 state);
 void *nsima_agent_who(void);
-int nsima_log_agent_died(const void *who);
+void nsima_log_agent_died(void *who, atomic_t *held);
 
 /* nsima_json.c */
 void nsima_json_begin(struct nsima_json *j);

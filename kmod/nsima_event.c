@@ -91,6 +91,7 @@ static unsigned int nsima_evq_head, nsima_evq_tail;	/* tail - head = depth */
 static DEFINE_SPINLOCK(nsima_evq_lock);
 static atomic_t nsima_ns_drops = ATOMIC_INIT(0);	/* some record's ev_dropped */
 static struct workqueue_struct *nsima_event_wq;
+static struct workqueue_struct *nsima_agent_wq;
 static void nsima_event_work(struct work_struct *work);
 static DECLARE_WORK(nsima_event_work_item, nsima_event_work);
 
@@ -406,25 +407,46 @@ int nsima_log_agent(u32 state)
 			       &ctx, false);
 }
 
+struct nsima_agent_who {
+	struct nsima_evctx ctx;		/* first: kfree() of either */
+	struct work_struct work;
+	atomic_t *held;			/* the file's slot, freed once logged */
+};
+
 void *nsima_agent_who(void)
 {
-	struct nsima_evctx *ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);
+	struct nsima_agent_who *w = kmalloc(sizeof(*w), GFP_KERNEL);
 
-	if (ctx)
-		nsima_evctx_current(ctx);
-	return ctx;
+	if (w)
+		nsima_evctx_current(&w->ctx);
+	return w;
 }
 
 /*
  * The module's own entry, the host's: at close the task may have no
  * namespaces left (an exiting task's files are released after them).
+ * A failure is the entry's own loss (counted and logged as such).
  */
-int nsima_log_agent_died(const void *who)
+static void nsima_agent_died_work(struct work_struct *work)
 {
+	struct nsima_agent_who *w = container_of(work, struct nsima_agent_who,
+						 work);
 	u32 state = NSIMA_AGENT_DIED;
 
-	return nsima_add_event(nsima_ns_host(), NSIMA_EVENT_AGENT, &state,
-			       who, false);
+	nsima_add_event(nsima_ns_host(), NSIMA_EVENT_AGENT, &state, &w->ctx,
+			false);
+	/* the next agent's start comes after this death in the list */
+	atomic_set(w->held, 0);
+	kfree(w);
+}
+
+void nsima_log_agent_died(void *who, atomic_t *held)
+{
+	struct nsima_agent_who *w = who;
+
+	w->held = held;
+	INIT_WORK(&w->work, nsima_agent_died_work);
+	queue_work(nsima_agent_wq, &w->work);	/* drained at unload */
 }
 
 /*
@@ -601,7 +623,13 @@ int nsima_event_init(void)
 	if (!nsima_evq)
 		return -ENOMEM;
 	nsima_event_wq = alloc_ordered_workqueue("nsima_event", 0);
-	if (!nsima_event_wq) {
+	/* its own: the event worker drains a ring a tenant may keep full */
+	nsima_agent_wq = alloc_ordered_workqueue("nsima_agent", 0);
+	if (!nsima_event_wq || !nsima_agent_wq) {
+		if (nsima_event_wq)
+			destroy_workqueue(nsima_event_wq);
+		if (nsima_agent_wq)
+			destroy_workqueue(nsima_agent_wq);
 		kvfree(nsima_evq);
 		return -ENOMEM;
 	}
@@ -610,6 +638,7 @@ int nsima_event_init(void)
 
 void nsima_event_exit(void)
 {
+	destroy_workqueue(nsima_agent_wq);	/* a death still to log */
 	destroy_workqueue(nsima_event_wq);	/* drains the ring */
 	kvfree(nsima_evq);
 }

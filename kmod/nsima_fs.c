@@ -617,10 +617,12 @@ static const struct file_operations nsima_policy_fops = {
 };
 
 /*
- * The agent's file: one opener at a time. "start", then "stop"[\n], on
- * the same open file: the agent's own start and stop, measured; a close
- * after a start with no stop (a kill, a crash: the kernel closes it) is
- * measured as the agent's death.
+ * The agent's file: one opener at a time, write-only. "start", then
+ * "stop"[\n], on the same open file: the agent's own start and stop,
+ * measured; the release of the file after a start with no stop (a kill,
+ * a crash: the kernel closes it) is measured as the agent's death. The
+ * release is the last reference's: a descriptor passed on (fork,
+ * SCM_RIGHTS, pidfd_getfd) keeps the slot and defers the entry.
  */
 static atomic_t nsima_agent_open = ATOMIC_INIT(0);
 
@@ -636,6 +638,9 @@ static int nsima_agent_fopen(struct inode *inode, struct file *file)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	/* write-only: a reader (root may read a 0200 file) takes no slot */
+	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) != FMODE_WRITE)
+		return -EACCES;
 	if (atomic_cmpxchg(&nsima_agent_open, 0, 1))
 		return -EBUSY;
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
@@ -682,11 +687,14 @@ static int nsima_agent_release(struct inode *inode, struct file *file)
 {
 	struct nsima_agent_file *a = file->private_data;
 
-	if (a->who && !a->stopped && nsima_log_agent_died(a->who))
-		pr_err("the agent's death could not be logged\n");
-	kfree(a->who);
+	if (a->who && !a->stopped) {
+		/* takes it; the slot is free once the death is logged */
+		nsima_log_agent_died(a->who, &nsima_agent_open);
+	} else {
+		kfree(a->who);
+		atomic_set(&nsima_agent_open, 0);
+	}
 	kfree(a);
-	atomic_set(&nsima_agent_open, 0);
 	return 0;
 }
 

@@ -118,9 +118,12 @@ check "nsimad --policy A (the unit's capabilities only): loaded" \
 check "the programs are pinned again" test -e $PIN/nsima_bprm_check
 check "and their policy maps and state" \
 	sh -c "test -e $PIN/pm_keys && test -e $PIN/pm_info && test -e $PIN/workload && test -e $PIN/kfunc_errors"
+check "status: host_mntns is PID 1's mount namespace" \
+	test "$(sed -n 's/^host_mntns: //p' $SFS/status)" = "$(stat -Lc %i /proc/1/ns/mnt)"
+/tmp/w/probe-x	# on the host: no workload, scope=container does not fire
 unshare -m sh -c '/tmp/w/probe-x'
 synced
-is "A's rule fires in a workload" "$(fired old_only)" 1
+is "A's rule fires in a workload, not on the host" "$(fired old_only)" 1
 is "the unpin and A's load are policy entries (three now)" "$(events policy)" 3
 digest_a=$(sha256sum /tmp/A.policy | cut -d' ' -f1)
 is "the last policy entry is A's digest" "$(last_policy_is $digest_a)" 1
@@ -152,6 +155,9 @@ unshare -m sh -c 'i=0; while [ ! -e /tmp/w/stop ]; do i=$((i + 1));
 gen=$!
 sleep 0.5
 cp /tmp/B.policy /tmp/p.policy
+# a pin this build has not (an older build's program or map): the new
+# set replaces the whole directory
+nsima-probe pin-map $PIN/nsima_old_hook
 kill -HUP $pid
 check "SIGHUP with B: B replaces A" waitlog "replaces the programs in force"
 sleep 0.5
@@ -173,6 +179,7 @@ miss=$(seq 1 "$n" | grep -cvxFf /tmp/w/seen)
 check "the workload executed files all through the reload ($n)" test "$n" -gt 20
 is "every one of them is measured" "$miss" 0
 is "no _new pin left" "$(ls $PIN | grep -c '_new$')" 0
+check "an older build's pin is gone with the old set" test ! -e $PIN/nsima_old_hook
 
 # ---- 4. SIGHUP: unchanged, broken, failed after measuring ----
 kill -HUP $pid
@@ -187,8 +194,8 @@ mkdir $PIN/pm_keys_new
 kill -HUP $pid
 check "SIGHUP, a reload that fails after its measurement: said" \
 	waitlog "pin $PIN/pm_keys_new"
-check "... its mark stays: a NAME_new was in the way, the next load is a whole one" \
-	test -d $PIN/reloading
+check "... no mark left: B is in force and the list names it" \
+	test ! -e $PIN/reloading
 rmdir $PIN/pm_keys_new
 cp /tmp/B.policy /tmp/p.policy
 unshare -m sh -c '/tmp/w/probe-x'
@@ -204,20 +211,30 @@ is "no _new pin left" "$(ls $PIN | grep -c '_new$')" 0
 
 # ---- 5. kill -9, an unfinished load, SIGTERM ----
 kill -9 $pid; wait $pid
-mkdir -p $PIN/reloading	# as a loader that died half way leaves it
-nsimad --dir $D --interval 20 --policy /tmp/p.policy 2>>$LOG &
 pid2=$pid
+# a loader that died half way leaves its mark; the policy now does not
+# parse: no set the list can name is in force, nsimad says so and stops
+check "a mark as a loader that died half way leaves it" mkdir $PIN/reloading
+echo "rule broken exec nothing=1" >/tmp/p.policy
+nsimad --dir $D --interval 20 --policy /tmp/p.policy 2>>$LOG
+is "... then a policy that does not parse: nsimad exits 2" $? 2
+ff=ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+check "... and the list's last policy entry says the programs in force are not known" sh -c \
+	"grep 'nsima-event:policy ' $SFS/ascii_runtime_measurements | tail -n 1 | grep -q '$(hexof "\"digest\":\"sha256:$ff\"")'"
+check "... the mark stays" test -d $PIN/reloading
+cp /tmp/B.policy /tmp/p.policy
+nsimad --dir $D --interval 20 --policy /tmp/p.policy 2>>$LOG &
 pid=$!
 check "after a load that did not finish: B loaded again" \
 	waitlog "loaded again (a load had not finished)"
 check "... the mark is gone" test ! -e $PIN/reloading
 synced
-is "seven policy entries" "$(events policy)" 7
+is "eight policy entries (the unknown one and B's)" "$(events policy)" 8
 is "the last one is B's" "$(last_policy_is $digest_b)" 1
 kill -TERM $pid; wait $pid
 check "SIGTERM: exit 0" test $? = 0
 is "the journal's agent entries: start/stop for each run, died for the killed one" \
-	"$(agent_states)" "start stop start stop start died start stop "
+	"$(agent_states)" "start stop start stop start died start stop start stop "
 check "the death is the module's (the host's entry) and names the killed nsimad" \
 	grep -q "^11 [0-9a-f]* ima-buf sha256:[0-9a-f]* nsima-event:agent $(hexof "{\"comm\":\"nsimad\",\"pid\":$pid2,\"state\":\"died\"")" \
 	$J/node/ascii_runtime_measurements

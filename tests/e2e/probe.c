@@ -25,6 +25,7 @@
  *                                  move_mount), not mount(2)
  *   nsima-probe chroot-cat DIR FILE  chroot(DIR), then read FILE (a path in
  *                                  DIR) to stdout
+ *   nsima-probe pin-map PATH       pin a new small array map at PATH (bpffs)
  *   nsima-probe kfunc-errors       the pinned kfunc_errors map: one line per
  *                                  program (enum nsima_prog): "N COUNT"
  *   nsima-probe caps CAP,... PROG ARG...  run PROG with only these
@@ -298,6 +299,32 @@ static int do_connect(const char *addr, const char *port)
 }
 
 /* The pinned kfunc_errors map, by the bpf(2) syscall (no libbpf here). */
+/* pin-map PATH: a new 1-entry array map pinned at PATH (a stray pin) */
+static int pin_map(const char *path)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = 8;
+	a.max_entries = 1;
+	fd = (int)syscall(__NR_bpf, BPF_MAP_CREATE, &a, sizeof(a));
+	if (fd < 0) {
+		perror("nsima-probe: BPF_MAP_CREATE");
+		return 1;
+	}
+	memset(&a, 0, sizeof(a));
+	a.pathname = (__u64)(unsigned long)path;
+	a.bpf_fd = (__u32)fd;
+	if (syscall(__NR_bpf, BPF_OBJ_PIN, &a, sizeof(a))) {
+		perror("nsima-probe: BPF_OBJ_PIN");
+		return 1;
+	}
+	return 0;
+}
+
 static int kfunc_errors(void)
 {
 	union bpf_attr a;
@@ -407,6 +434,8 @@ int main(int argc, char **argv)
 		perror("nsima-probe: exec");
 		return 127;
 	}
+	if (argc == 3 && !strcmp(argv[1], "pin-map"))
+		return pin_map(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "kfunc-errors"))
 		return kfunc_errors();
 	if (argc == 2 && !strcmp(argv[1], "noop"))

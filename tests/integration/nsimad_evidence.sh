@@ -399,6 +399,70 @@ grep_out "... a TLS error" "certificate|SSL"
 code=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/ak" 2>/dev/null)
 [ "$code" != 200 ] && ok "https: plain HTTP is not served ($code)" ||
 	not_ok "https: plain HTTP answered 200"
+# Slots: 4 evidence requests in flight at most, 2 of them a client's.
+# The module's status says one entry more than its list holds: requests
+# wait for the journal to hold it (10 s, then 503), keeping their slots.
+cur=$(sed -n 's/^entries: //p' "$sfs/status")
+status $((cur + 1))
+ev_code() { # ev_code CLIENT [QUERY]: the status of GET /v1/evidence
+	local q
+	q="nonce=$(openssl rand -hex 8)${2:+&$2}"
+	# shellcheck disable=SC2046
+	curl -sS -o "$T/ev_body" -w '%{http_code}' $(tls "$1") \
+		"$surl/v1/evidence?$q" 2>/dev/null
+}
+ev_code tenant-a "ns=$NS" >"$T/slot1" &
+s1=$!
+ev_code tenant-a "ns=$NS" >"$T/slot2" &
+s2=$!
+sleep 1.5
+code=$(ev_code tenant-a "ns=$NS")
+[ "$code" = 429 ] && ok "slots: a client's third request while two wait: 429" ||
+	not_ok "slots: a client's third request: $code (expected 429)"
+ev_code verifier >"$T/slot3" &
+s3=$!
+ev_code verifier >"$T/slot4" &
+s4=$!
+sleep 1.5
+# shellcheck disable=SC2046
+code=$(curl -sS -o "$T/busy" -w '%{http_code}' $(tls verifier) \
+	"$surl/v1/evidence?nonce=00" 2>/dev/null)
+[ "$code" = 503 ] && grep -q "in flight" "$T/busy" &&
+	ok "slots: a fifth request while four wait: 503, in flight" ||
+	not_ok "slots: a fifth request: $code $(head -c 200 "$T/busy" 2>/dev/null)"
+# shellcheck disable=SC2046
+code=$(curl -sS -o /dev/null -w '%{http_code}' $(tls verifier) "$surl/metrics" 2>/dev/null)
+[ "$code" = 200 ] && ok "slots: /metrics answers meanwhile" || not_ok "slots: /metrics: $code"
+wait $s1 $s2 $s3 $s4
+[ "$(cat "$T/slot1" "$T/slot2" "$T/slot3" "$T/slot4" | tr -d '\n')" = 503503503503 ] &&
+	ok "slots: the four waiting requests give up after 10 s (503: the journal is behind)" ||
+	not_ok "slots: the waiting requests: $(cat "$T/slot1" "$T/slot2" "$T/slot3" "$T/slot4" | tr '\n' ' ')"
+status "$cur"
+code=$(ev_code tenant-a "ns=$NS")
+[ "$code" = 200 ] && ok "slots: given back: tenant A's next request is served" ||
+	not_ok "slots: tenant A after the wait: $code"
+# Quotes take half the TPM at most (the module extends every entry into
+# it), 50 ms apart at least: two at once, the second waits.
+qmetric() { # qmetric NAME: its value in /metrics now
+	# shellcheck disable=SC2046
+	curl -sS $(tls verifier) "$surl/metrics" 2>/dev/null | sed -n "s/^$1 //p"
+}
+w0=$(qmetric nsima_agent_quote_wait_milliseconds_total)
+q0=$(qmetric nsima_agent_quotes_total)
+t0=$(date +%s%N)
+ev_code verifier >"$T/gap1" &
+p1=$!
+ev_code verifier >"$T/gap2" &
+p2=$!
+wait $p1 $p2
+t1=$(date +%s%N)
+w1=$(qmetric nsima_agent_quote_wait_milliseconds_total)
+q1=$(qmetric nsima_agent_quotes_total)
+[ "$(cat "$T/gap1" "$T/gap2" | tr -d '\n')" = 200200 ] &&
+	[ $((q1 - q0)) = 2 ] && [ $((w1 - w0)) -gt 0 ] &&
+	[ $(((t1 - t0) / 1000000)) -ge 50 ] &&
+	ok "two quotes at once: both answered, the second waited $((w1 - w0)) ms for the TPM's other half, $(((t1 - t0) / 1000000)) ms in all (/metrics)" ||
+	not_ok "two quotes at once: [$(cat "$T/gap1")] [$(cat "$T/gap2")] quotes +$((q1 - q0)), waited +$((w1 - w0)) ms, $(((t1 - t0) / 1000000)) ms"
 expect "nsimad: client rules without --client-ca: usage (2)" 2 \
 	"$nsimad" --dir "$T/j2" --securityfs "$sfs" --client "x node"
 expect "nsimad: a bad client rule: usage (2)" 2 \
