@@ -6,6 +6,8 @@
 #   make check   deps + all + every test; ends with "N passed, N failed"
 #   make demo    deps + all + boot the VM and show the whole chain
 #   make lint    checkpatch --strict over kmod/
+#   make install the tools, agent, unit, policy, docs (install.mk:
+#                DESTDIR, PREFIX...); make uninstall removes them
 #   make clean   remove build/ output (the kernel download cache is kept;
 #                `make distclean` removes it too)
 #   V=1          show full command lines
@@ -65,6 +67,7 @@ include tests/fuzz/fuzz.mk
 include tests/integration/integration.mk
 include tests/e2e/e2e.mk
 include bench/bench.mk
+include install.mk
 
 all: $(ALL_TARGETS)
 
