@@ -373,17 +373,12 @@ static int measure_none(const char *sfs, nsima_progs_say say)
 }
 
 /* The policy entry that says the programs in force are not known. */
-static int measure_unknown(const char *sfs, nsima_progs_say say)
+int nsima_progs_unknown(const char *sfs, nsima_progs_say say)
 {
 	uint8_t ff[32];
 
 	memset(ff, 0xff, sizeof(ff));
 	return measure_policy(sfs, ff, 0, NULL, say);
-}
-
-int nsima_progs_unknown(const char *sfs, nsima_progs_say say)
-{
-	return measure_unknown(sfs, say);
 }
 
 /*
@@ -475,7 +470,7 @@ int nsima_progs_unpin(const char *sfs, nsima_progs_say say)
 	rc = prune(skel, true, say);
 	if (rc) {
 		/* some still attached, the list said none: now unknown */
-		if (measure_unknown(sfs, say))
+		if (nsima_progs_unknown(sfs, say))
 			say("the list names a policy that is not in force");
 	} else if (rmdir(mark)) {
 		say("%s: %s", mark, strerror(errno));
@@ -770,7 +765,7 @@ int nsima_progs_load(const char *sfs, const struct nsima_policy *p,
 		/* part old, part new: the list cannot name what is in
 		 * force; the mark stays, the next load replaces it all */
 		say("the programs in force are part old, part new: the next load replaces them all");
-		if (measure_unknown(sfs, say))
+		if (nsima_progs_unknown(sfs, say))
 			say("the list names a policy that is not in force");
 		nsima_bpf__destroy(skel);
 		unlock_pins(lock);
@@ -788,7 +783,7 @@ fail:
 		keep_mark = true;
 	if (keep_mark) {
 		/* some of this set may still be attached */
-		if (measure_unknown(sfs, say))
+		if (nsima_progs_unknown(sfs, say))
 			say("the list names a policy that is not in force");
 	} else if (pinned == 1 && !measured) {
 		/* nothing measured: the list still names the set in force */
@@ -803,7 +798,7 @@ fail:
 	} else if (pinned) {
 		/* a set whose policy is not known (a load that did not
 		 * finish, pins not all ours): the list says so */
-		if (measure_unknown(sfs, say))
+		if (nsima_progs_unknown(sfs, say))
 			say("the list names a policy that is not in force");
 		keep_mark = true;
 	} else if (measured && measure_none(sfs, say)) {

@@ -194,6 +194,17 @@ static int nsima_render_rule(struct nsima_json *j, u32 type, const void *buf,
 	return nsima_json_end(j);
 }
 
+/* Member @key: "sha256:<hex of the SHA-256 digest @d>". */
+static void nsima_json_sha256(struct nsima_json *j, const char *key,
+			      const u8 *d)
+{
+	char hex[8 + 2 * SHA256_DIGEST_SIZE + 1] = "sha256:";
+
+	bin2hex(hex + 7, d, SHA256_DIGEST_SIZE);
+	hex[sizeof(hex) - 1] = '\0';
+	nsima_json_str(j, key, hex, sizeof(hex));
+}
+
 /* Render event @type into @j; keys in byte order. */
 static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
 			const struct nsima_evctx *c)
@@ -227,20 +238,12 @@ static int nsima_render(struct nsima_json *j, u32 type, const void *buf,
 	}
 	case NSIMA_EVENT_POLICY: {
 		const struct nsima_policy_load *p = buf;
-		char hex[8 + 2 * SHA256_DIGEST_SIZE + 1] = "sha256:";
 
-		bin2hex(hex + 7, p->digest, sizeof(p->digest));
-		hex[sizeof(hex) - 1] = '\0';
 		nsima_json_str(j, "comm", c->comm, sizeof(c->comm));
-		nsima_json_str(j, "digest", hex, sizeof(hex));
+		nsima_json_sha256(j, "digest", p->digest);
 		nsima_json_s64(j, "pid", c->tgid);
-		if (p->has_programs) {
-			char prog[sizeof(hex)] = "sha256:";
-
-			bin2hex(prog + 7, p->programs, sizeof(p->programs));
-			prog[sizeof(prog) - 1] = '\0';
-			nsima_json_str(j, "programs", prog, sizeof(prog));
-		}
+		if (p->has_programs)
+			nsima_json_sha256(j, "programs", p->programs);
 		nsima_json_u64(j, "statements", p->statements);
 		nsima_json_u64(j, "uid", c->uid);
 		break;

@@ -576,6 +576,15 @@ static int nsima_priv_line(struct file *file, const char __user *buf,
 	return 0;
 }
 
+/* Exactly "sha256:<64 hex>" in the @len bytes at @s, into @out. */
+static int nsima_parse_sha256(const char *s, size_t len, u8 *out)
+{
+	if (len != 7 + 2 * SHA256_DIGEST_SIZE || strncmp(s, "sha256:", 7) ||
+	    hex2bin(out, s + 7, SHA256_DIGEST_SIZE))
+		return -EINVAL;
+	return 0;
+}
+
 /*
  * "sha256:<64 hex> <statements>[ sha256:<64 hex>][\n]": the policy the
  * loader is about to apply (and the BPF object it applies it with),
@@ -595,15 +604,11 @@ static ssize_t nsima_policy_write(struct file *file, const char __user *buf,
 	prog = sp ? strchr(sp + 1, ' ') : NULL;
 	if (prog) {
 		*prog++ = '\0';
-		if (strlen(prog) != 7 + 2 * SHA256_DIGEST_SIZE ||
-		    strncmp(prog, "sha256:", 7) ||
-		    hex2bin(p.programs, prog + 7, SHA256_DIGEST_SIZE))
+		if (nsima_parse_sha256(prog, strlen(prog), p.programs))
 			return -EINVAL;
 		p.has_programs = true;
 	}
-	if (strncmp(in, "sha256:", 7) || !sp ||
-	    sp - in != 7 + 2 * SHA256_DIGEST_SIZE ||
-	    hex2bin(p.digest, in + 7, SHA256_DIGEST_SIZE) ||
+	if (!sp || nsima_parse_sha256(in, sp - in, p.digest) ||
 	    kstrtou64(sp + 1, 10, &p.statements))
 		return -EINVAL;
 	rc = nsima_log_policy(&p);
