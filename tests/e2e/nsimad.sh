@@ -1,13 +1,14 @@
 #!/bin/sh
-# vm-options: --timeout 400
+# vm-options: --timeout 400 --initrd-add "$B/initramfs/crun.cpio.gz"
 # e2e (guest): nsimad keeps the list on disk, nothing lost.
-# - Two namespaces execute new files and raise events (shells in a
-#   container) while nsimad is killed with SIGKILL at random instants and
-#   restarted, 12 times. Its journal (a tmpfs of 8 MiB) then holds every
-#   entry the module produced: the node's binary log replays to the TPM's
-#   PCR 11 in both banks (nsimad.host: any entry lost, doubled or moved
-#   changes that), each namespace's log is exactly the node log's entries
-#   of that namespace, and the kernel list was trimmed as it went.
+# - Two crun containers (c1, c2: the test image, oci-run) execute new
+#   files and raise events (each file is a script: its #! runs a shell in
+#   a container) while nsimad is killed with SIGKILL at random instants
+#   and restarted, 12 times. Its journal (a tmpfs of 8 MiB) then holds
+#   every entry the module produced: the node's binary log replays to the
+#   TPM's PCR 11 in both banks (nsimad.host: any entry lost, doubled or
+#   moved changes that), each container's log is exactly the node log's
+#   entries of its namespace, and the kernel list was trimmed as it went.
 # - Disk full: a filler takes the tmpfs' last blocks; new entries cannot
 #   be committed: nsimad says so, keeps running, and the kernel list is
 #   not trimmed past what is on disk; once the filler is gone nsimad
@@ -27,30 +28,46 @@ start() { nsimad -v --dir $D --interval 20 --batch 16 2>>$LOG & pid=$!; }
 # committed: the journal's next index, from its last commit line
 committed() { awk '$1 == "commit" { n = $2 } END { print n + 0 }' $J/commits; }
 
-# Load: in each of two namespaces, until /tmp/load/stop, rounds of a new
-# script executed (an entry each; its #! runs a shell: an exec event of
-# rule shell_in_container); the number of rounds in /tmp/load/<name>.rounds.
+# Load: in each of two crun containers, until /stop in its root, rounds
+# of a new script executed (an entry each; its #! runs a shell: an exec
+# event of rule shell_in_container); the container writes its mount
+# namespace to /ns, and at the end the number of rounds to /rounds.
+IMG=/oci/nsima-test
+[ -x /usr/bin/crun ] || bail "no crun in the guest (crun overlay missing)"
+pin=$(cat $IMG.digest)
 mkdir -p /tmp/load
 load() {
-	unshare -m sh -c '
+	oci-run run -m "$pin" -c /nsima/$1 -H host-$1 $IMG /run/oci/$1 $1 \
+		/bin/sh -c 'readlink /proc/self/ns/mnt >/ns.tmp; mv /ns.tmp /ns
 		i=0
-		while [ ! -e /tmp/load/stop ]; do
+		while [ ! -e /stop ]; do
 			i=$((i + 1))
-			f=/tmp/load/'$1'-$i
+			f=/tmp/'$1'-$i
 			printf "#!/bin/sh\n# %s %s\n" '$1' $i >$f
 			chmod +x $f
 			$f
 		done
-		echo $i >/tmp/load/'$1'.rounds
-		readlink /proc/self/ns/mnt >/tmp/load/'$1'.ns'
+		echo $i >/rounds' >/tmp/load/$1.log 2>&1
+}
+# ready: the container's /ns is there (at most 60 s)
+ready() {
+	for _ in $(seq 300); do
+		[ -s /run/oci/$1/rootfs/ns ] && return 0
+		sleep 0.2
+	done
+	return 1
 }
 
 : >$LOG
 start
-load A &
+load c1 &
 la=$!
-load B &
+load c2 &
 lb=$!
+for c in c1 c2; do
+	ready $c || { cat /tmp/load/$c.log; bail "container $c not running in 60 s"; }
+done
+ok "two crun containers executing new files"
 max=0
 kills=0
 moved=0		# kill rounds in which the kernel list was trimmed
@@ -73,8 +90,12 @@ while [ $kills -lt 12 ]; do
 	last=$t
 	start
 done
-: >/tmp/load/stop
-wait $la $lb
+: >/run/oci/c1/rootfs/stop
+: >/run/oci/c2/rootfs/stop
+wait $la
+is "container c1 ran to its end (crun run: status 0)" $? 0
+wait $lb
+is "container c2 ran to its end (crun run: status 0)" $? 0
 check "quiescent after the load (namespaces ended, nothing pending)" quiesce
 sleep 1
 kill -TERM $pid
@@ -100,28 +121,34 @@ check "no error in nsimad's log" \
 	test "$(grep -v -c -e '^nsimad: following ' -e '^nsimad: stopped at ' \
 		-e '^nsimad: new journal ' -e '^nsimad: committed ' $LOG)" -eq 0
 
-# Each namespace's logs (ns/<nsid>.<index of its first entry>): the node
-# log's entries of that namespace.
+# Each container's logs (ns/<nsid>.<index of its first entry>): the node
+# log's entries of its namespace.
 events=0
 all=0
 cp $J/node/binary_runtime_measurements /out/node1.bin
-for n in A B; do
-	ns=$(cat /tmp/load/$n.ns)
+for c in c1 c2; do
+	R=/run/oci/$c/rootfs
+	ns=$(cat $R/ns)
 	ns=${ns#mnt:[}
 	ns=${ns%]}
 	d=$(echo $J/ns/$ns.*)
-	grep " $ns:" $J/node/ascii_runtime_measurements >/tmp/want-$n
-	check "namespace $n: its ascii log ($d) is the node's entries of $ns, in order" \
-		cmp -s /tmp/want-$n $d/ascii_runtime_measurements
-	check "namespace $n: ended, its log ends with its ns_end" \
+	grep " $ns:" $J/node/ascii_runtime_measurements >/tmp/want-$c
+	check "container $c: its ascii log ($d) is the node's entries of $ns, in order" \
+		cmp -s /tmp/want-$c $d/ascii_runtime_measurements
+	check "container $c: ended, its log ends with its ns_end" \
 		test "$(tail -n 1 $d/ascii_runtime_measurements | cut -d' ' -f5)" = "$ns:nsima-event:ns_end"
-	rounds=$(cat /tmp/load/$n.rounds)
+	rounds=$(cat $R/rounds)
 	all=$((all + rounds))
-	is "namespace $n: each of its $rounds scripts once" \
-		"$(grep -c " $ns:/tmp/load/$n-" /tmp/want-$n)" $rounds
-	events=$((events + $(grep -c " $ns:nsima-event:exec " /tmp/want-$n)))
-	echo "$ns" >/out/ns$n
-	cp $d/binary_runtime_measurements /out/ns$n.bin
+	check "container $c: $rounds rounds (at least 20)" test "$rounds" -ge 20
+	is "container $c: each of its $rounds scripts once" \
+		"$(grep -c " $ns:/tmp/$c-" /tmp/want-$c)" $rounds
+	is "container $c: none of the other's scripts" \
+		"$(grep -c -e " $ns:/tmp/c1-" -e " $ns:/tmp/c2-" /tmp/want-$c)" $rounds
+	is "container $c: its shell (busybox) executed under its namespace" \
+		"$(grep -c " $ns:/bin/busybox\$" /tmp/want-$c)" 1
+	events=$((events + $(grep -c " $ns:nsima-event:exec " /tmp/want-$c)))
+	echo "$ns" >/out/ns$c
+	cp $d/binary_runtime_measurements /out/ns$c.bin
 done
 
 # Each round's shell raised its event, or the exec hook counted why it

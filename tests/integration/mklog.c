@@ -44,10 +44,17 @@
  *   mklog nsstate LOG NS [END]
  *       prints "COUNT:HEX", what an ns_state of NS logged before entry END
  *       (default: after the last) says (for verify --ns-chain).
+ *
+ *   mklog feed LIST SFS RATE SECS
+ *       appends LIST's entries (mklog gen's) to SFS, a fake securityfs,
+ *       RATE a second for SECS seconds (bench/agent.sh's paced run).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cel.h"
 #include "fileio.h"
@@ -623,6 +630,79 @@ static int cmd_extends(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * feed LIST SFS RATE SECS: append LIST's entries (a list of mklog gen:
+ * ima-ng, sha1) to SFS/binary_runtime_measurements, a directory laid out
+ * as the module's securityfs (tests/integration/fakesfs.inc, holding none
+ * of them yet), RATE entries a second for SECS seconds (every 10 ms the
+ * entries due by then), SFS/status following; prints the entries fed.
+ * A paced kernel list for bench/agent.sh.
+ */
+static int cmd_feed(int argc, char **argv)
+{
+	struct timespec t0, now;
+	struct nsima_log log;
+	unsigned long rate, secs;
+	size_t i = 0, off = 0, due, end, n;
+	char path[4096], tmp[4096 + 8];
+	uint8_t *buf;
+	size_t len;
+	struct nsima_err err = { 0 };
+	FILE *f;
+	int fd;
+
+	if (argc < 6)
+		die("usage: mklog feed LIST SFS RATE SECS", NULL);
+	rate = strtoul(argv[4], NULL, 10);
+	secs = strtoul(argv[5], NULL, 10);
+	if (!rate || !secs)
+		die("feed: RATE and SECS must be positive", NULL);
+	load(argv[2], &log);
+	if (nsima_read_file(argv[2], NSIMA_INPUT_MAX, &buf, &len, &err))
+		die(argv[2], &err);
+	snprintf(path, sizeof(path), "%s/binary_runtime_measurements", argv[3]);
+	fd = open(path, O_WRONLY | O_APPEND);
+	if (fd < 0)
+		die(path, NULL);
+	end = log.count < rate * secs ? log.count : rate * secs;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (i < end) {
+		struct timespec d = { 0, 10 * 1000 * 1000 };
+
+		nanosleep(&d, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		due = (size_t)(((now.tv_sec - t0.tv_sec) * 1000000000LL +
+				(now.tv_nsec - t0.tv_nsec)) /
+			       (1000000000LL / (long long)rate));
+		if (due > end)
+			due = end;
+		for (n = 0; i < due; i++)
+			/* pcr, sha1 digest, "ima-ng" with its length, data */
+			n += 4 + 20 + 4 + 6 + 4 + log.entries[i].data_len;
+		if (!n)
+			continue;
+		if (off + n > len || write(fd, buf + off, n) != (ssize_t)n)
+			die("feed: write (or LIST is not mklog gen's)", NULL);
+		off += n;
+		snprintf(tmp, sizeof(tmp), "%s/status.new", argv[3]);
+		f = fopen(tmp, "w");
+		if (!f)
+			die(tmp, NULL);
+		fprintf(f, "tpm: present\nbanks: sha1 sha256\npcr: 11\n"
+			"entries: %zu\ntrimmed: 0\npcr_at_load_sha1: %040d\n"
+			"pcr_at_load_sha256: %064d\nload_id: %032d\n",
+			i, 0, 0, 0);
+		snprintf(path, sizeof(path), "%s/status", argv[3]);
+		if (fclose(f) || rename(tmp, path))
+			die(path, NULL);
+	}
+	close(fd);
+	printf("%zu\n", i);
+	free(buf);
+	nsima_log_free(&log);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "extends"))
@@ -633,8 +713,10 @@ int main(int argc, char **argv)
 		return cmd_edit(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "gen"))
 		return cmd_gen(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "feed"))
+		return cmd_feed(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "nsstate"))
 		return cmd_nsstate(argc, argv);
-	fprintf(stderr, "usage: mklog build|edit|gen|nsstate ... (see tests/integration/mklog.c)\n");
+	fprintf(stderr, "usage: mklog build|edit|gen|nsstate|extends|feed ... (see tests/integration/mklog.c)\n");
 	return 2;
 }
