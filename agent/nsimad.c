@@ -75,12 +75,14 @@ static struct {
 	const char *ak_dir, *ak_alg, *tcti;
 	const char *tls_cert, *tls_key, *client_ca;
 	const char *policy;
+	unsigned int rate;	/* TPM requests a second per client, 0: any */
 	bool once, trim, verbose;
 } opt = {
 	.dir = "/var/lib/nsima",
 	.sfs = "/sys/kernel/security/nsima",
 	.interval_ms = 200,
 	.batch = 4096,
+	.rate = 5,
 	.trim = true,
 };
 
@@ -103,6 +105,7 @@ static struct {
  */
 static pthread_mutex_t mlock = PTHREAD_MUTEX_INITIALIZER;
 static struct nsima_agent_counts shown;
+static uint64_t rate_limited;	/* TPM requests refused by --rate */
 static struct nsima_metrics *events, *batch_events;
 static uint64_t journal_first;	/* whole-list index of its first entry */
 static pthread_cond_t committed;	/* CLOCK_MONOTONIC: run() sets it up */
@@ -826,6 +829,7 @@ static unsigned int render_metrics(void *ctx, const char *client,
 	a = shown;
 	a.quotes = quotes;
 	a.quote_wait_ms = quote_wait_ms;
+	a.rate_limited = rate_limited;
 	if (have_end) {
 		a.have_kernel = true;
 		a.kernel_total = end;
@@ -1004,6 +1008,75 @@ static void evidence_slot_give(const char *client)
 	evidence_waiting--;
 }
 
+/*
+ * --rate: each client (its certificate's CN; without client certificates
+ * everybody is one client) may make opt.rate requests that use the TPM
+ * (evidence, activation) a second, in bursts of RATE_BURST times that: a
+ * token bucket per client, in thousandths of a request. A client that
+ * gets this far has a rule, and the rules are fixed at start: one row
+ * each (plus everybody's), never evicted, so no client can reset its own
+ * bucket by crowding others out.
+ */
+#define RATE_BURST	4
+#define RATE_ROWS	(NSIMA_ACCESS_RULES_MAX + 1)
+static struct {
+	char cn[NSIMA_ACCESS_CN_MAX + 1];
+	uint64_t milli, at_ms;
+} rate_rows[RATE_ROWS];		/* under mlock */
+static unsigned int rate_used;	/* under mlock: rows in use */
+
+/* One TPM request of @client (NULL: no client certificates) at @now_ms:
+ * true if within --rate (a token taken), false if over it (or, which
+ * cannot happen, more clients than rules). */
+static bool rate_take(const char *client, uint64_t now_ms)
+{
+	const char *key = client ? client : "";
+	uint64_t cap = (uint64_t)opt.rate * RATE_BURST * 1000, add;
+	unsigned int i;
+
+	if (!opt.rate)
+		return true;
+	for (i = 0; i < rate_used; i++)
+		if (!strcmp(rate_rows[i].cn, key))
+			break;
+	if (i == rate_used) {
+		if (rate_used == RATE_ROWS) {
+			rate_limited++;
+			return false;
+		}
+		snprintf(rate_rows[i].cn, sizeof(rate_rows[i].cn), "%s", key);
+		rate_rows[i].milli = cap;
+		rate_rows[i].at_ms = now_ms;
+		rate_used++;
+	}
+	/* ms elapsed x requests/s = thousandths of a request */
+	add = (now_ms - rate_rows[i].at_ms) * opt.rate;
+	rate_rows[i].milli = add >= cap - rate_rows[i].milli ? cap :
+			     rate_rows[i].milli + add;
+	rate_rows[i].at_ms = now_ms;
+	if (rate_rows[i].milli < 1000) {
+		rate_limited++;
+		return false;
+	}
+	rate_rows[i].milli -= 1000;
+	return true;
+}
+
+/* rate_take() under mlock; 0, or 429 with why. */
+static unsigned int rate_check(const char *client, char *why, size_t why_len)
+{
+	bool ok;
+
+	pthread_mutex_lock(&mlock);
+	ok = rate_take(client, now_ms());
+	pthread_mutex_unlock(&mlock);
+	if (ok)
+		return 0;
+	snprintf(why, why_len, "rate: this client may make %u TPM requests a second (bursts of %u)",
+		 opt.rate, opt.rate * RATE_BURST);
+	return 429;
+}
+
 /* @buf in base64 as member @key of @j: 0 or -1. */
 static int b64_member(json_t *j, const char *key, const uint8_t *buf,
 		      size_t len)
@@ -1100,6 +1173,9 @@ static unsigned int render_activate(void *ctx, const char *client,
 		snprintf(why, why_len, "%s", err.msg);
 		return 400;
 	}
+	hs = rate_check(client, why, why_len);
+	if (hs)
+		return hs;
 	rc = nsimad_tpm_activate(tpm, rq.credential, rq.credential_len,
 				 rq.secret, rq.secret_len, secret, &len);
 	if (rc) {
@@ -1366,6 +1442,12 @@ static unsigned int render_evidence(void *ctx, const char *client,
 		if (status != 200)
 			goto out;
 	}
+	/* the client's --rate, charged only now: a request refused above
+	 * (slots, scope, lookup) never touched the TPM and costs nothing */
+	status = rate_check(client, why, why_len);
+	if (status)
+		goto out;
+	status = 200;
 	/* a namespace's view: its ns_state first (the count and chain of its
 	 * entries, logged by the module), so the quote can prove the view
 	 * complete; a namespace that ended has its last one already */
@@ -1717,6 +1799,10 @@ static void usage(FILE *out)
 "      --client 'CN SCOPE[,SCOPE]...'  what the client with common name CN\n"
 "                        may see: node (everything), ns:NSID,\n"
 "                        container:NAME (that namespace's view); repeatable\n"
+"      --rate N          requests that use the TPM (evidence, activation)\n"
+"                        a client (its CN; without client certificates,\n"
+"                        everybody) may make a second, in bursts of 4N;\n"
+"                        more get 429 (0..1000, default 5; 0: no limit)\n"
 "      --policy FILE     load the BPF programs with this policy (measured,\n"
 "                        pinned under /sys/fs/bpf/nsima; kept across\n"
 "                        restarts); SIGHUP reads it again and, changed,\n"
@@ -1724,7 +1810,7 @@ static void usage(FILE *out)
 "  -c, --config FILE     settings from FILE first (\"key = value\" lines:\n"
 "                        dir, securityfs, interval, batch, trim yes|no,\n"
 "                        listen, ak_dir, ak_alg, tcti, tls_cert, tls_key,\n"
-"                        client_ca, client (repeatable), policy,\n"
+"                        client_ca, client (repeatable), policy, rate,\n"
 "                        verbose yes|no);\n"
 "                        the options above win (client rules add up)\n"
 "  -v, --verbose         a line per commit\n"
@@ -1790,6 +1876,14 @@ static int conf_set(void *ctx, const char *key, const char *value,
 			opt.interval_ms = (unsigned int)v;
 		else
 			opt.batch = v;
+		return 0;
+	}
+	if (!strcmp(key, "rate")) {
+		if (strcmp(value, "0") && !number(value, 1000, &v))
+			return nsima_err_set(err, NSIMA_EMALFORMED,
+					     NSIMA_AT_NONE, 0,
+					     "rate: '%s' is not 0..1000", value);
+		opt.rate = strcmp(value, "0") ? (unsigned int)v : 0;
 		return 0;
 	}
 	if (!strcmp(key, "trim") || !strcmp(key, "verbose")) {
@@ -1871,6 +1965,7 @@ int main(int argc, char **argv)
 		{ "client-ca", required_argument, NULL, 'R' },
 		{ "client", required_argument, NULL, 'U' },
 		{ "policy", required_argument, NULL, 'P' },
+		{ "rate", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1937,6 +2032,13 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			opt.policy = optarg;
+			break;
+		case 'r':
+			if (strcmp(optarg, "0") && !number(optarg, 1000, &v)) {
+				say("--rate %s: not 0..1000", optarg);
+				return 2;
+			}
+			opt.rate = strcmp(optarg, "0") ? (unsigned int)v : 0;
 			break;
 		case 'U': {
 			struct nsima_err err;

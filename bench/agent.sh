@@ -69,12 +69,17 @@ cpu=$(cut -d' ' -f3 "$out/agent-runs.txt" | median)
 commits=$(cut -d' ' -f4 "$out/agent-runs.txt" | median)
 
 # ---- at a steady rate ----
+# CPU over the whole window, from just before the first entry is fed to
+# the journal holding the last one (the commits after the feed included);
+# RSS when the journal holds the last entry.
 hz=$(getconf CLK_TCK)
 cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 journal_next() { awk '$1 == "commit" { c = $2 } END { print c + 0 }' "$1/current/commits"; }
 "$mklog" gen "$((rate * secs))" "$out/agent-paced-list" >/dev/null || die "mklog gen failed"
 : >"$out/agent-empty"
 : >"$out/agent-paced.txt"
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null' EXIT
 for iv in $intervals; do
 	psfs=$out/agent-paced-sfs
 	pj=$out/agent-paced-journal
@@ -94,24 +99,25 @@ for iv in $intervals; do
 	fed=$("$mklog" feed "$out/agent-paced-list" "$psfs" "$rate" "$secs") ||
 		die "mklog feed failed"
 	t1=$(date +%s%N)
-	c1=$(cputicks $pid)
-	prss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
-	phwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status")
-	for _ in $(seq 1000); do
-		[ "$(journal_next "$pj")" = "$fed" ] && break
+	deadline=$((t1 + 10000000000))
+	while [ "$(journal_next "$pj")" != "$fed" ] && [ "$(date +%s%N)" -lt $deadline ]; do
 		sleep 0.01
 	done
 	t2=$(date +%s%N)
+	c1=$(cputicks $pid)
+	prss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+	phwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status")
 	[ "$(journal_next "$pj")" = "$fed" ] ||
 		die "interval $iv: the journal holds $(journal_next "$pj") of $fed entries 10 s after the feed"
 	kill -TERM $pid
 	wait $pid || die "interval $iv: nsimad failed: $(tail -n 1 "$out/agent-paced-$iv.log")"
+	pid=""
 	pcommits=$(sed -n 's/.* entries in \([0-9]*\) commits.*/\1/p' "$out/agent-paced-$iv.log")
-	echo "$iv $fed $(( (t1 - t0) / 1000000 )) $((c1 - c0)) $prss $phwm $pcommits $(( (t2 - t1) / 1000000 ))" \
+	echo "$iv $fed $(( (t2 - t0) / 1000000 )) $((c1 - c0)) $prss $phwm $pcommits $(( (t2 - t1) / 1000000 ))" \
 		>>"$out/agent-paced.txt"
 done
 rm -f "$out/agent-paced-list" "$out/agent-empty"
-paced=$(awk -v hz="$hz" '{ printf "%s{\"interval_ms\":%d,\"entries\":%d,\"feed_ms\":%d,\"entries_per_s\":%.0f,\"cpu_percent\":%.1f,\"cpu_us_per_entry\":%.0f,\"rss_kib\":%d,\"peak_rss_kib\":%d,\"commits\":%d,\"catch_up_ms\":%d}", \
+paced=$(awk -v hz="$hz" '{ printf "%s{\"interval_ms\":%d,\"entries\":%d,\"window_ms\":%d,\"entries_per_s\":%.0f,\"cpu_percent\":%.1f,\"cpu_us_per_entry\":%.0f,\"rss_kib\":%d,\"peak_rss_kib\":%d,\"commits\":%d,\"catch_up_ms\":%d}", \
 	(NR > 1 ? "," : ""), $1, $2, $3, $2 * 1000 / $3, 100 * $4 / hz / ($3 / 1000), 1e6 * $4 / hz / $2, $5, $6, $7, $8 }
 	END { print "" }' "$out/agent-paced.txt")
 

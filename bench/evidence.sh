@@ -34,7 +34,7 @@ sfs=$T/sfs
 "$mklog" gen "$n" "$T/list" >/dev/null || die "mklog gen"
 fakesfs_init "$sfs" "$T/list" "$n" || die "fake securityfs"
 port=$(swtpm_free_port) || die "no port"
-"$nsimad" --dir "$T/journal" --securityfs "$sfs" --no-trim \
+"$nsimad" --dir "$T/journal" --securityfs "$sfs" --no-trim --rate 0 \
 	--listen "127.0.0.1:$port" --ak-dir "$T/ak" --tcti "$A_tcti" \
 	>"$T/nsimad.log" 2>&1 &
 agent=$!

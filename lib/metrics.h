@@ -29,6 +29,7 @@ struct nsima_agent_counts {
 	uint64_t journal_next, journal_bytes, journal_namespaces;
 	uint64_t policy_loads, policy_errors;	/* nsimad --policy */
 	uint64_t quotes, quote_wait_ms;		/* evidence's TPM quotes */
+	uint64_t rate_limited;			/* 429 by --rate */
 	bool have_kernel;		/* kernel_total is known */
 	uint64_t kernel_total;		/* trimmed + entries in the list */
 };

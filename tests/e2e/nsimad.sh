@@ -140,8 +140,10 @@ for c in c1 c2; do
 	rounds=$(cat $R/rounds)
 	all=$((all + rounds))
 	check "container $c: $rounds rounds (at least 20)" test "$rounds" -ge 20
-	is "container $c: each of its $rounds scripts once" \
+	is "container $c: $rounds scripts measured" \
 		"$(grep -c " $ns:/tmp/$c-" /tmp/want-$c)" $rounds
+	is "container $c: each of them once (1..$rounds, none twice)" \
+		"$(grep -o " $ns:/tmp/$c-[0-9]*\$" /tmp/want-$c | sed "s/.*-//" | sort -n | uniq | awk '$1 == NR { k++ } END { print k + 0 }')" $rounds
 	is "container $c: none of the other's scripts" \
 		"$(grep -c -e " $ns:/tmp/c1-" -e " $ns:/tmp/c2-" /tmp/want-$c)" $rounds
 	is "container $c: its shell (busybox) executed under its namespace" \

@@ -648,15 +648,18 @@ static int cmd_feed(int argc, char **argv)
 	uint8_t *buf;
 	size_t len;
 	struct nsima_err err = { 0 };
+	char *endp;
 	FILE *f;
 	int fd;
 
 	if (argc < 6)
 		die("usage: mklog feed LIST SFS RATE SECS", NULL);
-	rate = strtoul(argv[4], NULL, 10);
-	secs = strtoul(argv[5], NULL, 10);
-	if (!rate || !secs)
-		die("feed: RATE and SECS must be positive", NULL);
+	rate = strtoul(argv[4], &endp, 10);
+	if (argv[4][0] < '1' || argv[4][0] > '9' || *endp || rate > 100000)
+		die("feed: RATE is not 1..100000", NULL);
+	secs = strtoul(argv[5], &endp, 10);
+	if (argv[5][0] < '1' || argv[5][0] > '9' || *endp || secs > 3600)
+		die("feed: SECS is not 1..3600", NULL);
 	load(argv[2], &log);
 	if (nsima_read_file(argv[2], NSIMA_INPUT_MAX, &buf, &len, &err))
 		die(argv[2], &err);
@@ -671,9 +674,10 @@ static int cmd_feed(int argc, char **argv)
 
 		nanosleep(&d, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		due = (size_t)(((now.tv_sec - t0.tv_sec) * 1000000000LL +
-				(now.tv_nsec - t0.tv_nsec)) /
-			       (1000000000LL / (long long)rate));
+		/* elapsed ns x rate: below 2^64 for hours at 10^5/s */
+		due = (size_t)((uint64_t)((now.tv_sec - t0.tv_sec) * 1000000000LL +
+					  (now.tv_nsec - t0.tv_nsec)) *
+			       rate / 1000000000ULL);
 		if (due > end)
 			due = end;
 		for (n = 0; i < due; i++)

@@ -506,5 +506,99 @@ kill -TERM "$agent"
 wait "$agent"
 rc=$?
 [ $rc = 0 ] && ok "SIGTERM: exit 0" || not_ok "SIGTERM: exit $rc" "$(tail -n 3 "$T/nsimad.log")"
+
+# --rate: requests that use the TPM (evidence, activation), a token
+# bucket per client (CN), bursts of 4x the rate; the command line wins
+# over the config file. At --rate 1 a client polling as fast as it can
+# gets 429 after its burst (and at most one more a second); another
+# client still has its own burst; activations draw on it too.
+expect "nsimad --rate 1001: usage (2)" 2 \
+	"$nsimad" --dir "$T/j3" --securityfs "$sfs" --rate 1001
+grep_out "... says why" "--rate 1001: not 0..1000"
+printf 'rate = x\n' >"$T/rate-bad.conf"
+expect "nsimad: rate = x in the config file: usage (2)" 2 \
+	"$nsimad" --config "$T/rate-bad.conf" --dir "$T/j3" --securityfs "$sfs"
+grep_out "... says why" "rate: 'x' is not 0..1000"
+cp "$T/tls.conf" "$T/rate.conf"
+echo "rate = 1000" >>"$T/rate.conf"
+port=$(swtpm_free_port)
+"$nsimad" --config "$T/rate.conf" --rate 1 --dir "$T/journal" --securityfs "$sfs" \
+	--no-trim --interval 50 --listen "127.0.0.1:$port" --ak-dir "$T/ak" \
+	--tcti "$A_tcti" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key" \
+	--client-ca "$pki/ca.pem" >"$T/nsimad-rate.log" 2>&1 &
+agent=$!
+SWTPM_PIDS+=("$agent")
+surl=https://127.0.0.1:$port
+for _ in $(seq 100); do
+	# shellcheck disable=SC2046
+	curl -fsS $(tls verifier) "$surl/metrics" -o /dev/null 2>/dev/null && break
+	sleep 0.1
+done
+rl() { # the rate refusals /metrics counts now
+	# shellcheck disable=SC2046
+	curl -sS $(tls verifier) "$surl/metrics" 2>/dev/null | sed -n 's/^nsima_agent_rate_limited_total //p'
+}
+r0=$(rl)
+served=0 code=200
+t0=$(date +%s%N)
+while [ "$code" = 200 ] && [ $served -lt 40 ]; do
+	code=$(ev_code verifier)
+	[ "$code" = 200 ] && served=$((served + 1))
+done
+t1=$(date +%s%N)
+secs=$(( (t1 - t0 + 999999999) / 1000000000 ))
+[ "$code" = 429 ] && grep -q '"rate: this client may make 1 TPM requests a second (bursts of 4)"' "$T/ev_body" &&
+	[ $served -ge 4 ] && [ $served -le $((4 + secs)) ] &&
+	ok "--rate 1 (over the config's 1000): the verifier polling at full speed: $served served in ${secs} s, then 429 (rate)" ||
+	not_ok "--rate 1: $served served in ${secs} s, then $code $(head -c 200 "$T/ev_body")"
+codes=""
+for _ in 1 2 3 4; do
+	codes="$codes $(ev_code tenant-a "ns=$NS")"
+done
+[ "$codes" = " 200 200 200 200" ] &&
+	ok "--rate: tenant A meanwhile has its own bucket: its burst of 4 served" ||
+	not_ok "--rate: tenant A after the verifier's drain:$codes $(head -c 200 "$T/ev_body")"
+code=200 acts=0
+while [ "$code" != 429 ] && [ $acts -lt 20 ]; do
+	# shellcheck disable=SC2046
+	code=$(curl -sS -o "$T/act" -w '%{http_code}' $(tls verifier) \
+		"$surl/v1/activate?credential=0002abcd&secret=00020102" 2>/dev/null)
+	acts=$((acts + 1))
+done
+[ "$code" = 429 ] && grep -q '"rate: ' "$T/act" && [ $acts -le 6 ] &&
+	ok "--rate: activations draw on the verifier's bucket: 429 after $acts" ||
+	not_ok "--rate: activations: $code after $acts $(head -c 200 "$T/act")"
+r1=$(rl)
+[ -n "$r1" ] && [ $((r1 - r0)) = 2 ] &&
+	ok "--rate: /metrics counts the 2 refusals (nsima_agent_rate_limited_total)" ||
+	not_ok "--rate: /metrics counted $r0 -> $r1"
+kill -TERM "$agent"
+wait "$agent"
+rc=$?
+[ $rc = 0 ] && ok "--rate: SIGTERM: exit 0" || not_ok "--rate: SIGTERM: exit $rc" "$(tail -n 3 "$T/nsimad-rate.log")"
+# --rate 0: no limit
+port=$(swtpm_free_port)
+"$nsimad" --rate 0 --dir "$T/journal" --securityfs "$sfs" --no-trim \
+	--interval 50 --listen "127.0.0.1:$port" --ak-dir "$T/ak" \
+	--tcti "$A_tcti" >"$T/nsimad-rate0.log" 2>&1 &
+agent=$!
+SWTPM_PIDS+=("$agent")
+url=http://127.0.0.1:$port
+for _ in $(seq 100); do
+	curl -fsS "$url/metrics" -o /dev/null 2>/dev/null && break
+	sleep 0.1
+done
+codes=""
+for _ in $(seq 12); do
+	codes="$codes $(curl -sS -o /dev/null -w '%{http_code}' "$url/v1/evidence?nonce=$(openssl rand -hex 8)" 2>/dev/null)"
+done
+[ "$codes" = "$(printf ' 200%.0s' $(seq 12))" ] &&
+	[ "$(curl -sS "$url/metrics" 2>/dev/null | sed -n 's/^nsima_agent_rate_limited_total //p')" = 0 ] &&
+	ok "--rate 0: 12 requests as fast as they come, all served, none counted" ||
+	not_ok "--rate 0:$codes"
+kill -TERM "$agent"
+wait "$agent"
+rc=$?
+[ $rc = 0 ] && ok "--rate 0: SIGTERM: exit 0" || not_ok "--rate 0: SIGTERM: exit $rc" "$(tail -n 3 "$T/nsimad-rate0.log")"
 echo "1..$n"
 exit $failed

@@ -54,7 +54,7 @@ static char *render(struct nsima_metrics *m, const char *status,
 {
 	struct nsima_agent_counts a = {
 		.entries = 7, .commits = 2, .journal_next = 40,
-		.have_kernel = true, .kernel_total = 45,
+		.have_kernel = true, .kernel_total = 45, .rate_limited = 9,
 	};
 	struct nsima_buf out;
 
@@ -99,6 +99,8 @@ static void test_events(void **state)
 		      "pcr_at_load_sha1: 0000\nunknown_count: 5\n",
 		   kerr);
 	has(t, "nsima_agent_entries_total 7");
+	has(t, "# TYPE nsima_agent_rate_limited_total counter");
+	has(t, "nsima_agent_rate_limited_total 9");
 	has(t, "nsima_persist_lag_entries 5");
 	has(t, "nsima_events_total{ns=\"4026532114\",type=\"exec\",risk=\"high\"} 3");
 	has(t, "nsima_events_total{ns=\"4026532115\",type=\"exec\",risk=\"high\"} 1");
