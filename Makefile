@@ -8,6 +8,8 @@
 #   make lint    checkpatch --strict over kmod/
 #   make install the tools, agent, unit, policy, docs (install.mk:
 #                DESTDIR, PREFIX...); make uninstall removes them
+#   make dkms    nsima.ko through dkms for KVER (kmod/dkms.mk,
+#                docs/install.md); make dkms-remove
 #   make clean   remove build/ output (the kernel download cache is kept;
 #                `make distclean` removes it too)
 #   V=1          show full command lines
@@ -58,6 +60,7 @@ $(B)/obj/%.o: %.c
 include lib/lib.mk
 include attest/attest.mk
 include kmod/kmod.mk
+include kmod/dkms.mk
 include bpf/bpf.mk
 include agent/agent.mk
 include policy/policy.mk
