@@ -10,6 +10,7 @@
 #                DESTDIR, PREFIX...); make uninstall removes them
 #   make dkms    nsima.ko through dkms for KVER (kmod/dkms.mk,
 #                docs/install.md); make dkms-remove
+#   make deb     the nsima and nsima-dkms packages (debian.mk), lintian
 #   make clean   remove build/ output (the kernel download cache is kept;
 #                `make distclean` removes it too)
 #   V=1          show full command lines
@@ -37,6 +38,9 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	  -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE \
 	  -Iinclude -Ilib
 LDFLAGS ?=
+# full RELRO: the GOT read-only after relocation (lintian's
+# hardening-no-bindnow otherwise)
+LDFLAGS += -Wl,-z,relro -Wl,-z,now
 
 # Collected by the fragments.
 ALL_TARGETS :=
@@ -71,6 +75,7 @@ include tests/integration/integration.mk
 include tests/e2e/e2e.mk
 include bench/bench.mk
 include install.mk
+include debian.mk
 
 all: $(ALL_TARGETS)
 

@@ -1,5 +1,6 @@
-# nsima-load: libbpf skeleton loader. Linked statically: it runs in the
-# VM's busybox initramfs as well as on hosts.
+# nsima-load: libbpf skeleton loader (its BPF objects built in). Linked
+# dynamically, as a Debian package wants it: vm/mkinitramfs copies its
+# shared libraries into the test VM's initramfs, as nsimad's.
 NSIMA_LOAD := $(B)/bin/nsima-load
 
 # agent/progs.c: the load itself, nsimad --policy's too.
@@ -11,9 +12,8 @@ LIBBPF_LIBS := -lbpf -lelf -lz \
 $(NSIMA_LOAD): $(B)/obj/agent/nsima-load.o $(B)/obj/agent/progs.o $(LIBNSIMA)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -static -o $@ $(B)/obj/agent/nsima-load.o \
-		$(B)/obj/agent/progs.o $(LIBNSIMA) $(LIBBPF_LIBS) \
-		-lcrypto -lpthread -ldl
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/agent/nsima-load.o \
+		$(B)/obj/agent/progs.o $(LIBNSIMA) -lbpf -lcrypto
 
 ALL_TARGETS += $(NSIMA_LOAD)
 

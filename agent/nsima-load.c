@@ -54,13 +54,34 @@ static int load(const char *policy)
 	return rc;
 }
 
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: nsima-load [-v [-v]] --policy FILE | nsima-load --unpin\n"
+"Loads nsima's BPF LSM programs (built in) with a policy, attaches them\n"
+"and pins them under /sys/fs/bpf/nsima, where they stay attached after\n"
+"it exits (docs/policy.md). nsima.ko must be loaded: the policy's load\n"
+"is measured first (an entry with its SHA-256), then applied.\n"
+"  --policy FILE   load, fill the policy maps, attach, pin\n"
+"  --unpin         remove the pins: the programs detach (measured: a\n"
+"                  policy entry with an all-zero digest)\n"
+"  -v              say each step (-v -v: libbpf's messages too)\n"
+"  -h, --help      this text\n"
+"nsimad --policy does the same and keeps the programs current (SIGHUP).\n"
+"Exit status: 0 done, 1 failure (one line says what), 2 usage, 3 the\n"
+"policy does not parse or does not fit the maps.\n");
+}
+
 int main(int argc, char **argv)
 {
 	const char *policy = NULL;
 	int unpin = 0, i;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-v")) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-v")) {
 			verbose++;
 		} else if (!strcmp(argv[i], "--unpin")) {
 			unpin = 1;
@@ -73,7 +94,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i < argc || (!unpin && !policy) || (unpin && policy)) {
-		fprintf(stderr, "usage: nsima-load [-v [-v]] --policy FILE | nsima-load --unpin\n");
+		usage(stderr);
 		return 2;
 	}
 	return unpin ? nsima_progs_unpin("/sys/kernel/security/" NSIMA_SECURITYFS_DIR,

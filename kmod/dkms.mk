@@ -31,9 +31,14 @@ dkms-src: kmod/dkms.conf.in $(DKMS_FILES) VERSION
 	$(Q)$(INSTALL) -m 0644 include/nsima/abi.h include/nsima/kfuncs.h \
 		$(DESTDIR)$(DKMS_SRC_DIR)/include/nsima/
 
+# the nsima-dkms package's tree is dpkg's, not make's
+DKMS_OWNED = dpkg -S $(DKMS_SRC_DIR) >/dev/null 2>&1 && \
+	{ echo "make $@: $(DKMS_SRC_DIR) belongs to a package (nsima-dkms): apt remove it first" >&2; exit 1; } || true
+
 dkms:
 	$(Q)command -v $(DKMS) >/dev/null || \
 		{ echo "make dkms: no dkms (apt install dkms linux-headers-$(KVER))" >&2; exit 1; }
+	$(Q)$(DKMS_OWNED)
 	$(Q)$(DKMS) remove nsima/$(NSIMA_VERSION) --all >/dev/null 2>&1 || true
 	$(Q)rm -rf $(DKMS_SRC_DIR)
 	$(Q)$(MAKE) --no-print-directory dkms-src DESTDIR=
@@ -41,6 +46,7 @@ dkms:
 	$(Q)$(DKMS) install nsima/$(NSIMA_VERSION) -k $(KVER)
 
 dkms-remove:
+	$(Q)$(DKMS_OWNED)
 	$(Q)if command -v $(DKMS) >/dev/null; then \
 		$(DKMS) remove nsima/$(NSIMA_VERSION) --all >/dev/null 2>&1 || true; fi
 	$(Q)rm -rf $(DKMS_SRC_DIR)

@@ -21,7 +21,9 @@ want() { # want PREFIX: the files install must write, sorted
 	printf '%s\n' "$p/bin/nsima-attest" "$p/bin/nsima-policy" \
 		"$p/sbin/nsimad" "$p/sbin/nsima-load" \
 		"$p/lib/systemd/system/nsimad.service" \
-		"$p/share/nsima/default.policy" "$p/share/doc/nsima/README.md"
+		"$p/share/nsima/default.policy" "$p/share/doc/nsima/README.md" \
+		"$p/share/man/man1/nsima-attest.1" "$p/share/man/man1/nsima-policy.1" \
+		"$p/share/man/man8/nsimad.8" "$p/share/man/man8/nsima-load.8"
 	for d in docs/*.md; do echo "$p/share/doc/nsima/${d#docs/}"; done
 }
 
