@@ -58,3 +58,12 @@ bench-agent-vm: $(INITRAMFS) $(KBENCH) $(KBENCH_TINY)
 	$(Q)vm/bench-agent
 bench: bench-agent-vm
 .PHONY: bench-agent-vm
+
+# The Secure Boot chain (vm/fetch-sb: OVMF with Microsoft's keys, Debian's
+# shim, MokManager and GRUB, unpacked from Debian's packages) for
+# vm/run --secure-boot (tests/e2e/secureboot.sh).
+SB_DIR := $(B)/sb
+SB_STAMP := $(SB_DIR)/.done
+$(SB_STAMP): vm/fetch-sb
+	$(Q)vm/fetch-sb $(SB_DIR)
+ALL_TARGETS += $(SB_STAMP)

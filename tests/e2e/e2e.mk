@@ -9,3 +9,22 @@ $(E2E_PKI)/pki.cpio.gz: tests/e2e/mkpki
 	$(Q)tests/e2e/mkpki $(E2E_PKI)
 
 ALL_TARGETS += $(E2E_PKI)/pki.cpio.gz
+
+# secureboot.sh: nsima.ko signed by a key no firmware or MOK list knows
+# (made here, thrown away), for the guest to show it refused under
+# lockdown (kmod/sign over the kernel's own sign-file).
+E2E_SB := $(B)/tests/sb
+$(E2E_SB)/sb.cpio.gz: $(NSIMA_KO) kmod/sign $(KERNEL_STAMP)
+	$(if $(Q),@echo "  GEN     $@")
+	$(Q)rm -rf $(E2E_SB) && mkdir -p $(E2E_SB)/root/nsima
+	$(Q)openssl req -new -x509 -nodes -days 30 -subj "/CN=nsima test key, not enrolled" \
+		-newkey rsa:2048 -keyout $(E2E_SB)/key.pem -outform DER \
+		-out $(E2E_SB)/cert.der >/dev/null 2>&1
+	$(Q)cp $(NSIMA_KO) $(E2E_SB)/root/nsima/nsima-otherkey.ko
+	$(Q)SIGN_FILE=$(KERNEL_DIR)/root/usr/lib/linux-kbuild-6.1/scripts/sign-file \
+		kmod/sign $(E2E_SB)/key.pem $(E2E_SB)/cert.der \
+		$(E2E_SB)/root/nsima/nsima-otherkey.ko >/dev/null
+	$(Q)(cd $(E2E_SB)/root && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | \
+		gzip -1 >$@.tmp && mv $@.tmp $@
+
+ALL_TARGETS += $(E2E_SB)/sb.cpio.gz
