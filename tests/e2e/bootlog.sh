@@ -1,8 +1,9 @@
 #!/bin/sh
-# vm-options: --timeout 120
-# e2e (guest): the list is bound to this boot. The firmware (SeaBIOS,
-# with the swtpm TPM) measured the boot into PCRs 0-7 and left its event
-# log (/sys/kernel/security/tpm0/binary_bios_measurements); nsima.ko's
+# e2e (guest): the list is bound to the boot's measurements. The
+# firmware (SeaBIOS, with the swtpm TPM) measured the boot into PCRs 0-7
+# and left its event log (with -kernel, QEMU loads the kernel itself:
+# SeaBIOS measures the firmware's configuration, not the kernel; under
+# shim and GRUB, PCRs 4, 8 and 9 take the boot chain) (/sys/kernel/security/tpm0/binary_bios_measurements); nsima.ko's
 # first entry, nsima_aggregate, is SHA-256 over PCRs 0-9 of the sha256
 # bank at load. The host side (bootlog.host) parses that event log with
 # tpm2_eventlog and recomputes the aggregate from it alone.
