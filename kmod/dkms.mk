@@ -15,7 +15,7 @@ NSIMA_VERSION := $(shell cat VERSION)
 DKMS_SRC_DIR ?= /usr/src/nsima-$(NSIMA_VERSION)
 KVER ?= $(shell uname -r)
 DKMS ?= dkms
-DKMS_FILES := kmod/dkms-make $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild \
+DKMS_FILES := kmod/dkms-make kmod/btf-tools $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild \
 	include/nsima/abi.h include/nsima/kfuncs.h
 
 .PHONY: dkms-src dkms dkms-remove
@@ -25,7 +25,7 @@ dkms-src: kmod/dkms.conf.in $(DKMS_FILES) VERSION
 	$(Q)sed 's/@VERSION@/$(NSIMA_VERSION)/' kmod/dkms.conf.in \
 		>$(DESTDIR)$(DKMS_SRC_DIR)/dkms.conf
 	$(Q)chmod 0644 $(DESTDIR)$(DKMS_SRC_DIR)/dkms.conf
-	$(Q)$(INSTALL) -m 0755 kmod/dkms-make $(DESTDIR)$(DKMS_SRC_DIR)/
+	$(Q)$(INSTALL) -m 0755 kmod/dkms-make kmod/btf-tools $(DESTDIR)$(DKMS_SRC_DIR)/
 	$(Q)$(INSTALL) -m 0644 $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild \
 		$(DESTDIR)$(DKMS_SRC_DIR)/kmod/
 	$(Q)$(INSTALL) -m 0644 include/nsima/abi.h include/nsima/kfuncs.h \

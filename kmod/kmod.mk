@@ -6,8 +6,8 @@ KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild include/nsima/abi.h \
 	include/nsima/kfuncs.h
 NSIMA_KO := $(B)/kmod/nsima.ko
 
-$(KERNEL_STAMP): vm/fetch-kernel
-	$(Q)vm/fetch-kernel $(KERNEL_DIR)
+$(KERNEL_STAMP): vm/fetch-kernel kmod/btf-tools
+	$(Q)vm/fetch-kernel $(KERNEL_DIR) && touch $@
 
 $(NSIMA_KO): $(KMOD_SRCS) $(KERNEL_STAMP)
 	@mkdir -p $(B)/kmod

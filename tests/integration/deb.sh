@@ -14,8 +14,7 @@ set -u
 cd "$(dirname "$0")/../.."
 B=${B:-build}
 . tests/integration/tap.inc
-KVER=$(cat "$B/kernel/KVER" 2>/dev/null)
-[ -n "$KVER" ] || { echo "not ok 1 - $B/kernel/KVER missing (make all)"; echo "1..1"; exit 1; }
+need_kver
 need_built "$B/bin/nsima-attest" "$B/bin/nsimad"
 need_tools dpkg-buildpackage dh_dkms lintian dkms
 T=$(mktemp -d)
@@ -33,9 +32,9 @@ old=$(dpkg-query -W -f '${Package} ${db:Status-Abbrev}\n' nsima nsima-dkms 2>/de
 [ -z "$old" ] ||
 	apt-get purge -y -q -o DPkg::Lock::Timeout=300 $old >"$T/purge0.log" 2>&1 ||
 	{ echo "not ok 1 - apt purge of an earlier nsima failed: $(tail -n 2 "$T/purge0.log")"; echo "1..1"; exit 1; }
-env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory B="$B" dkms-remove >/dev/null 2>&1
+mk dkms-remove >/dev/null 2>&1
 
-expect "make deb" 0 env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory B="$B" deb
+expect "make deb" 0 mk deb
 debs=$(ls "$D/nsima_${V}_amd64.deb" "$D/nsima-dkms_${V}_all.deb" 2>/dev/null | wc -l)
 [ "$debs" = 2 ] && ok "two packages: nsima_${V}_amd64.deb, nsima-dkms_${V}_all.deb" ||
 	not_ok "packages in $D: $(ls "$D" 2>&1 | tr '\n' ' ')"

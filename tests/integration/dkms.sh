@@ -15,13 +15,11 @@ set -u
 cd "$(dirname "$0")/../.."
 B=${B:-build}
 . tests/integration/tap.inc
-KVER=$(cat "$B/kernel/KVER" 2>/dev/null)
-[ -n "$KVER" ] || { echo "not ok 1 - $B/kernel/KVER missing (make all)"; echo "1..1"; exit 1; }
+need_kver
 need_built "$B/bin/nsima-attest"
 [ -f "$B/kmod/nsima.ko" ] || { echo "not ok 1 - $B/kmod/nsima.ko not built"; echo "1..1"; exit 1; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-mk() { env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory B="$B" "$@"; }
 V=$(cat VERSION)
 KO=/lib/modules/$KVER/updates/dkms/nsima.ko
 
@@ -40,9 +38,10 @@ fi
 # kernel's BTF from the VM's image (a node running it, or with it
 # installed, needs no setting).
 mk dkms-remove >/dev/null 2>&1
-expect "make dkms KVER=$KVER: dkms add, build, sign, install" 0 \
-	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS NSIMA_BTF_BASE="$(realpath "$B/kernel/vmlinuz")" \
-	make -s --no-print-directory B="$B" dkms KVER="$KVER"
+NSIMA_BTF_BASE=$(realpath "$B/kernel/vmlinuz")
+export NSIMA_BTF_BASE
+expect "make dkms KVER=$KVER: dkms add, build, sign, install" 0 mk dkms KVER="$KVER"
+unset NSIMA_BTF_BASE
 cp "$T/out" "$T/dkms.out"
 grep_out "... dkms signed it with its MOK key" "Signing module .*nsima.ko"
 st=$(dkms status "nsima/$V" -k "$KVER" 2>&1)

@@ -13,8 +13,6 @@ B=${B:-build}
 need_built "$B/bin/nsima-attest" "$B/bin/nsimad" "$B/bin/nsima-load" "$B/bin/nsima-policy"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-# a make of its own, not the jobserver of the make check that runs us
-mk() { env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory B="$B" "$@"; }
 
 want() { # want PREFIX: the files install must write, sorted
 	local p=$1 d

@@ -63,6 +63,14 @@ extend() { # extend FIRST LAST EXTFILE: lines FIRST..LAST (1-based)
 }
 
 sfs=$T/sfs
+# stop_agent WHAT LOG: SIGTERM to nsimad ($agent); it must exit 0
+stop_agent() {
+	local rc
+	kill -TERM "$agent"
+	wait "$agent"
+	rc=$?
+	[ $rc = 0 ] && ok "$1: exit 0" || not_ok "$1: exit $rc" "$(tail -n 3 "$2")"
+}
 . tests/integration/fakesfs.inc
 status() { fakesfs_status "$sfs" "$1"; }
 fakesfs_init "$sfs" "$T/log1" 6
@@ -258,10 +266,7 @@ expect "verify --agent --log: usage (2)" 2 \
 expect "verify --agent ftp://: usage (2)" 2 \
 	"$attest" verify --ak "$ak" --agent "ftp://127.0.0.1:$port"
 
-kill -TERM "$agent"
-wait "$agent"
-rc=$?
-[ $rc = 0 ] && ok "SIGTERM: exit 0" || not_ok "SIGTERM: exit $rc" "$(tail -n 3 "$T/nsimad.log")"
+stop_agent "SIGTERM" "$T/nsimad.log"
 
 # ---- HTTPS and client certificates ----
 # A CA of the test's own; the agent's certificate for 127.0.0.1; clients:
@@ -311,21 +316,30 @@ client = verifier node
 client = tenant-a ns:$NS
 client = serveronly node
 EOF
-"$nsimad" --config "$T/tls.conf" --dir "$T/journal" --securityfs "$sfs" \
-	--no-trim --interval 50 --listen "127.0.0.1:$port" --ak-dir "$T/ak" \
-	--tcti "$A_tcti" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key" \
-	--client-ca "$pki/ca.pem" >"$T/nsimad-tls.log" 2>&1 &
-agent=$!
-SWTPM_PIDS+=("$agent")
-surl=https://127.0.0.1:$port
 tls() { # tls CLIENT: the curl options of that client
 	echo "--cacert $pki/ca.pem --cert $pki/$1.pem --key $pki/$1.key"
 }
-for _ in $(seq 100); do
-	# shellcheck disable=SC2046
-	curl -fsS $(tls verifier) "$surl/v1/ak" -o /dev/null 2>/dev/null && break
-	sleep 0.1
-done
+# tls_agent LOG [OPTION...]: nsimad over HTTPS with the test PKI and this
+# journal, AK and TPM, on a free port (port, surl; its pid in agent),
+# once it serves /v1/ak to the verifier (10 s at most)
+tls_agent() {
+	local log=$1
+	shift
+	port=$(swtpm_free_port)
+	"$nsimad" "$@" --dir "$T/journal" --securityfs "$sfs" \
+		--no-trim --interval 50 --listen "127.0.0.1:$port" --ak-dir "$T/ak" \
+		--tcti "$A_tcti" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key" \
+		--client-ca "$pki/ca.pem" >"$log" 2>&1 &
+	agent=$!
+	SWTPM_PIDS+=("$agent")
+	surl=https://127.0.0.1:$port
+	for _ in $(seq 100); do
+		# shellcheck disable=SC2046
+		curl -fsS $(tls verifier) "$surl/v1/ak" -o /dev/null 2>/dev/null && return 0
+		sleep 0.1
+	done
+}
+tls_agent "$T/nsimad-tls.log" --config "$T/tls.conf"
 # shellcheck disable=SC2046
 expect "https: the verifier attests the node" 0 \
 	"$attest" verify --ak "$ak" --agent "$surl" $(tls verifier)
@@ -502,10 +516,7 @@ if kill -0 "$agent" 2>/dev/null; then
 else
 	not_ok "https: nsimad died" "$(tail -n 5 "$T/nsimad-tls.log")"
 fi
-kill -TERM "$agent"
-wait "$agent"
-rc=$?
-[ $rc = 0 ] && ok "SIGTERM: exit 0" || not_ok "SIGTERM: exit $rc" "$(tail -n 3 "$T/nsimad.log")"
+stop_agent "SIGTERM" "$T/nsimad-tls.log"
 
 # --rate: requests that use the TPM (evidence, activation), a token
 # bucket per client (CN), bursts of 4x the rate; the command line wins
@@ -521,19 +532,7 @@ expect "nsimad: rate = x in the config file: usage (2)" 2 \
 grep_out "... says why" "rate: 'x' is not 0..1000"
 cp "$T/tls.conf" "$T/rate.conf"
 echo "rate = 1000" >>"$T/rate.conf"
-port=$(swtpm_free_port)
-"$nsimad" --config "$T/rate.conf" --rate 1 --dir "$T/journal" --securityfs "$sfs" \
-	--no-trim --interval 50 --listen "127.0.0.1:$port" --ak-dir "$T/ak" \
-	--tcti "$A_tcti" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key" \
-	--client-ca "$pki/ca.pem" >"$T/nsimad-rate.log" 2>&1 &
-agent=$!
-SWTPM_PIDS+=("$agent")
-surl=https://127.0.0.1:$port
-for _ in $(seq 100); do
-	# shellcheck disable=SC2046
-	curl -fsS $(tls verifier) "$surl/metrics" -o /dev/null 2>/dev/null && break
-	sleep 0.1
-done
+tls_agent "$T/nsimad-rate.log" --config "$T/rate.conf" --rate 1
 rl() { # the rate refusals /metrics counts now
 	# shellcheck disable=SC2046
 	curl -sS $(tls verifier) "$surl/metrics" 2>/dev/null | sed -n 's/^nsima_agent_rate_limited_total //p'
@@ -572,10 +571,7 @@ r1=$(rl)
 [ -n "$r1" ] && [ $((r1 - r0)) = 2 ] &&
 	ok "--rate: /metrics counts the 2 refusals (nsima_agent_rate_limited_total)" ||
 	not_ok "--rate: /metrics counted $r0 -> $r1"
-kill -TERM "$agent"
-wait "$agent"
-rc=$?
-[ $rc = 0 ] && ok "--rate: SIGTERM: exit 0" || not_ok "--rate: SIGTERM: exit $rc" "$(tail -n 3 "$T/nsimad-rate.log")"
+stop_agent "--rate: SIGTERM" "$T/nsimad-rate.log"
 # --rate 0: no limit
 port=$(swtpm_free_port)
 "$nsimad" --rate 0 --dir "$T/journal" --securityfs "$sfs" --no-trim \
@@ -596,9 +592,6 @@ done
 	[ "$(curl -sS "$url/metrics" 2>/dev/null | sed -n 's/^nsima_agent_rate_limited_total //p')" = 0 ] &&
 	ok "--rate 0: 12 requests as fast as they come, all served, none counted" ||
 	not_ok "--rate 0:$codes"
-kill -TERM "$agent"
-wait "$agent"
-rc=$?
-[ $rc = 0 ] && ok "--rate 0: SIGTERM: exit 0" || not_ok "--rate 0: SIGTERM: exit $rc" "$(tail -n 3 "$T/nsimad-rate0.log")"
+stop_agent "--rate 0: SIGTERM" "$T/nsimad-rate0.log"
 echo "1..$n"
 exit $failed

@@ -15,7 +15,7 @@ need_tools openssl modinfo
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 . tests/integration/apt.inc
-KVER=$(cat "$B/kernel/KVER")
+need_kver
 apt_need "linux-kbuild-${KVER%%.0-*}" ||
 	{ echo "not ok 1 - apt could not install linux-kbuild-${KVER%%.0-*}"; echo "1..1"; exit 1; }
 for k in a b; do
