@@ -12,9 +12,11 @@ ALL_TARGETS += $(E2E_PKI)/pki.cpio.gz
 
 # secureboot.sh: nsima.ko signed by a key no firmware or MOK list knows
 # (made here, thrown away), for the guest to show it refused under
-# lockdown (kmod/sign over the kernel's own sign-file).
+# lockdown (kmod/sign over the kernel's own sign-file). secureboot_mok.sh:
+# nsima-mok.ko, signed by mok.der (made here too), which vm/run --mok
+# enrolls through MokManager before the test's boot.
 E2E_SB := $(B)/tests/sb
-$(E2E_SB)/sb.cpio.gz: $(NSIMA_KO) kmod/sign $(KERNEL_STAMP)
+$(E2E_SB)/sb.cpio.gz: $(NSIMA_KO) kmod/sign $(KERNEL_STAMP) tests/e2e/e2e.mk
 	$(if $(Q),@echo "  GEN     $@")
 	$(Q)rm -rf $(E2E_SB) && mkdir -p $(E2E_SB)/root/nsima
 	$(Q)openssl req -new -x509 -nodes -days 30 -subj "/CN=nsima test key, not enrolled" \
@@ -24,6 +26,12 @@ $(E2E_SB)/sb.cpio.gz: $(NSIMA_KO) kmod/sign $(KERNEL_STAMP)
 	$(Q)SIGN_FILE=$(KERNEL_DIR)/root/usr/lib/linux-kbuild-6.1/scripts/sign-file \
 		kmod/sign $(E2E_SB)/key.pem $(E2E_SB)/cert.der \
 		$(E2E_SB)/root/nsima/nsima-otherkey.ko >/dev/null
+	$(Q)openssl req -new -x509 -nodes -days 30 -subj "/CN=nsima test MOK, enrolled through MokManager" \
+		-newkey rsa:2048 -keyout $(E2E_SB)/mok.pem -outform DER \
+		-out $(E2E_SB)/mok.der >/dev/null 2>&1
+	$(Q)cp $(NSIMA_KO) $(E2E_SB)/nsima-mok.ko
+	$(Q)SIGN_FILE=$(KERNEL_DIR)/root/usr/lib/linux-kbuild-6.1/scripts/sign-file \
+		kmod/sign $(E2E_SB)/mok.pem $(E2E_SB)/mok.der $(E2E_SB)/nsima-mok.ko >/dev/null
 	$(Q)(cd $(E2E_SB)/root && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | \
 		gzip -1 >$@.tmp && mv $@.tmp $@
 

@@ -8,7 +8,7 @@
 # neither the firmware nor a MOK list knows (tests/e2e/e2e.mk, kmod/sign)
 # are refused with the kernel's error, and nothing of nsima is loaded.
 # (A module signed with an enrolled MOK loading, its programs attaching
-# and the list replaying under Secure Boot is issue 16's next step.)
+# and the list replaying under Secure Boot: secureboot_mok.sh.)
 . /tests/e2e/lib/tap.sh
 dmesg >/tmp/dmesg
 check "the kernel says Secure Boot is on" grep -q "secureboot: Secure boot enabled" /tmp/dmesg

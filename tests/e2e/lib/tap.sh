@@ -5,8 +5,9 @@
 # tests/run fails it) and exits with the status.
 # Builtins only (echo, test, read): an exec would be measured and change
 # the list under test.
-tap_n=0
-tap_failed=0
+# (sourced twice, by a script and a scenario it runs, the count goes on)
+tap_n=${tap_n:-0}
+tap_failed=${tap_failed:-0}
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
 not_ok() {
 	tap_n=$((tap_n + 1))
