@@ -30,6 +30,7 @@
 #include <linux/limits.h>
 #include <crypto/sha2.h>
 #include "nsima.h"
+#include "nsima_compat.h"
 
 static bool nsima_cache_on = true;
 module_param_named(cache, nsima_cache_on, bool, 0644);
@@ -248,8 +249,8 @@ void nsima_cache_state(struct inode *inode, struct nsima_cache_state *s)
 	nsima_writes(inode, s);
 	if (IS_I_VERSION(inode))
 		s->iversion = inode_query_iversion(inode);
-	s->ctime = inode->i_ctime;
-	s->mtime = inode->i_mtime;
+	s->ctime = nsima_inode_ctime(inode);
+	s->mtime = nsima_inode_mtime(inode);
 	s->size = i_size_read(inode);
 }
 

@@ -36,11 +36,11 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
-#include <asm/unaligned.h>
 #include <crypto/hash_info.h>
 #include <crypto/sha2.h>
 #include <linux/random.h>
 #include "nsima.h"
+#include "nsima_compat.h"
 
 static struct dentry *nsima_dir, *nsima_ns_dir;
 
@@ -708,7 +708,10 @@ static const struct file_operations nsima_agent_fops = {
 	.open = nsima_agent_fopen,
 	.write = nsima_agent_write,
 	.release = nsima_agent_release,
-	.llseek = no_llseek,
+	/*
+	 * no .llseek: lseek fails with ESPIPE (6.1 then uses no_llseek;
+	 * 6.12 removed it, a NULL .llseek meaning the same)
+	 */
 };
 
 /*

@@ -10,7 +10,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <crypto/sha2.h>
-#include <asm/unaligned.h>
+#include "nsima_compat.h"
 #include "nsima.h"
 
 static u8 *put_field(u8 *p, const void *src, u32 len)

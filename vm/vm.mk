@@ -17,8 +17,15 @@ $(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(
 	$(if $(Q),@echo "  GEN     $@")
 	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL_DIR) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD)
 
-vm: $(INITRAMFS)
-ALL_TARGETS += $(INITRAMFS)
+# The same for the 6.12 line (vm/run --kernel 6.12): its nsima.ko and modules
+INITRAMFS612 := $(B)/initramfs-6.12/base.cpio.gz
+$(INITRAMFS612): vm/mkinitramfs vm/init $(NSIMA612_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD) $(wildcard tests/e2e/* tests/e2e/lib/*) policy/default.policy
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  GEN     $@")
+	$(Q)vm/mkinitramfs $@ $(NSIMA612_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL612_DIR) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD)
+
+vm: $(INITRAMFS) $(INITRAMFS612)
+ALL_TARGETS += $(INITRAMFS) $(INITRAMFS612)
 
 # Module benchmark (not a test): make bench-kmod; part of make bench.
 bench-kmod: $(INITRAMFS)
@@ -61,7 +68,7 @@ bench: bench-agent-vm
 
 # The Secure Boot chain (vm/fetch-sb: OVMF with Microsoft's keys, Debian's
 # shim, MokManager and GRUB, unpacked from Debian's packages) for
-# vm/run --secure-boot (tests/e2e/secureboot.sh).
+# vm/run --secure-boot (tests/e2e/secureboot_mok.sh).
 SB_DIR := $(B)/sb
 SB_STAMP := $(SB_DIR)/.done
 $(SB_STAMP): vm/fetch-sb

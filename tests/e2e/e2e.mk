@@ -1,4 +1,9 @@
 E2E_TESTS += $(wildcard tests/e2e/*.sh)
+# On the 6.12 line too (vm/run --kernel 6.12; tests/run takes SCRIPT@LINE):
+# the skeleton, the kfunc filter, the fail-closed attacks and the event
+# scenarios
+E2E_TESTS += $(addsuffix @6.12,$(addprefix tests/e2e/,skeleton.sh kfunc_filter.sh \
+	kmod_failclosed.sh kmod_events.sh rules.sh))
 
 # TLS keys and certificates of the e2e tests (tests/e2e/mkpki: a CA,
 # nsimad's server certificate, client certificates; test-only, made
@@ -10,9 +15,9 @@ $(E2E_PKI)/pki.cpio.gz: tests/e2e/mkpki
 
 ALL_TARGETS += $(E2E_PKI)/pki.cpio.gz
 
-# secureboot.sh: nsima.ko signed by a key no firmware or MOK list knows
-# (made here, thrown away), for the guest to show it refused under
-# lockdown (kmod/sign over the kernel's own sign-file). secureboot_mok.sh:
+# secureboot_mok.sh: nsima.ko unsigned and signed by a key no firmware or
+# MOK list knows (made here, thrown away), for the guest to show them
+# refused under lockdown (kmod/sign over the kernel's own sign-file), and
 # nsima-mok.ko, signed by mok.der (made here too), which vm/run --mok
 # enrolls through MokManager before the test's boot.
 E2E_SB := $(B)/tests/sb
@@ -22,6 +27,7 @@ $(E2E_SB)/sb.cpio.gz: $(NSIMA_KO) kmod/sign $(KERNEL_STAMP) tests/e2e/e2e.mk
 	$(Q)openssl req -new -x509 -nodes -days 30 -subj "/CN=nsima test key, not enrolled" \
 		-newkey rsa:2048 -keyout $(E2E_SB)/key.pem -outform DER \
 		-out $(E2E_SB)/cert.der >/dev/null 2>&1
+	$(Q)cp $(NSIMA_KO) $(E2E_SB)/root/nsima/nsima-unsigned.ko
 	$(Q)cp $(NSIMA_KO) $(E2E_SB)/root/nsima/nsima-otherkey.ko
 	$(Q)SIGN_FILE=$(KERNEL_DIR)/root/usr/lib/linux-kbuild-6.1/scripts/sign-file \
 		kmod/sign $(E2E_SB)/key.pem $(E2E_SB)/cert.der \
@@ -36,3 +42,25 @@ $(E2E_SB)/sb.cpio.gz: $(NSIMA_KO) kmod/sign $(KERNEL_STAMP) tests/e2e/e2e.mk
 		gzip -1 >$@.tmp && mv $@.tmp $@
 
 ALL_TARGETS += $(E2E_SB)/sb.cpio.gz
+
+# kfunc_filter.sh: BPF programs calling nsima's kfuncs where nsima's own
+# never do (tests/e2e/rogue.bpf.c) and a loader that tries each alone
+# (nsima-rogue, libbpf), in an overlay the test adds with --initrd-add
+E2E_ROGUE := $(B)/tests/rogue
+$(E2E_ROGUE)/rogue.bpf.o: tests/e2e/rogue.bpf.c $(VMLINUX_H) include/nsima/abi.h include/nsima/kfuncs.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  BPF     $@")
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(E2E_ROGUE)/nsima-rogue: $(B)/obj/tests/e2e/rogue-load.o
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< -lbpf
+$(E2E_ROGUE)/rogue.cpio.gz: $(E2E_ROGUE)/rogue.bpf.o $(E2E_ROGUE)/nsima-rogue
+	$(if $(Q),@echo "  GEN     $@")
+	$(Q)rm -rf $(E2E_ROGUE)/root && mkdir -p $(E2E_ROGUE)/root/usr/bin $(E2E_ROGUE)/root/nsima
+	$(Q)cp $(E2E_ROGUE)/nsima-rogue $(E2E_ROGUE)/root/usr/bin/
+	$(Q)cp $(E2E_ROGUE)/rogue.bpf.o $(E2E_ROGUE)/root/nsima/
+	$(Q)(cd $(E2E_ROGUE)/root && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | \
+		gzip -1 >$@.tmp && mv $@.tmp $@
+
+ALL_TARGETS += $(E2E_ROGUE)/rogue.cpio.gz

@@ -6,7 +6,7 @@
 # exists, then gives the right bytes; --size reports a 1 TiB file.
 . /tests/e2e/lib/tap.sh
 is "nsima setup succeeded" "$NSIMA_SETUP_RC" 0
-check "fuse.ko loads" insmod /nsima/fuse.ko
+check "fuse loads (or is built in)" load_ko fuse
 [ -c /dev/fuse ] || bail "/dev/fuse missing after insmod fuse.ko"
 SRC=/usr/bin/nsima-probe
 size=$(stat -c %s $SRC)

@@ -126,7 +126,7 @@ case $json in
 esac
 
 # ---- FUSE: reads fail with EIO ----
-insmod /nsima/fuse.ko || bail "insmod fuse.ko failed"
+load_ko fuse || bail "insmod fuse.ko failed"
 mkdir -p /tmp/feio /tmp/fslow
 nsima-fusesrv --mode eio /tmp/feio $PROBE || bail "nsima-fusesrv eio failed"
 in_ns "nsima-probe mmap /tmp/feio/bin"
@@ -147,7 +147,7 @@ umount /tmp/fok
 # ---- O_DIRECT: kernel_read() cannot read it; reopened, measured ----
 for m in crc32c_generic crc16 mbcache jbd2 ext4 brd; do
 	[ "$m" = brd ] && set -- rd_nr=1 rd_size=16384 || set --
-	insmod /nsima/$m.ko "$@" || bail "insmod $m.ko failed"
+	load_ko $m "$@" || bail "insmod $m.ko failed"
 done
 mke2fs -q /dev/ram0 >/dev/null || bail "mke2fs /dev/ram0 failed"
 mkdir -p /tmp/ext && mount -t ext4 /dev/ram0 /tmp/ext || bail "mount ext4 failed"

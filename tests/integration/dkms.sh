@@ -59,13 +59,13 @@ grep -q "nsima dkms-make: .* has its BTF" "$log" 2>/dev/null &&
 # same named types (pahole -j may order them differently), and the ids
 # in .BTF_ids name the same functions, in the same order, in each
 # module's own BTF (bpftool, over the kernel's BTF as base).
-btf_names() { # btf_names KO: "KIND 'name'" of the module's types, sorted
-	bpftool -B "$B/kernel/vmlinux" btf dump file "$1" 2>/dev/null |
+btf_names() { # btf_names KO [VMLINUX]: "KIND 'name'" of the module's types, sorted
+	bpftool -B "${2:-$B/kernel/vmlinux}" btf dump file "$1" 2>/dev/null |
 		sed -n "s/^\[[0-9]*\] \([A-Z_]* '[^']*'\).*/\1/p" | LC_ALL=C sort
 }
-kfunc_names() { # kfunc_names KO: the FUNCs the words of .BTF_ids name
+kfunc_names() { # kfunc_names KO [VMLINUX]: the FUNCs the words of .BTF_ids name
 	objcopy --dump-section .BTF_ids="$T/ids" "$1" "$T/ids.ko" 2>/dev/null || return 1
-	bpftool -B "$B/kernel/vmlinux" btf dump file "$1" 2>/dev/null |
+	bpftool -B "${2:-$B/kernel/vmlinux}" btf dump file "$1" 2>/dev/null |
 		sed -n "s/^\[\([0-9]*\)\] FUNC '\([^']*\)'.*/\1 \2/p" >"$T/funcs"
 	od -An -tu4 -v "$T/ids" | tr -s ' ' '\n' | grep . |
 		awk 'NR == FNR { f[$1] = $2; next } ($1 in f) { print f[$1] }' "$T/funcs" -
@@ -113,9 +113,57 @@ else
 	not_ok "the Secure Boot run with the DKMS module" "$(grep -E '^not ok' "$T/sb" | head -5)" "$(tail -n 5 "$T/sb")"
 fi
 
+# ---- the 6.12 line: dkms builds the same source for it ----
+# Debian's 6.12 headers hold the kernel's vmlinux and resolve_btfids, so
+# Kbuild makes the BTF itself (dkms-make says so); the module's BTF and
+# kfunc ids are the tree's 6.12 build's, and the VM boots it on 6.12.
+K12=$(cat "$B/kernel-6.12/KVER" 2>/dev/null)
+if [ -n "$K12" ] && apt_need "linux-headers-$K12"; then
+	ok "apt: linux-headers-$K12 installed"
+else
+	not_ok "apt could not install linux-headers-${K12:-(no $B/kernel-6.12/KVER: make all)}"
+fi
+# Installing the headers ran dkms's own hook (autoinstall: nsima is
+# added) unless they were there already; then dkms install does it
+installed12() { [[ $(dkms status "nsima/$V" -k "$K12" 2>/dev/null) == "nsima/$V, $K12, x86_64: installed"* ]]; }
+if installed12; then
+	ok "dkms built and installed nsima/$V for $K12 when its headers came (autoinstall)"
+else
+	expect "dkms install nsima/$V -k $K12" 0 dkms install "nsima/$V" -k "$K12"
+fi
+installed12 && ok "dkms status: nsima/$V installed for $K12 too" ||
+	not_ok "dkms status: $(dkms status "nsima/$V" -k "$K12" 2>/dev/null)"
+# 6.12's modules are xz-compressed: dkms signs, then compresses
+KO12=$(ls "/lib/modules/$K12/updates/dkms/nsima.ko"* 2>/dev/null | head -n1)
+case $KO12 in
+*.xz) xz -dc "$KO12" >"$T/nsima-6.12.ko" ;;
+?*) cp "$KO12" "$T/nsima-6.12.ko" ;;
+esac
+grep -q "nsima dkms-make: Kbuild gave .* its BTF" "/var/lib/dkms/nsima/$V/$K12/x86_64/log/make.log" 2>/dev/null &&
+	ok "on 6.12 Kbuild made its BTF (the headers hold vmlinux and resolve_btfids)" ||
+	not_ok "dkms-make on 6.12: no Kbuild BTF line" "$(tail -n 5 "/var/lib/dkms/nsima/$V/$K12/x86_64/log/make.log" 2>/dev/null)"
+btf_names "$B/kmod-6.12/nsima.ko" "$B/kernel-6.12/vmlinux" >"$T/tree12.btf"
+kfunc_names "$B/kmod-6.12/nsima.ko" "$B/kernel-6.12/vmlinux" >"$T/tree12.kf"
+if [ -s "$T/nsima-6.12.ko" ] && [ -s "$T/tree12.btf" ] && [ -s "$T/tree12.kf" ] &&
+	btf_names "$T/nsima-6.12.ko" "$B/kernel-6.12/vmlinux" | cmp -s - "$T/tree12.btf" &&
+	kfunc_names "$T/nsima-6.12.ko" "$B/kernel-6.12/vmlinux" | cmp -s - "$T/tree12.kf"; then
+	ok "its BTF and .BTF_ids: the tree's 6.12 build's ($(wc -l <"$T/tree12.btf") named types; $(paste -sd ' ' "$T/tree12.kf"))"
+else
+	not_ok "its BTF or .BTF_ids differ from $B/kmod-6.12/nsima.ko's (or are missing)"
+fi
+expect "its signature verifies with /var/lib/dkms/mok.pub" 0 \
+	kmod/sign --verify /var/lib/dkms/mok.pub "$T/nsima-6.12.ko"
+B="$B" vm/run --tap --kernel 6.12 --ko "$T/nsima-6.12.ko" --out "$B/run/dkms-6.12" \
+	tests/e2e/skeleton.sh >"$T/skel12" 2>&1
+if grep -q '^1\.\.' "$T/skel12" && ! grep -q '^not ok' "$T/skel12"; then
+	ok "the 6.12 VM with that module: the skeleton scenario passes ($(grep -c '^ok' "$T/skel12") checks, replay to the TPM)"
+else
+	not_ok "the 6.12 VM with the DKMS module" "$(grep -E '^not ok' "$T/skel12" | head -5)" "$(tail -n 5 "$T/skel12")"
+fi
+
 # ---- make dkms-remove ----
 expect "make dkms-remove" 0 mk dkms-remove
-[ ! -e "$KO" ] && [ ! -e "/var/lib/dkms/nsima" ] && [ ! -e "/usr/src/nsima-$V" ] &&
+[ ! -e "$KO" ] && ! ls "/lib/modules/$K12/updates/dkms/nsima.ko"* >/dev/null 2>&1 && [ ! -e "/var/lib/dkms/nsima" ] && [ ! -e "/usr/src/nsima-$V" ] &&
 	ok "nothing left: no module, no /var/lib/dkms/nsima, no /usr/src/nsima-$V" ||
 	not_ok "left behind: $(ls -d "$KO" /var/lib/dkms/nsima "/usr/src/nsima-$V" 2>/dev/null | tr '\n' ' ')"
 echo "1..$n"
