@@ -107,7 +107,7 @@ lint:
 
 clean:
 	$(Q)rm -rf $(B)/obj $(B)/bin $(B)/lib $(B)/tests $(B)/fuzz $(B)/kmod \
-		$(B)/bpf $(B)/initramfs $(B)/run $(CLEAN_FILES)
+		$(B)/kmod-6.12 $(B)/bpf $(B)/initramfs $(B)/initramfs-6.12 $(B)/run $(CLEAN_FILES)
 
 distclean:
 	$(Q)rm -rf $(B)

@@ -10,15 +10,20 @@ NSIMA_KO := $(B)/kmod/nsima.ko
 $(KERNEL_STAMP): vm/fetch-kernel kmod/btf-tools
 	$(Q)vm/fetch-kernel $(KERNEL_DIR) && touch $@
 
-# kmod_build KERNEL_DIR OUT_DIR: nsima.ko for that kernel, in OUT_DIR
+# kmod_build KERNEL_DIR OUT_DIR: nsima.ko for that kernel, in OUT_DIR.
+# MODULE_PAHOLE_FLAGS= : plain split BTF, no distilled base (pahole 1.28+
+# on 6.11+ would make one; the 6.12 kfunc filter matches build-time ids)
 define kmod_build
 	@mkdir -p $(2)
 	$(Q)cp kmod/*.c kmod/*.h kmod/Kbuild $(2)/
 	$(if $(Q),@echo "  KBUILD  $(2)/nsima.ko")
 	$(Q)$(MAKE) -s -C $(1)/headers M=$(abspath $(2)) \
-		NSIMA_INCLUDE=$(abspath include) $(if $(Q),,V=1) modules
-	$(Q)readelf -S $(2)/nsima.ko | grep -q '\.BTF' || \
+		NSIMA_INCLUDE=$(abspath include) MODULE_PAHOLE_FLAGS= $(if $(Q),,V=1) modules
+	$(Q)readelf -S $(2)/nsima.ko | grep -q ' \.BTF ' || \
 		{ echo "kmod: $(2)/nsima.ko has no .BTF section: its kfuncs would not exist" >&2; \
+		  rm -f $(2)/nsima.ko; exit 1; }
+	$(Q)! readelf -S $(2)/nsima.ko | grep -q ' \.BTF\.base ' || \
+		{ echo "kmod: $(2)/nsima.ko has distilled base BTF: the 6.12 kfunc filter needs plain split BTF" >&2; \
 		  rm -f $(2)/nsima.ko; exit 1; }
 endef
 

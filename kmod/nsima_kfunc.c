@@ -4,8 +4,8 @@
  *
  * The caller passes only the object to measure (a file, or an event
  * struct) and the hook or event type; the namespace is derived from
- * current in nsima_ns.c. Registered for BPF_PROG_TYPE_LSM only (on 6.1
- * LSM and TRACING share one kfunc hook).
+ * current in nsima_ns.c. Registered for BPF_PROG_TYPE_LSM (whose kfunc
+ * hook TRACING programs share, on 6.1 and 6.12 alike).
  *
  * What the verifier enforces differs by kernel line (docs/kmod.md):
  * - 6.1: KF_TRUSTED_ARGS rejects the struct file * an LSM hook receives
@@ -13,11 +13,13 @@
  *   themselves, and any LSM program may call any of them.
  * - 6.12: LSM hook arguments (and bprm->file) are trusted pointers, so
  *   the kfuncs taking a file, path or inode carry KF_TRUSTED_ARGS: the
- *   verifier refuses a pointer that is not the kernel's own object. And
- *   a filter (btf_kfunc_id_set.filter) lets each kfunc be called only by
- *   a BPF_LSM_MAC program attached to the hooks nsima's programs use it
- *   from (not a cgroup LSM program, not another hook): the module cannot
- *   be fed measurements from elsewhere.
+ *   verifier refuses a pointer it does not trust (reached through fields
+ *   it does not vouch for, or cast). And a filter
+ *   (btf_kfunc_id_set.filter) lets each kfunc be called only by a
+ *   BPF_LSM_MAC program attached to a hook nsima's programs call it from
+ *   (not a tracing or cgroup LSM program, not another hook). A root
+ *   BPF_LSM_MAC program at those hooks can still call them, with
+ *   arguments of its choosing: the kfuncs are no boundary against root.
  * The kfuncs still check their arguments on both.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -26,6 +28,7 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/fs.h>
+#include <linux/string.h>
 #include <nsima/kfuncs.h>
 #include "nsima.h"
 #include "nsima_compat.h"
@@ -165,33 +168,35 @@ BTF_ID_FLAGS(func, bpf_nsima_path, KF_SLEEPABLE | NSIMA_KF_OBJ)
 BTF_KFUNCS_END(nsima_kfunc_ids)
 
 #if NSIMA_KFUNC_FILTER
-/* The LSM hooks nsima's programs (bpf/nsima.bpf.c) call kfuncs from. */
-enum {
-	NSIMA_H_BPRM_CHECK,
-	NSIMA_H_MMAP_FILE,
-	NSIMA_H_FILE_OPEN,
-	NSIMA_H_FILE_MPROTECT,
-	NSIMA_H_INODE_FREE,
-	NSIMA_H_SB_MOUNT,
-	NSIMA_H_MOVE_MOUNT,
-	NSIMA_H_CONNECT,
-	NSIMA_H_SENDMSG,
-	NSIMA_H_CAPABLE,
-	NSIMA_H_COUNT
+/*
+ * The LSM hooks nsima's programs (bpf/nsima.bpf.c) call kfuncs from, by
+ * the name the verifier gives the attach point (prog->aux->attach_func_name):
+ * a name does not depend on how the module's BTF ids are numbered.
+ */
+static const char *const nsima_hooks[] = {
+#define NSIMA_H_BPRM_CHECK	0
+	"bpf_lsm_bprm_check_security",
+#define NSIMA_H_MMAP_FILE	1
+	"bpf_lsm_mmap_file",
+#define NSIMA_H_FILE_OPEN	2
+	"bpf_lsm_file_open",
+#define NSIMA_H_FILE_MPROTECT	3
+	"bpf_lsm_file_mprotect",
+#define NSIMA_H_INODE_FREE	4
+	"bpf_lsm_inode_free_security",
+#define NSIMA_H_SB_MOUNT	5
+	"bpf_lsm_sb_mount",
+#define NSIMA_H_MOVE_MOUNT	6
+	"bpf_lsm_move_mount",
+#define NSIMA_H_CONNECT		7
+	"bpf_lsm_socket_connect",
+#define NSIMA_H_SENDMSG		8
+	"bpf_lsm_socket_sendmsg",
+#define NSIMA_H_CAPABLE		9
+	"bpf_lsm_capable",
 };
 
-BTF_ID_LIST(nsima_hook_btf)
-BTF_ID(func, bpf_lsm_bprm_check_security)
-BTF_ID(func, bpf_lsm_mmap_file)
-BTF_ID(func, bpf_lsm_file_open)
-BTF_ID(func, bpf_lsm_file_mprotect)
-BTF_ID(func, bpf_lsm_inode_free_security)
-BTF_ID(func, bpf_lsm_sb_mount)
-BTF_ID(func, bpf_lsm_move_mount)
-BTF_ID(func, bpf_lsm_socket_connect)
-BTF_ID(func, bpf_lsm_socket_sendmsg)
-BTF_ID(func, bpf_lsm_capable)
-
+/* nsima_kfunc_ids' kfuncs again, in its order, as a plain id list */
 BTF_ID_LIST(nsima_kfunc_btf)
 BTF_ID(func, bpf_nsima_measure_file)
 BTF_ID(func, bpf_nsima_file_write)
@@ -219,26 +224,53 @@ static const u32 nsima_kfunc_hooks[] = {
 #undef H
 
 /*
- * 0: @prog may call @kfunc_id; -EACCES otherwise (the verifier then says
- * "calling kernel function ... is not allowed").
+ * The kernel asks this for each call of one of nsima's kfuncs it verifies:
+ * 0 lets @prog call @kfunc_id; anything else refuses it (the verifier
+ * says "calling kernel function ... is not allowed"). Only a BPF_LSM_MAC
+ * program (not a tracing or cgroup LSM one: on 6.12 they share the LSM
+ * kfunc hook) attached to one of the hooks its kfunc is called from.
+ * An id this module does not know (its lists and the kernel's numbering
+ * disagree) is refused: nothing loads rather than everything.
  */
 static int nsima_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
 {
-	u32 hook = prog->aux->attach_btf_id;
+	const char *hook = prog->aux->attach_func_name;
 	int k, h;
 
+	if (prog->type != BPF_PROG_TYPE_LSM ||
+	    prog->expected_attach_type != BPF_LSM_MAC || !hook)
+		return -EACCES;
 	for (k = 0; k < ARRAY_SIZE(nsima_kfunc_hooks); k++)
 		if (nsima_kfunc_btf[k] == kfunc_id)
 			break;
 	if (k == ARRAY_SIZE(nsima_kfunc_hooks))
-		return 0;	/* not one of ours: another set decides */
-	if (prog->type != BPF_PROG_TYPE_LSM ||
-	    prog->expected_attach_type != BPF_LSM_MAC)
 		return -EACCES;
-	for (h = 0; h < NSIMA_H_COUNT; h++)
-		if (nsima_hook_btf[h] == hook)
+	for (h = 0; h < ARRAY_SIZE(nsima_hooks); h++)
+		if (!strcmp(nsima_hooks[h], hook))
 			return nsima_kfunc_hooks[k] & BIT(h) ? 0 : -EACCES;
 	return -EACCES;
+}
+
+/*
+ * The lists agree with the set (resolve_btfids sorts the set by id, so
+ * each id is looked for), and every id was resolved at build time.
+ */
+static int nsima_kfunc_filter_check(void)
+{
+	int k, i;
+
+	if (nsima_kfunc_ids.cnt != ARRAY_SIZE(nsima_kfunc_hooks))
+		return -EINVAL;
+	for (k = 0; k < ARRAY_SIZE(nsima_kfunc_hooks); k++) {
+		if (!nsima_kfunc_btf[k])
+			return -EINVAL;
+		for (i = 0; i < nsima_kfunc_ids.cnt; i++)
+			if (nsima_kfunc_ids.pairs[i].id == nsima_kfunc_btf[k])
+				break;
+		if (i == nsima_kfunc_ids.cnt)
+			return -EINVAL;
+	}
+	return 0;
 }
 #endif
 
@@ -252,5 +284,11 @@ static const struct btf_kfunc_id_set nsima_kfunc_set = {
 
 int nsima_kfunc_init(void)
 {
+#if NSIMA_KFUNC_FILTER
+	if (nsima_kfunc_filter_check()) {
+		pr_err("kfunc filter: its lists disagree with the kfunc set (build)\n");
+		return -EINVAL;
+	}
+#endif
 	return register_btf_kfunc_id_set(BPF_PROG_TYPE_LSM, &nsima_kfunc_set);
 }

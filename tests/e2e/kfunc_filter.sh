@@ -9,6 +9,8 @@
 #   programs do not call it from;
 # - cgroup_lsm: a cgroup LSM program (BPF_LSM_CGROUP) at file_open,
 #   queueing an event;
+# - tracing: an fentry program on bpf_lsm_file_open, queueing an event
+#   (the kernel keeps TRACING and LSM kfuncs in one table);
 # - untrusted_arg: inode_free with an inode reached through pointers the
 #   verifier does not trust (the superblock's root), not the hook's.
 # On 6.12 the last three are refused at load (kmod/nsima_kfunc.c: the
@@ -24,24 +26,28 @@ rc=$(try control)
 is "control (nsima's own call) loads on $kv: $(head -n1 /tmp/control.out)" "$rc" 0
 case $kv in
 6.1.*)
-	for p in other_hook cgroup_lsm untrusted_arg; do
+	for p in other_hook cgroup_lsm tracing untrusted_arg; do
 		is "$p loads on 6.1 (no kfunc filter, no trusted arguments there)" "$(try $p)" 0
 	done ;;
 *)
-	# refused: its exit status 1 and, in the verifier's words, why
-	refused() { grep -m1 "$2" /tmp/$1.out | sed 's/^ *//'; }
-	is "other_hook (measure_file from bprm_committed_creds) refused on $kv" "$(try other_hook)" 1
-	why=$(refused other_hook "calling kernel function bpf_nsima_measure_file is not allowed")
-	check "... by the kfunc filter: ${why:-(another reason)}" test -n "$why"
-	is "cgroup_lsm (a BPF_LSM_CGROUP program queueing an event) refused on $kv" "$(try cgroup_lsm)" 1
-	why=$(refused cgroup_lsm "calling kernel function bpf_nsima_queue_event is not allowed")
-	check "... by the kfunc filter: ${why:-(another reason)}" test -n "$why"
-	is "untrusted_arg (an inode the verifier does not trust) refused on $kv" "$(try untrusted_arg)" 1
-	why=$(refused untrusted_arg "must be referenced or trusted")
-	check "... as not trusted (KF_TRUSTED_ARGS): ${why:-(another reason)}" test -n "$why"
+	# refused PROG WHAT BY REASON: PROG's load fails (status 1) and the
+	# verifier says REASON
+	refused() {
+		is "$1 ($2) refused on $kv" "$(try $1)" 1
+		why=$(grep -m1 "$4" /tmp/$1.out | sed 's/^ *//')
+		check "... $3: ${why:-(another reason)}" test -n "$why"
+	}
+	refused other_hook "measure_file from bprm_committed_creds" "by the kfunc filter" \
+		"calling kernel function bpf_nsima_measure_file is not allowed"
+	refused cgroup_lsm "a BPF_LSM_CGROUP program queueing an event" "by the kfunc filter" \
+		"calling kernel function bpf_nsima_queue_event is not allowed"
+	refused tracing "fentry on bpf_lsm_file_open queueing an event" "by the kfunc filter" \
+		"calling kernel function bpf_nsima_queue_event is not allowed"
+	refused untrusted_arg "an inode the verifier does not trust" "as not trusted (KF_TRUSTED_ARGS)" \
+		"must be referenced or trusted"
 	;;
 esac
-for p in control other_hook cgroup_lsm untrusted_arg; do
+for p in control other_hook cgroup_lsm tracing untrusted_arg; do
 	sed "s/^/# $p: /" /tmp/$p.out
 done
 tap_done

@@ -41,14 +41,18 @@ fails_with() {
 # write_to FILE VALUE: echo VALUE >FILE with a builtin (nothing executed, so
 # nothing measured); a failed write says "sh: write error: <errno text>"
 write_to() { echo "$2" >"$1"; }
-# load_ko NAME [ARG...]: insmod /nsima/NAME.ko; nothing to do when the
-# kernel has it built in (vm/mkinitramfs then copies no file: 6.12's fuse,
-# sha512_generic, virtio)
+# load_ko NAME [ARG...]: insmod /nsima/NAME.ko; when the kernel has it
+# built in (vm/mkinitramfs then copies no file: 6.12's fuse), that it
+# shows in /sys/module
 load_ko() {
 	_m=$1
 	shift
-	[ -f /nsima/$_m.ko ] || return 0
-	insmod /nsima/$_m.ko "$@"
+	if [ -f /nsima/$_m.ko ]; then
+		insmod /nsima/$_m.ko "$@"
+	else
+		# built in: the kernel lists it (a module with parameters)
+		test -d /sys/module/$_m
+	fi
 }
 # bail "reason": fatal, nothing after it can be tested
 bail() {
