@@ -68,10 +68,19 @@ done
 # every kernel in /lib/modules is asked for), and the postinst's build
 # takes $KVER's BTF from the VM's image (see docs/install.md), and the
 # tree's resolve_btfids (dkms.sh builds one from linux-source-6.1)
-yes | DEBIAN_FRONTEND=noninteractive autoinstall_all_kernels=1 \
+# apt's settings for a script (APT_CONFIG, read after /etc/apt): yes to
+# its question, no recommended packages (linux-headers-amd64 would bring
+# the archive's newest headers, for which the postinst would build too),
+# and a wait for the dpkg lock, as the other apt calls of the tests
+cat >"$T/apt.conf" <<'EOF'
+APT::Get::Assume-Yes "true";
+APT::Install-Recommends "false";
+DPkg::Lock::Timeout "300";
+EOF
+APT_CONFIG=$T/apt.conf DEBIAN_FRONTEND=noninteractive autoinstall_all_kernels=1 \
 	NSIMA_BTF_BASE=$(realpath "$B/kernel/vmlinuz") \
 	NSIMA_RESOLVE_BTFIDS=$(realpath "$B/kernel/headers/tools/bpf/resolve_btfids/resolve_btfids") \
-	bash -c "${readme[1]}" >"$T/apt.log" 2>&1
+	bash -c "${readme[1]}" </dev/null >"$T/apt.log" 2>&1
 rc=$?
 [ $rc = 0 ] && ok "${readme[1]} (README)" ||
 	not_ok "${readme[1]}: exit $rc" "$(tail -n 8 "$T/apt.log")"

@@ -11,7 +11,7 @@
 # holds the boot chain (tests/e2e/secureboot_mok.sh). `make dkms-remove`
 # leaves nothing.
 # TAP output. Needs root and Debian's archive (apt).
-# test-timeout: 1200
+# test-timeout: 1800
 set -u
 cd "$(dirname "$0")/../.."
 B=${B:-build}
