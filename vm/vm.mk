@@ -12,17 +12,22 @@ $(NSIMA_FUSESRV): $(B)/obj/tests/e2e/fusesrv.o
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -static -o $@ $<
 
-$(INITRAMFS): vm/mkinitramfs vm/init $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD) $(wildcard tests/e2e/* tests/e2e/lib/*) policy/default.policy
+# what both lines' initramfs hold besides their nsima.ko and modules
+INITRAMFS_DEPS := vm/mkinitramfs vm/init $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) \
+	$(NSIMA_FUSESRV) $(NSIMAD) $(wildcard tests/e2e/* tests/e2e/lib/*) policy/default.policy
+# initramfs_build KO KERNEL_DIR: $@ with that nsima.ko and that kernel's modules
+define initramfs_build
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  GEN     $@")
-	$(Q)vm/mkinitramfs $@ $(NSIMA_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL_DIR) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD)
+	$(Q)vm/mkinitramfs $@ $(1) $(NSIMA_LOAD) $(NSIMA_PROBE) $(2) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD)
+endef
+$(INITRAMFS): $(INITRAMFS_DEPS) $(NSIMA_KO)
+	$(call initramfs_build,$(NSIMA_KO),$(KERNEL_DIR))
 
 # The same for the 6.12 line (vm/run --kernel 6.12): its nsima.ko and modules
 INITRAMFS612 := $(B)/initramfs-6.12/base.cpio.gz
-$(INITRAMFS612): vm/mkinitramfs vm/init $(NSIMA612_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD) $(wildcard tests/e2e/* tests/e2e/lib/*) policy/default.policy
-	@mkdir -p $(dir $@)
-	$(if $(Q),@echo "  GEN     $@")
-	$(Q)vm/mkinitramfs $@ $(NSIMA612_KO) $(NSIMA_LOAD) $(NSIMA_PROBE) $(KERNEL612_DIR) $(NSIMA_ATTEST) $(NSIMA_FUSESRV) $(NSIMAD)
+$(INITRAMFS612): $(INITRAMFS_DEPS) $(NSIMA612_KO)
+	$(call initramfs_build,$(NSIMA612_KO),$(KERNEL612_DIR))
 
 vm: $(INITRAMFS) $(INITRAMFS612)
 ALL_TARGETS += $(INITRAMFS) $(INITRAMFS612)

@@ -24,25 +24,30 @@ ALL_TARGETS += $(E2E_PKI)/pki.cpio.gz
 # nsima-mok.ko, signed by mok.der (made here too), which vm/run --mok
 # enrolls through MokManager before the test's boot.
 E2E_SB := $(B)/tests/sb
+comma := ,
+# sign_with KEY CN KO: a throwaway key pair KEY.pem / KEY.der named CN,
+# and KO signed with it
+define sign_with
+	$(Q)openssl req -new -x509 -nodes -days 30 -subj "/CN=$(2)" -newkey rsa:2048 \
+		-keyout $(1).pem -outform DER -out $(1).der >/dev/null 2>&1
+	$(Q)SIGN_FILE=$(KERNEL_DIR)/root/usr/lib/linux-kbuild-6.1/scripts/sign-file \
+		kmod/sign $(1).pem $(1).der $(3) >/dev/null
+endef
+# pack_cpio DIR OUT: DIR's tree as an initramfs archive (root-owned, in a
+# stable order)
+define pack_cpio
+	$(Q)(cd $(1) && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | \
+		gzip -1 >$(2).tmp && mv $(2).tmp $(2)
+endef
 $(E2E_SB)/sb.cpio.gz: $(NSIMA_KO) kmod/sign $(KERNEL_STAMP) tests/e2e/e2e.mk
 	$(if $(Q),@echo "  GEN     $@")
 	$(Q)rm -rf $(E2E_SB) && mkdir -p $(E2E_SB)/root/nsima
-	$(Q)openssl req -new -x509 -nodes -days 30 -subj "/CN=nsima test key, not enrolled" \
-		-newkey rsa:2048 -keyout $(E2E_SB)/key.pem -outform DER \
-		-out $(E2E_SB)/cert.der >/dev/null 2>&1
 	$(Q)cp $(NSIMA_KO) $(E2E_SB)/root/nsima/nsima-unsigned.ko
 	$(Q)cp $(NSIMA_KO) $(E2E_SB)/root/nsima/nsima-otherkey.ko
-	$(Q)SIGN_FILE=$(KERNEL_DIR)/root/usr/lib/linux-kbuild-6.1/scripts/sign-file \
-		kmod/sign $(E2E_SB)/key.pem $(E2E_SB)/cert.der \
-		$(E2E_SB)/root/nsima/nsima-otherkey.ko >/dev/null
-	$(Q)openssl req -new -x509 -nodes -days 30 -subj "/CN=nsima test MOK, enrolled through MokManager" \
-		-newkey rsa:2048 -keyout $(E2E_SB)/mok.pem -outform DER \
-		-out $(E2E_SB)/mok.der >/dev/null 2>&1
+	$(call sign_with,$(E2E_SB)/other,nsima test key$(comma) not enrolled,$(E2E_SB)/root/nsima/nsima-otherkey.ko)
 	$(Q)cp $(NSIMA_KO) $(E2E_SB)/nsima-mok.ko
-	$(Q)SIGN_FILE=$(KERNEL_DIR)/root/usr/lib/linux-kbuild-6.1/scripts/sign-file \
-		kmod/sign $(E2E_SB)/mok.pem $(E2E_SB)/mok.der $(E2E_SB)/nsima-mok.ko >/dev/null
-	$(Q)(cd $(E2E_SB)/root && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | \
-		gzip -1 >$@.tmp && mv $@.tmp $@
+	$(call sign_with,$(E2E_SB)/mok,nsima test MOK$(comma) enrolled through MokManager,$(E2E_SB)/nsima-mok.ko)
+	$(call pack_cpio,$(E2E_SB)/root,$@)
 
 ALL_TARGETS += $(E2E_SB)/sb.cpio.gz
 
@@ -63,7 +68,6 @@ $(E2E_ROGUE)/rogue.cpio.gz: $(E2E_ROGUE)/rogue.bpf.o $(E2E_ROGUE)/nsima-rogue
 	$(Q)rm -rf $(E2E_ROGUE)/root && mkdir -p $(E2E_ROGUE)/root/usr/bin $(E2E_ROGUE)/root/nsima
 	$(Q)cp $(E2E_ROGUE)/nsima-rogue $(E2E_ROGUE)/root/usr/bin/
 	$(Q)cp $(E2E_ROGUE)/rogue.bpf.o $(E2E_ROGUE)/root/nsima/
-	$(Q)(cd $(E2E_ROGUE)/root && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | \
-		gzip -1 >$@.tmp && mv $@.tmp $@
+	$(call pack_cpio,$(E2E_ROGUE)/root,$@)
 
 ALL_TARGETS += $(E2E_ROGUE)/rogue.cpio.gz

@@ -59,29 +59,33 @@ grep -q "nsima dkms-make: .* has its BTF" "$log" 2>/dev/null &&
 # same named types (pahole -j may order them differently), and the ids
 # in .BTF_ids name the same functions, in the same order, in each
 # module's own BTF (bpftool, over the kernel's BTF as base).
-btf_names() { # btf_names KO [VMLINUX]: "KIND 'name'" of the module's types, sorted
-	bpftool -B "${2:-$B/kernel/vmlinux}" btf dump file "$1" 2>/dev/null |
+btf_names() { # btf_names KO VMLINUX: "KIND 'name'" of the module's types, sorted
+	bpftool -B "$2" btf dump file "$1" 2>/dev/null |
 		sed -n "s/^\[[0-9]*\] \([A-Z_]* '[^']*'\).*/\1/p" | LC_ALL=C sort
 }
-kfunc_names() { # kfunc_names KO [VMLINUX]: the FUNCs the words of .BTF_ids name
+kfunc_names() { # kfunc_names KO VMLINUX: the FUNCs the words of .BTF_ids name
 	objcopy --dump-section .BTF_ids="$T/ids" "$1" "$T/ids.ko" 2>/dev/null || return 1
-	bpftool -B "${2:-$B/kernel/vmlinux}" btf dump file "$1" 2>/dev/null |
+	bpftool -B "$2" btf dump file "$1" 2>/dev/null |
 		sed -n "s/^\[\([0-9]*\)\] FUNC '\([^']*\)'.*/\1 \2/p" >"$T/funcs"
 	od -An -tu4 -v "$T/ids" | tr -s ' ' '\n' | grep . |
 		awk 'NR == FNR { f[$1] = $2; next } ($1 in f) { print f[$1] }' "$T/funcs" -
 }
-btf_names "$B/kmod/nsima.ko" >"$T/tree.btf"
-if [ -f "$KO" ] && [ -s "$T/tree.btf" ] && btf_names "$KO" | cmp -s - "$T/tree.btf"; then
-	ok "its BTF: the tree build's $(wc -l <"$T/tree.btf") named types"
-else
-	not_ok "its BTF differs from $B/kmod/nsima.ko's (or is missing)"
-fi
-kfunc_names "$B/kmod/nsima.ko" >"$T/tree.kf"
-if [ -f "$KO" ] && [ -s "$T/tree.kf" ] && kfunc_names "$KO" | cmp -s - "$T/tree.kf"; then
-	ok "its .BTF_ids resolve to its kfuncs: $(paste -sd ' ' "$T/tree.kf")"
-else
-	not_ok "its .BTF_ids do not name the tree build's kfuncs ($(paste -sd ' ' "$T/tree.kf"))"
-fi
+# same_btf KO TREE_KO VMLINUX: KO's named types and kfunc ids are TREE_KO's
+same_btf() {
+	btf_names "$2" "$3" >"$T/tree.btf"
+	if [ -f "$1" ] && [ -s "$T/tree.btf" ] && btf_names "$1" "$3" | cmp -s - "$T/tree.btf"; then
+		ok "its BTF: $2's $(wc -l <"$T/tree.btf") named types"
+	else
+		not_ok "its BTF differs from $2's (or is missing)"
+	fi
+	kfunc_names "$2" "$3" >"$T/tree.kf"
+	if [ -f "$1" ] && [ -s "$T/tree.kf" ] && kfunc_names "$1" "$3" | cmp -s - "$T/tree.kf"; then
+		ok "its .BTF_ids resolve to $2's kfuncs: $(paste -sd ' ' "$T/tree.kf")"
+	else
+		not_ok "its .BTF_ids do not name $2's kfuncs ($(paste -sd ' ' "$T/tree.kf"))"
+	fi
+}
+same_btf "$KO" "$B/kmod/nsima.ko" "$B/kernel/vmlinux"
 
 # The signature: what the kernel checks, checked with OpenSSL (kmod/sign
 # --verify: the PKCS#7 at the module's end over the bytes before it)
@@ -118,6 +122,7 @@ fi
 # Kbuild makes the BTF itself (dkms-make says so); the module's BTF and
 # kfunc ids are the tree's 6.12 build's, and the VM boots it on 6.12.
 K12=$(cat "$B/kernel-6.12/KVER" 2>/dev/null)
+log12=/var/lib/dkms/nsima/$V/$K12/x86_64/log/make.log
 if [ -n "$K12" ] && apt_need "linux-headers-$K12"; then
 	ok "apt: linux-headers-$K12 installed"
 else
@@ -125,7 +130,7 @@ else
 	# an archive past $K12 needs make all again)
 	not_ok "apt could not install linux-headers-${K12:-(no $B/kernel-6.12/KVER: make all)}" \
 		"$(tail -n 5 "$T/apt.log" 2>/dev/null)" \
-		"$(tail -n 5 "/var/lib/dkms/nsima/$V/$K12/x86_64/log/make.log" 2>/dev/null)"
+		"$(tail -n 5 "$log12" 2>/dev/null)"
 fi
 # Installing the headers ran dkms's own hook (autoinstall: nsima is
 # added) unless they were there already; then dkms install does it
@@ -143,18 +148,10 @@ case $KO12 in
 *.xz) xz -dc "$KO12" >"$T/nsima-6.12.ko" ;;
 ?*) cp "$KO12" "$T/nsima-6.12.ko" ;;
 esac
-grep -q "nsima dkms-make: Kbuild gave .* its BTF" "/var/lib/dkms/nsima/$V/$K12/x86_64/log/make.log" 2>/dev/null &&
+grep -q "nsima dkms-make: Kbuild gave .* its BTF" "$log12" 2>/dev/null &&
 	ok "on 6.12 Kbuild made its BTF (the headers hold vmlinux and resolve_btfids)" ||
-	not_ok "dkms-make on 6.12: no Kbuild BTF line" "$(tail -n 5 "/var/lib/dkms/nsima/$V/$K12/x86_64/log/make.log" 2>/dev/null)"
-btf_names "$B/kmod-6.12/nsima.ko" "$B/kernel-6.12/vmlinux" >"$T/tree12.btf"
-kfunc_names "$B/kmod-6.12/nsima.ko" "$B/kernel-6.12/vmlinux" >"$T/tree12.kf"
-if [ -s "$T/nsima-6.12.ko" ] && [ -s "$T/tree12.btf" ] && [ -s "$T/tree12.kf" ] &&
-	btf_names "$T/nsima-6.12.ko" "$B/kernel-6.12/vmlinux" | cmp -s - "$T/tree12.btf" &&
-	kfunc_names "$T/nsima-6.12.ko" "$B/kernel-6.12/vmlinux" | cmp -s - "$T/tree12.kf"; then
-	ok "its BTF and .BTF_ids: the tree's 6.12 build's ($(wc -l <"$T/tree12.btf") named types; $(paste -sd ' ' "$T/tree12.kf"))"
-else
-	not_ok "its BTF or .BTF_ids differ from $B/kmod-6.12/nsima.ko's (or are missing)"
-fi
+	not_ok "dkms-make on 6.12: no Kbuild BTF line" "$(tail -n 5 "$log12" 2>/dev/null)"
+same_btf "$T/nsima-6.12.ko" "$B/kmod-6.12/nsima.ko" "$B/kernel-6.12/vmlinux"
 expect "its signature verifies with /var/lib/dkms/mok.pub" 0 \
 	kmod/sign --verify /var/lib/dkms/mok.pub "$T/nsima-6.12.ko"
 # the guest names the module it loaded, then the skeleton scenario
